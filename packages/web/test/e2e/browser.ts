@@ -1,0 +1,61 @@
+// Shared set-up of the browser tests: build the workstation, serve it with `fuas serve` on a free port, and
+// drive Debian's Chromium through playwright-core (flags from shared/reference/ecosystem-notes.md).
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** Builds packages/web into dist (vite build). */
+export function buildWorkstation(): void {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], {
+    cwd: join(ROOT, 'packages/web'),
+    stdio: 'inherit',
+  });
+}
+
+/** Starts `fuas serve --port 0` and resolves with its URL once it prints it. */
+export function startServer(): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/fuas.js'), 'serve', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/http:\/\/\S+/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[0], process: child });
+      }
+    });
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+}
+
+/** Launches headless Chromium (playwright gives it a fresh temporary profile); returns it and a cleanup function. */
+export async function launchBrowser(): Promise<{ browser: Browser; close: () => Promise<void> }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    browser,
+    close: async () => {
+      await browser.close();
+    },
+  };
+}

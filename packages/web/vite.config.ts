@@ -1,0 +1,17 @@
+import { defineConfig } from 'vite';
+
+// Cross-origin isolation lets the page use SharedArrayBuffer (simulation workers); the production server
+// (`fuas serve`) sends the same headers.
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  root: __dirname,
+  base: './',
+  server: { headers: isolation },
+  preview: { headers: isolation },
+  worker: { format: 'es' },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4096 },
+});
