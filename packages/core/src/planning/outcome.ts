@@ -1,0 +1,183 @@
+import { InputError } from '../errors.js';
+import type { Grid3D } from '../grid/grid3d.js';
+import type { Finding } from './finding.js';
+import type { Plan } from './plan.js';
+
+/**
+ * The predicted outcome of a treatment: the JSON contract of `fuas simulate --json` and `fuas demo --json`
+ * (SI units: m³, J, s, °C; CEM43 in minutes; eef in J/mm³ as clinics report it).
+ */
+export interface SimulationOutcome {
+  target: { volume: number };
+  ablatedTargetVolume: number;
+  ablatedVolume: number;
+  npvRatio: number;
+  eef: number;
+  energy: number;
+  sonicationTime: number;
+  treatmentTime: number;
+  sonications: number;
+  peakTemperature: number;
+  structures: Record<string, { maxTemperature: number; maxDose: number }>;
+  findings: Finding[];
+}
+
+/** The focusing coefficient η of EEF = η·P·t/V (the Chongqing group's convention; devices-and-protocol.md). */
+export const EEF_FOCUSING_COEFFICIENT = 0.7;
+
+/** Dose limits per structure for findings: first damage in normal tissue is below the 240 CEM43 ablation dose. */
+export const DOSE_WARNING = 18; // CEM43: "possible damage" margin (devices-and-protocol.md)
+export const DOSE_ERROR = 240; // CEM43: lethal
+
+/** Structures whose thermal damage is a complication (the target and the uterus hosting it are not). */
+export const PROTECTED_STRUCTURES = [
+  'skin',
+  'fat',
+  'muscle',
+  'endometrium',
+  'bladder',
+  'bowel',
+  'bowel-gas',
+  'bone',
+  'soft-tissue',
+] as const;
+/** Structures whose temperature must stay under the plan's near-field limit (maxSkinTemperature). */
+export const NEAR_FIELD_STRUCTURES = ['skin', 'fat', 'muscle'] as const;
+
+/** Energy and times of a plan: energy = Σ P·t, sonication time = Σ t, treatment time = Σ (t + cooling). */
+export function planTotals(plan: Plan): { energy: number; sonicationTime: number; treatmentTime: number } {
+  let energy = 0,
+    sonicationTime = 0,
+    treatmentTime = 0;
+  for (const s of plan.sonications) {
+    energy += s.power * s.exposure;
+    sonicationTime += s.exposure;
+    treatmentTime += s.exposure + s.cooling;
+  }
+  return { energy, sonicationTime, treatmentTime };
+}
+
+export interface OutcomeInput {
+  plan: Plan;
+  /** grid of the fields below */
+  grid: Grid3D;
+  /** case labels sampled on `grid` */
+  labels: Uint8Array;
+  /** structure name → label */
+  structures: Readonly<Record<string, number>>;
+  /** target structure name */
+  target: string;
+  /** °C, maximum over the treatment, per voxel */
+  maxTemperature: Float32Array;
+  /** CEM43 minutes at the end, per voxel */
+  dose: Float32Array;
+  /** target volume measured on the case's own grid (m³); default: counted on `grid` */
+  targetVolume?: number;
+  /** findings gathered earlier (planner, solver) */
+  findings?: Finding[];
+}
+
+/**
+ * Outcome metrics from the dose and temperature maps: ablated volume = voxels with CEM43 ≥ plan's lesionDose;
+ * NPV ratio = ablated target volume / target volume (the non-perfused volume a contrast MRI would show, taken
+ * as the lethal-dose region); EEF = η·Σ P·t / V_ablated-target in J/mm³ with η = 0.7; per-structure maxima;
+ * findings where protected tissue reaches 18 (warning) or 240 CEM43 (error), or near-field tissue exceeds the
+ * plan's maxSkinTemperature.
+ */
+export function computeOutcome(input: OutcomeInput): SimulationOutcome {
+  const { grid, labels, maxTemperature, dose, plan } = input;
+  const n = grid.shape[0] * grid.shape[1] * grid.shape[2];
+  if (labels.length !== n || maxTemperature.length !== n || dose.length !== n) {
+    throw new InputError('outcome', `labels, maxTemperature and dose must all have ${n} voxels`);
+  }
+  const targetLabel = input.structures[input.target];
+  if (targetLabel === undefined) throw new InputError('outcome.target', `no structure named "${input.target}"`);
+  const voxelVolume = grid.spacing[0] * grid.spacing[1] * grid.spacing[2];
+  const threshold = plan.constraints.lesionDose;
+  const byLabel = new Map<number, string>();
+  for (const [name, label] of Object.entries(input.structures)) byLabel.set(label, name);
+  const maxT = new Map<number, number>();
+  const maxD = new Map<number, number>();
+  let ablated = 0,
+    ablatedTarget = 0,
+    targetCount = 0,
+    peak = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const l = labels[i],
+      t = maxTemperature[i],
+      d = dose[i];
+    if (!Number.isFinite(t) || !Number.isFinite(d)) throw new InputError('outcome', `non-finite temperature or dose at voxel ${i}`);
+    if (t > (maxT.get(l) ?? Number.NEGATIVE_INFINITY)) maxT.set(l, t);
+    if (d > (maxD.get(l) ?? Number.NEGATIVE_INFINITY)) maxD.set(l, d);
+    if (t > peak) peak = t;
+    if (l === targetLabel) targetCount++;
+    if (d >= threshold) {
+      ablated++;
+      if (l === targetLabel) ablatedTarget++;
+    }
+  }
+  const targetVolume = input.targetVolume ?? targetCount * voxelVolume;
+  const ablatedTargetVolume = ablatedTarget * voxelVolume;
+  const totals = planTotals(plan);
+  const structures: SimulationOutcome['structures'] = {};
+  for (const [name, label] of Object.entries(input.structures)) {
+    // A structure outside the simulated domain stayed at body temperature, with no dose.
+    structures[name] = { maxTemperature: maxT.get(label) ?? 37, maxDose: maxD.get(label) ?? 0 };
+  }
+  const findings: Finding[] = [...(input.findings ?? [])];
+  for (const name of PROTECTED_STRUCTURES) {
+    const s = structures[name];
+    if (!s) continue;
+    if (s.maxDose >= DOSE_ERROR) {
+      findings.push({
+        severity: 'error',
+        code: `${name}-ablated`,
+        message: `${name} reaches ${fmt(s.maxDose)} CEM43 (≥ ${DOSE_ERROR}: thermal injury)`,
+      });
+    } else if (s.maxDose >= DOSE_WARNING) {
+      findings.push({
+        severity: 'warning',
+        code: `${name}-dose`,
+        message: `${name} reaches ${fmt(s.maxDose)} CEM43 (≥ ${DOSE_WARNING}: possible damage)`,
+      });
+    }
+  }
+  for (const name of NEAR_FIELD_STRUCTURES) {
+    const s = structures[name];
+    if (s && s.maxTemperature > plan.constraints.maxSkinTemperature) {
+      findings.push({
+        severity: 'warning',
+        code: `${name}-temperature`,
+        message: `${name} reaches ${s.maxTemperature.toFixed(1)} °C (limit ${plan.constraints.maxSkinTemperature} °C): lengthen cooling or lower power`,
+      });
+    }
+  }
+  if (peak >= 100)
+    findings.push({ severity: 'warning', code: 'boiling', message: `peak temperature ${peak.toFixed(0)} °C: boiling at the focus` });
+  const npvRatio = targetVolume > 0 ? Math.min(1, ablatedTargetVolume / targetVolume) : 0;
+  if (plan.sonications.length > 0 && npvRatio < 0.7) {
+    findings.push({
+      severity: 'warning',
+      code: 'low-npv-ratio',
+      message: `predicted NPV ratio ${(npvRatio * 100).toFixed(0)} % (< 70 %: technical failure by the usual criterion)`,
+    });
+  }
+  return {
+    target: { volume: targetVolume },
+    ablatedTargetVolume,
+    ablatedVolume: ablated * voxelVolume,
+    npvRatio,
+    eef: ablatedTargetVolume > 0 ? (EEF_FOCUSING_COEFFICIENT * totals.energy) / (ablatedTargetVolume * 1e9) : 0,
+    energy: totals.energy,
+    sonicationTime: totals.sonicationTime,
+    treatmentTime: totals.treatmentTime,
+    sonications: plan.sonications.length,
+    peakTemperature: Number.isFinite(peak) ? peak : 37,
+    structures,
+    findings,
+  };
+}
+
+function fmt(v: number): string {
+  return v >= 1000 ? v.toExponential(1) : v.toFixed(0);
+}
