@@ -47,3 +47,121 @@ export {
   sharedUint8,
   splitRange,
 } from './parallel/parallel-executor.js';
+// Acoustics (issue 3): FFT, transducers, media, solvers (O'Neil, Rayleigh, angular spectrum), field façade.
+export { fft1d, fft2d, fft3d, fftWavenumber, isPowerOfTwo, nextPowerOfTwo } from './math/fft.js';
+export { airy, besselJ1 } from './math/bessel.js';
+export type { BowlTransducer, Drive } from './transducer/bowl.js';
+export { MAX_FREQUENCY, MIN_FREQUENCY, bowlArea, capHeight, radiatedPower, rimHeight, surfaceVelocity, validateBowl } from './transducer/bowl.js';
+export { getTransducerPreset, transducerPresetNames } from './transducer/presets.js';
+export type { SurfacePoints } from './transducer/surface-sampling.js';
+export { MAX_SURFACE_POINTS, bowlPointCount, sampleBowl } from './transducer/surface-sampling.js';
+export type { LayerAcoustics, LayeredMedium, MediumLayer } from './acoustics/medium.js';
+export { homogeneousMedium, isHomogeneous, layerAcoustics, layerIndexAt, layeredMedium } from './acoustics/medium.js';
+export type { Scenario } from './acoustics/scenario.js';
+export { parseMedium, parseScenario, parseTissue, parseTransducer } from './acoustics/scenario.js';
+export type { LayerSpec } from './acoustics/abdominal-layers.js';
+export { DEFAULT_WATER_PATH, defaultAbdominalLayers } from './acoustics/abdominal-layers.js';
+export type { ONeilBowl } from './acoustics/oneil.js';
+export { oneilAxial, oneilFocalPlane } from './acoustics/oneil.js';
+export type { ComplexField, FieldPoints, RayleighMedium } from './acoustics/rayleigh.js';
+export { rayleighBowl, rayleighPressure } from './acoustics/rayleigh.js';
+export type { AngularSpectrum, AngularSpectrumOptions, AngularSpectrumRequest } from './acoustics/angular-spectrum.js';
+export { asmAxial, asmLateral, asmPower, asmVolume, buildAngularSpectrum, spectrumAt } from './acoustics/angular-spectrum.js';
+export { amplitudeOf, planeWaveIntensity, radiusAtLevel, refinedPeak, widthAtLevel } from './acoustics/focal-metrics.js';
+export { heatSourceDensity } from './acoustics/heat-source.js';
+export type { FieldMethod, FieldVolume, FocusMetrics, LineField } from './acoustics/field-solver.js';
+export {
+  FIELD_METHODS,
+  MAX_FIELD_VOXELS,
+  MAX_RAYLEIGH_PAIRS,
+  computeAxialPressure,
+  computeFieldVolume,
+  computeLateralPressure,
+  focalMetrics,
+  focusFromAxis,
+} from './acoustics/field-solver.js';
+// Patient cases (issue 5): NIfTI, DICOM, case model, phantom.
+export type { NiftiDatatypeName, NiftiHeader, Volume, VoxelArray } from './case/nifti.js';
+export { MAX_NIFTI_DATA_BYTES, NIFTI_INTENT_LABEL, affineToQuatern, decodeNifti, encodeNifti, isGzip, quaternToAffine } from './case/nifti.js';
+export type { Case, CaseImage, CouchGeometry, SkinEntry } from './case/case.js';
+export {
+  PRONE_BEAM_DIRECTION,
+  beamDirection,
+  labelStructureNames,
+  labelsPresent,
+  structureLabels,
+  validateCase,
+  validateCouch,
+  validateSkinEntry,
+} from './case/case.js';
+export type { Structure } from './case/structures.js';
+export {
+  LABEL,
+  STANDARD_STRUCTURES,
+  canonicalStructureName,
+  labelNames,
+  makeStructure,
+  standardStructureNames,
+  structureByLabel,
+  structureByName,
+  tissueOfStructure,
+  validateStructures,
+} from './case/structures.js';
+export type { DepthFromSkin } from './case/case-metrics.js';
+export { OUTSIDE_STRUCTURES, depthFromSkin, skinEntryMask, structureVolumes, tissuesByLabel, voxelTissues } from './case/case-metrics.js';
+export type { CaseInfo } from './case/case-info.js';
+export { caseInfo } from './case/case-info.js';
+export type { CaseManifest } from './case/case-files.js';
+export { CASE_FORMAT, CASE_FORMAT_VERSION, CASE_MANIFEST, caseManifest, decodeCaseFiles, encodeCaseFiles, parseCaseManifest } from './case/case-files.js';
+export type { FibroidPosition, FibroidSpec, PhantomOptions, T2Type } from './case/phantom.js';
+export { MAX_PHANTOM_VOXELS, T2_TYPES, WALL_PRESETS, fibroidOverrides, generatePhantom } from './case/phantom.js';
+export type { DicomFile, DicomSeriesInfo } from './case/dicom.js';
+export { decodeDicomSeries } from './case/dicom.js';
+export type { ImportCaseInput } from './case/import-case.js';
+export { importCase, parseLabelMap } from './case/import-case.js';
+export { toLabelArray } from './case/label-volume.js';
+export { resampleLabels } from './case/resample-labels.js';
+export type { SeededRandom } from './case/seeded-random.js';
+export { seededRandom } from './case/seeded-random.js';
+// Planning (issue 6): plan format, planner, beam-path check.
+export { distanceTransform } from './grid/distance-transform.js';
+export type { Finding } from './planning/finding.js';
+export type { Plan, PlanConstraints, Sonication } from './planning/plan.js';
+export { PLAN_FORMAT, PLAN_VERSION, defaultConstraints, parsePlan, planJsonSchema } from './planning/plan.js';
+export type { PlanningCase } from './planning/planning-case.js';
+export { UTERINE_STRUCTURES, labelsOf, validatePlanningCase } from './planning/planning-case.js';
+export type { DeviceLimits } from './planning/device-limits.js';
+export { checkSonicationLimits, deviceLimits } from './planning/device-limits.js';
+export type { BeamPathCheck } from './planning/beam-path.js';
+export { BLOCKING_STRUCTURES, CAUTION_STRUCTURES, checkBeamPath, perpendicularBasis } from './planning/beam-path.js';
+export type { PlannedTreatment, PlannerOptions } from './planning/planner.js';
+export { planTreatment } from './planning/planner.js';
+// Thermal engine (issue 4): Pennes bioheat, thermal dose, lesions, whole-treatment stepping.
+export type { ThermalBoundary, ThermalMaterial, ThermalMedium, ThermalMediumOptions, MaterialTables } from './thermal/thermal-medium.js';
+export { boundaryCode, explicitStabilityLimit, homogeneousThermalMedium, labelledThermalMedium, materialTables } from './thermal/thermal-medium.js';
+export type { ArrheniusParameters } from './thermal/thermal-dose.js';
+export {
+  ARRHENIUS_FAT,
+  ARRHENIUS_LIVER,
+  ARRHENIUS_SKIN,
+  BOILING_TEMPERATURE,
+  DOSE_FLOOR_TEMPERATURE,
+  GAS_CONSTANT,
+  LETHAL_CEM43,
+  arrheniusLinearStep,
+  cem43LinearStep,
+  cem43OfHistory,
+  cem43Rate,
+} from './thermal/thermal-dose.js';
+export { PENNES_EXPLICIT_KERNEL, pennesExplicitKernel } from './thermal/pennes-explicit-kernel.js';
+export { THERMAL_DOSE_KERNEL, thermalDoseKernel } from './thermal/thermal-dose-kernel.js';
+export type { FieldHeatSource, HeatSource, PatchHeatSource } from './thermal/heat-source.js';
+export { fieldSource, forEachSourceVoxel, gaussianPatch, patchSource, placePatch, sourcePower } from './thermal/heat-source.js';
+export type { TimelineSegment } from './thermal/sonication-timeline.js';
+export { sonication } from './thermal/sonication-timeline.js';
+export type { AdvanceOptions, EnergyBudget, ThermalOptions, ThermalProgress, ThermalScheme } from './thermal/thermal-simulation.js';
+export { DEFAULT_THERMAL_OPTIONS, ThermalSimulation } from './thermal/thermal-simulation.js';
+export type { PeriodicGaussianProblem } from './thermal/bioheat-exact.js';
+export { erfc, gaussianSourceRise, periodicGaussianRise, pointSourceRise } from './thermal/bioheat-exact.js';
+export type { LesionDimensions } from './thermal/lesion.js';
+export { lesionDimensions, lesionVolume } from './thermal/lesion.js';

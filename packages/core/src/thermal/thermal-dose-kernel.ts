@@ -1,0 +1,65 @@
+import { type KernelArgs, registerKernel } from '../parallel/kernel-registry.js';
+import { BOILING_TEMPERATURE, arrheniusLinearStep, cem43LinearStep } from './thermal-dose.js';
+
+/** Name under which the dose update is registered (run it over `nz` items: z-slices). */
+export const THERMAL_DOSE_KERNEL = 'thermal.dose';
+
+/**
+ * Dose bookkeeping after a step from T0 to T1 (°C) of `dt` seconds, per voxel:
+ * - CEM43 += exact integral over the linear ramp (thermal-dose.ts; Sapareto & Dewey 1984, no dose below 37 °C);
+ * - optionally Ω += Arrhenius damage over the ramp (`arr` true; `lnA`, `eaOverR` = E_a/R in K);
+ * - perfusion shutdown: once CEM43 ≥ `threshold` (or Ω ≥ 1 when Arrhenius is on) the voxel's perfusion
+ *   scale `ps` becomes `shutdown` (0 = no flow, as is usual after coagulation);
+ * - `boiled[i]` = 1 once T reaches 100 °C;
+ * - `zMax[z]` = the highest T1 in slice z (for the peak-temperature timeline).
+ * The temperature used is `Toff + T[i] (+ bg[i])`: Toff = 0 when T holds °C; in the treatment solver T holds
+ * the rise of a fine window and bg0/bg1 the background rise interpolated to it at the step's ends (`hasBg`).
+ * Items are z-slices; each writes only its own voxels and zMax entries.
+ */
+export function thermalDoseKernel(args: KernelArgs, start: number, end: number): void {
+  const T0 = args.T0 as Float64Array;
+  const T1 = args.T1 as Float64Array;
+  const dose = args.dose as Float64Array;
+  const ps = args.ps as Float32Array;
+  const boiled = args.boiled as Uint8Array;
+  const zMax = args.zMax as Float64Array;
+  const dt = args.dt as number;
+  const threshold = args.threshold as number;
+  const shutdown = args.shutdown as number;
+  const Toff = args.Toff as number;
+  const arr = args.arr as boolean;
+  const lnA = args.lnA as number;
+  const eaOverR = args.eaOverR as number;
+  const omega = args.omega as Float64Array;
+  const hasBg = args.hasBg as boolean;
+  const bg0 = args.bg0 as Float64Array;
+  const bg1 = args.bg1 as Float64Array;
+  const nxy = (args.nx as number) * (args.ny as number);
+  for (let z = start; z < end; z++) {
+    let peak = Number.NEGATIVE_INFINITY;
+    const e = (z + 1) * nxy;
+    for (let i = z * nxy; i < e; i++) {
+      let a = Toff + T0[i];
+      let b = Toff + T1[i];
+      if (hasBg) {
+        a += bg0[i];
+        b += bg1[i];
+      }
+      if (b > peak) peak = b;
+      if (a <= 37 && b <= 37) continue;
+      const d = dose[i] + cem43LinearStep(a, b, dt);
+      dose[i] = d;
+      let dead = d >= threshold;
+      if (arr) {
+        const o = omega[i] + arrheniusLinearStep(a, b, dt, lnA, eaOverR);
+        omega[i] = o;
+        dead = dead || o >= 1;
+      }
+      if (dead) ps[i] = shutdown;
+      if (b >= BOILING_TEMPERATURE) boiled[i] = 1;
+    }
+    zMax[z] = peak;
+  }
+}
+
+registerKernel(THERMAL_DOSE_KERNEL, thermalDoseKernel);

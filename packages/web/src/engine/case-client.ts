@@ -1,0 +1,51 @@
+import type { CaseReply, CaseRequest } from './case-worker.js';
+import type { PhantomParams } from './phantom-source.js';
+import type { WorkstationCase } from './workstation-case.js';
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+let worker: Worker | null = null;
+let nextId = 1;
+const pending = new Map<number, { resolve: (c: { case: WorkstationCase; ms: number }) => void; reject: (e: Error) => void }>();
+
+function caseWorker(): Worker {
+  if (worker) return worker;
+  worker = new Worker(new URL('./case-worker.ts', import.meta.url), { type: 'module', name: 'case' });
+  worker.onmessage = (e: MessageEvent<CaseReply>) => {
+    const p = pending.get(e.data.id);
+    if (!p) return;
+    pending.delete(e.data.id);
+    if (e.data.ok) p.resolve({ case: e.data.case, ms: e.data.ms });
+    else p.reject(new Error(e.data.error));
+  };
+  worker.onerror = (e) => {
+    for (const p of pending.values()) p.reject(new Error(e.message || 'case worker failed'));
+    pending.clear();
+    worker?.terminate();
+    worker = null;
+  };
+  return worker;
+}
+
+function request(req: DistributiveOmit<CaseRequest, 'id'>, transfer: Transferable[] = []): Promise<{ case: WorkstationCase; ms: number }> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    caseWorker().postMessage({ ...req, id } as CaseRequest, transfer);
+  });
+}
+
+/** Builds a phantom case in the case worker. */
+export function loadPhantom(params: PhantomParams): Promise<{ case: WorkstationCase; ms: number }> {
+  return request({ kind: 'phantom', params });
+}
+
+/** Reads local NIfTI files (image, optional label map and label-name JSON) in the case worker. */
+export async function loadNiftiFiles(image: File, labels?: File | null, labelMap?: File | null): Promise<{ case: WorkstationCase; ms: number }> {
+  const img = { name: image.name, bytes: new Uint8Array(await image.arrayBuffer()) };
+  const lab = labels ? { name: labels.name, bytes: new Uint8Array(await labels.arrayBuffer()) } : undefined;
+  const map = labelMap ? { name: labelMap.name, text: await labelMap.text() } : undefined;
+  const transfer: Transferable[] = [img.bytes.buffer as ArrayBuffer];
+  if (lab) transfer.push(lab.bytes.buffer as ArrayBuffer);
+  return request({ kind: 'nifti', image: img, labels: lab, labelMap: map }, transfer);
+}

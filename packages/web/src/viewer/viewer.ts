@@ -1,0 +1,253 @@
+import { NVImage, Niivue, SHOW_RENDER } from '@niivue/niivue';
+import { type Grid3D, type Vec3, type Volume, encodeNifti, rasMmToVoxel, voxelCount } from '@openfuas/core';
+import type { LabelColor } from './label-colors.js';
+
+/**
+ * The case viewer: a thin adapter over NiiVue (WebGL2) that shows three orthogonal slices (and optionally a 3D
+ * rendering) of the case image with a label-map overlay and named overlays (temperature, dose contour,
+ * sonication points). The rest of the workstation sees only this class and plain typed arrays on a Grid3D:
+ * no NiiVue type leaves this file.
+ */
+
+export type OverlayColormap = 'hot' | 'warm' | 'winter' | 'red' | 'green' | 'blue' | 'gray';
+
+/** What lies under the crosshair. */
+export interface ViewerLocation {
+  /** patient RAS+ millimetres */
+  mm: Vec3;
+  /** voxel indices on the case grid (rounded), or null outside it */
+  voxel: Vec3 | null;
+  /** image intensity at the voxel */
+  image: number | null;
+  /** label value at the voxel (null without a label map) */
+  label: number | null;
+  /** value of each named overlay at the voxel */
+  overlays: Record<string, number>;
+}
+
+interface OverlayEntry {
+  image: NVImage;
+  data: Float32Array | Uint8Array;
+}
+
+const BACKGROUND: [number, number, number, number] = [0.04, 0.05, 0.06, 1];
+
+function niftiBuffer(volume: Volume): ArrayBuffer {
+  const bytes = encodeNifti(volume);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/** NVImage from NIfTI bytes (NVImage.new takes its options positionally). */
+function newImage(volume: Volume, name: string, colormap: string, opacity: number, calMin: number, calMax: number): Promise<NVImage> {
+  return NVImage.new(niftiBuffer(volume), name, colormap, opacity, null, calMin, calMax, true, 0.02, false, false, '', 0, 0, Number.NaN, Number.NaN, false, null, 0, null);
+}
+
+function colorTable(colors: readonly LabelColor[]) {
+  return {
+    R: colors.map((c) => c.rgb[0]),
+    G: colors.map((c) => c.rgb[1]),
+    B: colors.map((c) => c.rgb[2]),
+    A: colors.map((c) => c.alpha),
+    I: colors.map((c) => c.label),
+    labels: colors.map((c) => c.name),
+  };
+}
+
+export class CaseViewer {
+  private readonly nv: Niivue;
+  private grid: Grid3D | null = null;
+  private imageData: Float32Array | null = null;
+  private labelData: Uint8Array | null = null;
+  private labelImage: NVImage | null = null;
+  private labelOpacity = 0.35;
+  private readonly overlays = new Map<string, OverlayEntry>();
+  private readonly listeners = new Set<(loc: ViewerLocation) => void>();
+  private readonly scratch = [0, 0, 0];
+  /** milliseconds of the steps of the last setVolumes (for the first-paint budget) */
+  lastTimings: Record<string, number> = {};
+
+  private constructor(nv: Niivue) {
+    this.nv = nv;
+    nv.onLocationChange = (data: unknown) => {
+      const mm = (data as { mm?: ArrayLike<number> }).mm;
+      if (mm) this.emit([mm[0], mm[1], mm[2]]);
+    };
+  }
+
+  /** Attaches a viewer to a canvas (its parent element sets the size). Rejects when WebGL2 is unavailable. */
+  static async create(canvas: HTMLCanvasElement): Promise<CaseViewer> {
+    const nv = new Niivue({
+      backColor: BACKGROUND,
+      crosshairColor: [0.2, 0.9, 1, 0.9],
+      fontColor: [0.75, 0.82, 0.88, 1],
+      show3Dcrosshair: true,
+      isColorbar: false,
+      isRadiologicalConvention: true,
+      multiplanarShowRender: SHOW_RENDER.NEVER,
+      multiplanarPadPixels: 4,
+      logLevel: 'error',
+      loadingText: '',
+      isOrientationTextVisible: true,
+    });
+    await nv.attachToCanvas(canvas, false);
+    nv.setSliceType(nv.sliceTypeMultiplanar);
+    return new CaseViewer(nv);
+  }
+
+  /** Shows a case: the image (grey scale) and, if given, its label map coloured per structure. */
+  async setVolumes(image: Volume<Float32Array>, labels: Volume<Uint8Array> | null, colors: readonly LabelColor[], onImageShown?: () => void): Promise<void> {
+    this.overlays.clear();
+    this.labelImage = null;
+    this.grid = image.grid;
+    this.imageData = image.data;
+    this.labelData = labels ? labels.data : null;
+    const tm: Record<string, number> = {};
+    let t = performance.now();
+    const lap = (name: string) => {
+      const now = performance.now();
+      tm[name] = Math.round(now - t);
+      t = now;
+    };
+    const [lo, hi] = robustRange(image.data);
+    const base = await newImage(image, 'image.nii', 'gray', 1, lo, hi);
+    lap('image');
+    // replace all volumes at once: one GPU upload (addVolume/removeVolume each re-upload every layer)
+    this.nv.volumes = [base];
+    this.nv.setVolume(base, 0);
+    lap('upload');
+    this.setCrosshair(centreMm(image.grid));
+    lap('draw');
+    this.lastTimings = tm;
+    onImageShown?.();
+    if (labels) {
+      // the label overlay follows the first paint of the image
+      const lab = await newImage(labels, 'labels.nii', 'gray', this.labelOpacity, 0, 255);
+      lab.setColormapLabel(colorTable(colors));
+      this.labelImage = lab;
+      this.nv.addVolume(lab);
+      lap('labels');
+    }
+  }
+
+  /** Opacity of the label overlay, 0 (hidden) to 1. */
+  setLabelOpacity(opacity: number): void {
+    this.labelOpacity = opacity;
+    if (!this.labelImage) return;
+    this.labelImage.opacity = opacity;
+    this.nv.updateGLVolume();
+  }
+
+  /**
+   * Shows (or updates, or with `data` null removes) a named scalar overlay on the case grid, e.g. the temperature
+   * in °C. Values below range[0] are transparent. Updating an existing overlay re-uploads its data only.
+   */
+  async setOverlay(name: string, data: Float32Array | null, colormap: OverlayColormap, range: [number, number], opacity = 0.7): Promise<void> {
+    await this.putOverlay(name, data, (img) => {
+      img.colormap = colormap;
+      img.cal_min = range[0];
+      img.cal_max = range[1];
+      img.opacity = opacity;
+    });
+  }
+
+  /** A named label-style overlay (values 1..n coloured by `colors`, 0 transparent): points, contours, beam cone. */
+  async setMaskOverlay(name: string, data: Uint8Array | null, colors: readonly LabelColor[], opacity = 1): Promise<void> {
+    await this.putOverlay(name, data, (img) => {
+      img.setColormapLabel(colorTable([{ label: 0, name: '', rgb: [0, 0, 0], alpha: 0 }, ...colors]));
+      img.opacity = opacity;
+    });
+  }
+
+  private async putOverlay(name: string, data: Float32Array | Uint8Array | null, style: (img: NVImage) => void): Promise<void> {
+    const existing = this.overlays.get(name);
+    if (!this.grid || data === null) {
+      if (existing) {
+        this.nv.removeVolume(existing.image);
+        this.overlays.delete(name);
+        this.nv.updateGLVolume();
+      }
+      return;
+    }
+    if (data.length !== voxelCount(this.grid)) throw new RangeError(`overlay "${name}" has ${data.length} values, the case grid ${voxelCount(this.grid)}`);
+    if (existing && existing.data.constructor === data.constructor) {
+      (existing.image.img as Float32Array | Uint8Array).set(data);
+      existing.data = data;
+      style(existing.image);
+      this.nv.updateGLVolume();
+      return;
+    }
+    if (existing) this.nv.removeVolume(existing.image);
+    const copy = data instanceof Uint8Array ? new Uint8Array(data) : new Float32Array(data);
+    const image = await newImage({ grid: this.grid, data: copy }, `${name}.nii`, 'gray', 1, 0, 1);
+    style(image);
+    this.overlays.set(name, { image, data });
+    this.nv.addVolume(image);
+  }
+
+  /** Moves the crosshair to a patient RAS mm point (and the three slices with it). */
+  setCrosshair(mm: Vec3): void {
+    if (this.nv.volumes.length === 0) return;
+    const frac = this.nv.mm2frac([mm[0], mm[1], mm[2]]);
+    this.nv.scene.crosshairPos = frac;
+    this.nv.drawScene();
+    this.emit(mm);
+  }
+
+  /** Shows or hides the 3D rendering beside the three slices. */
+  setShow3D(show: boolean): void {
+    this.nv.opts.multiplanarShowRender = show ? SHOW_RENDER.ALWAYS : SHOW_RENDER.NEVER;
+    this.nv.drawScene();
+  }
+
+  /** Calls `listener` whenever the crosshair moves (click, drag, keyboard or setCrosshair). */
+  onLocationChange(listener: (loc: ViewerLocation) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The location under a patient RAS mm point, read from the arrays the viewer was given. */
+  locate(mm: Vec3): ViewerLocation {
+    const loc: ViewerLocation = { mm, voxel: null, image: null, label: null, overlays: {} };
+    const g = this.grid;
+    if (!g) return loc;
+    const f = rasMmToVoxel(g, mm[0], mm[1], mm[2], this.scratch);
+    const i = Math.round(f[0]);
+    const j = Math.round(f[1]);
+    const k = Math.round(f[2]);
+    if (i < 0 || j < 0 || k < 0 || i >= g.shape[0] || j >= g.shape[1] || k >= g.shape[2]) return loc;
+    const index = i + g.shape[0] * (j + g.shape[1] * k);
+    loc.voxel = [i, j, k];
+    loc.image = this.imageData ? this.imageData[index] : null;
+    loc.label = this.labelData ? this.labelData[index] : null;
+    for (const [name, o] of this.overlays) loc.overlays[name] = o.data[index];
+    return loc;
+  }
+
+  private emit(mm: Vec3): void {
+    if (this.listeners.size === 0) return;
+    const loc = this.locate(mm);
+    for (const l of this.listeners) l(loc);
+  }
+}
+
+/** 1st–99.5th percentile of a sampled image: a window that ignores a few hot voxels. */
+function robustRange(data: Float32Array): [number, number] {
+  const step = Math.max(1, Math.floor(data.length / 20000));
+  const sample: number[] = [];
+  for (let i = 0; i < data.length; i += step) if (Number.isFinite(data[i])) sample.push(data[i]);
+  if (sample.length === 0) return [0, 1];
+  sample.sort((a, b) => a - b);
+  const lo = sample[Math.floor(0.01 * (sample.length - 1))];
+  const hi = sample[Math.floor(0.995 * (sample.length - 1))];
+  return hi > lo ? [lo, hi] : [lo, lo + 1];
+}
+
+function centreMm(g: Grid3D): Vec3 {
+  const m = g.affine;
+  const c = [(g.shape[0] - 1) / 2, (g.shape[1] - 1) / 2, (g.shape[2] - 1) / 2];
+  return [
+    m[0] * c[0] + m[1] * c[1] + m[2] * c[2] + m[3],
+    m[4] * c[0] + m[5] * c[1] + m[6] * c[2] + m[7],
+    m[8] * c[0] + m[9] * c[1] + m[10] * c[2] + m[11],
+  ];
+}
