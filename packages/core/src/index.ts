@@ -165,3 +165,7 @@ export type { PeriodicGaussianProblem } from './thermal/bioheat-exact.js';
 export { erfc, gaussianSourceRise, periodicGaussianRise, pointSourceRise } from './thermal/bioheat-exact.js';
 export type { LesionDimensions } from './thermal/lesion.js';
 export { lesionDimensions, lesionVolume } from './thermal/lesion.js';
+export type { HeatingInput, HeatingResult } from './thermal/heating-run.js';
+export { simulateHeating } from './thermal/heating-run.js';
+export type { TreatmentOptions, TreatmentSonication } from './thermal/treatment-simulation.js';
+export { TreatmentSimulation } from './thermal/treatment-simulation.js';

@@ -71,7 +71,10 @@ export function encodeCaseFiles(c: Case): Record<string, Uint8Array> {
   c.images.forEach((img, i) => {
     files[manifest.images[i].file] = encodeNifti(img.volume, { gzip: true, description: `${c.name} ${img.name}`.slice(0, 79) });
   });
-  files[manifest.labels.file] = encodeNifti({ grid: c.grid, data: c.labels }, { gzip: true, description: `${c.name} labels`.slice(0, 79), intent: 'label' });
+  files[manifest.labels.file] = encodeNifti(
+    { grid: c.grid, data: c.labels },
+    { gzip: true, description: `${c.name} labels`.slice(0, 79), intent: 'label' },
+  );
   return files;
 }
 
@@ -90,7 +93,10 @@ function parseManifestUnchecked(json: unknown): CaseManifest {
   const m = json as Record<string, unknown>;
   if (m.format !== CASE_FORMAT) throw new InputError('format', `must be "${CASE_FORMAT}", got ${JSON.stringify(m.format)}`);
   if (m.version !== CASE_FORMAT_VERSION) {
-    throw new InputError('version', `version ${JSON.stringify(m.version)} is not supported (this reader knows version ${CASE_FORMAT_VERSION})`);
+    throw new InputError(
+      'version',
+      `version ${JSON.stringify(m.version)} is not supported (this reader knows version ${CASE_FORMAT_VERSION})`,
+    );
   }
   const str = (field: string, v: unknown) => {
     if (typeof v !== 'string' || v === '') throw new InputError(field, 'must be a non-empty string');
@@ -98,13 +104,18 @@ function parseManifestUnchecked(json: unknown): CaseManifest {
   };
   const fileName = (field: string, v: unknown) => {
     const s = str(field, v);
-    if (!/^[A-Za-z0-9._-]+$/.test(s) || s.startsWith('.')) throw new InputError(field, `must be a plain file name in the case folder, got ${JSON.stringify(s)}`);
+    if (!/^[A-Za-z0-9._-]+$/.test(s) || s.startsWith('.'))
+      throw new InputError(field, `must be a plain file name in the case folder, got ${JSON.stringify(s)}`);
     return s;
   };
   if (!Array.isArray(m.images)) throw new InputError('images', 'must be an array');
   const images = m.images.map((img, i) => {
     const o = (img ?? {}) as Record<string, unknown>;
-    return { name: str(`images[${i}].name`, o.name), modality: typeof o.modality === 'string' ? o.modality : '', file: fileName(`images[${i}].file`, o.file) };
+    return {
+      name: str(`images[${i}].name`, o.name),
+      modality: typeof o.modality === 'string' ? o.modality : '',
+      file: fileName(`images[${i}].file`, o.file),
+    };
   });
   const labels = (m.labels ?? {}) as Record<string, unknown>;
   if (!Array.isArray(m.structures)) throw new InputError('structures', 'must be an array');
@@ -161,7 +172,10 @@ export function decodeCaseFiles(files: Record<string, Uint8Array>, folder = ''):
   const images: CaseImage[] = m.images.map((img) => {
     const v = decodeNifti(need(img.file), path(img.file));
     if (!sameGrid(v.grid, grid)) {
-      throw new FormatError(path(img.file), `image grid ${v.grid.shape.join('×')} does not match the label grid ${grid.shape.join('×')} of ${m.labels.file} (shape, spacing and affine must agree)`);
+      throw new FormatError(
+        path(img.file),
+        `image grid ${v.grid.shape.join('×')} does not match the label grid ${grid.shape.join('×')} of ${m.labels.file} (shape, spacing and affine must agree)`,
+      );
     }
     const isScaled = v.header.sclSlope !== 0 && Number.isFinite(v.header.sclSlope) && !(v.header.sclSlope === 1 && v.header.sclInter === 0);
     const volume: Volume = { grid, data: isScaled ? v.data : v.raw.data };

@@ -5,7 +5,9 @@ import type { Case } from './case.js';
 import { structureByName } from './structures.js';
 
 /** Voxel count and volume (m³) of every structure of a case, keyed by name. */
-export function structureVolumes(c: Pick<Case, 'grid' | 'labels' | 'structures'>): Record<string, { label: number; voxels: number; volume: number }> {
+export function structureVolumes(
+  c: Pick<Case, 'grid' | 'labels' | 'structures'>,
+): Record<string, { label: number; voxels: number; volume: number }> {
   const counts = new Float64Array(256);
   const labels = c.labels;
   for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
@@ -132,7 +134,11 @@ export function tissuesByLabel(c: Pick<Case, 'structures' | 'tissueOverrides'>):
  * Per-voxel tissues of a case: `tissues` (one entry per structure, overrides applied, in structure order)
  * and `index` (tissue index per voxel, x fastest). A voxel whose label no structure names is an InputError.
  */
-export function voxelTissues(c: Pick<Case, 'labels' | 'structures' | 'tissueOverrides'>): { tissues: Tissue[]; structureNames: string[]; index: Uint8Array } {
+export function voxelTissues(c: Pick<Case, 'labels' | 'structures' | 'tissueOverrides'>): {
+  tissues: Tissue[];
+  structureNames: string[];
+  index: Uint8Array;
+} {
   const byLabel = tissuesByLabel(c);
   const slot = new Int16Array(256).fill(-1);
   const tissues: Tissue[] = [];

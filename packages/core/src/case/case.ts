@@ -119,7 +119,8 @@ export function validateSkinEntry(s: SkinEntry, field = 'skinEntry'): SkinEntry 
 /** Checks couch geometry. */
 export function validateCouch(c: CouchGeometry, field = 'couch'): CouchGeometry {
   if (!c || typeof c !== 'object') throw new InputError(field, 'missing');
-  if (c.patientPosition !== 'prone') throw new InputError(`${field}.patientPosition`, `only "prone" is supported, got ${JSON.stringify(c.patientPosition)}`);
+  if (c.patientPosition !== 'prone')
+    throw new InputError(`${field}.patientPosition`, `only "prone" is supported, got ${JSON.stringify(c.patientPosition)}`);
   return {
     patientPosition: 'prone',
     beamDirection: unitVector(`${field}.beamDirection`, c.beamDirection),
@@ -137,10 +138,14 @@ export function validateCouch(c: CouchGeometry, field = 'couch'): CouchGeometry 
 export function validateCase(c: Case): Case {
   const n = voxelCount(c.grid);
   if (!(c.labels instanceof Uint8Array)) throw new InputError('case.labels', 'must be a Uint8Array');
-  if (c.labels.length !== n) throw new InputError('case.labels', `has ${c.labels.length} voxels, the grid ${c.grid.shape.join('×')} has ${n}`);
+  if (c.labels.length !== n)
+    throw new InputError('case.labels', `has ${c.labels.length} voxels, the grid ${c.grid.shape.join('×')} has ${n}`);
   c.images.forEach((img, i) => {
     if (img.volume.data.length !== n || !sameGrid(img.volume.grid, c.grid)) {
-      throw new InputError(`case.images[${i}]`, `image "${img.name}" is not on the case grid (${img.volume.grid.shape.join('×')} vs ${c.grid.shape.join('×')})`);
+      throw new InputError(
+        `case.images[${i}]`,
+        `image "${img.name}" is not on the case grid (${img.volume.grid.shape.join('×')} vs ${c.grid.shape.join('×')})`,
+      );
     }
   });
   validateStructures(c.structures, 'case.structures');
@@ -149,8 +154,13 @@ export function validateCase(c: Case): Case {
   const unknown = [...present].filter((l) => !known.has(l));
   if (unknown.length) throw new InputError('case.labels', `label values ${unknown.join(', ')} are not named by any structure`);
   const target = structureByName(c.structures, c.target);
-  if (!target) throw new InputError('case.target', `target structure "${c.target}" is not in the case (has: ${c.structures.map((s) => s.name).join(', ')})`);
-  if (!present.has(target.label)) throw new InputError('case.target', `target structure "${c.target}" (label ${target.label}) has no voxels`);
+  if (!target)
+    throw new InputError(
+      'case.target',
+      `target structure "${c.target}" is not in the case (has: ${c.structures.map((s) => s.name).join(', ')})`,
+    );
+  if (!present.has(target.label))
+    throw new InputError('case.target', `target structure "${c.target}" (label ${target.label}) has no voxels`);
   for (const name of Object.keys(c.tissueOverrides)) {
     if (!structureByName(c.structures, name)) throw new InputError(`case.tissueOverrides.${name}`, `no structure "${name}" in the case`);
   }

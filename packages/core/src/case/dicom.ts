@@ -94,7 +94,8 @@ export function decodeDicomSeries(
   let chosen = slices;
   if (options.seriesInstanceUid !== undefined) {
     chosen = slices.filter((s) => s.series === options.seriesInstanceUid);
-    if (chosen.length === 0) throw new FormatError(folder, `no images of series ${options.seriesInstanceUid} (found: ${seriesUids.join(', ')})`);
+    if (chosen.length === 0)
+      throw new FormatError(folder, `no images of series ${options.seriesInstanceUid} (found: ${seriesUids.join(', ')})`);
   } else if (seriesUids.length > 1) {
     throw new FormatError(folder, `the files hold ${seriesUids.length} series (${seriesUids.join(', ')}); choose one`);
   }
@@ -110,7 +111,8 @@ function numbers(ds: dicomParser.DataSet, tag: string, count: number, file: stri
   const s = tagString(ds, tag);
   if (s === undefined || s === '') throw new FormatError(file, `${what} (${tag.slice(1, 5)},${tag.slice(5)}) is missing`);
   const v = s.split('\\').map((p) => Number(p.trim()));
-  if (v.length !== count || !v.every(Number.isFinite)) throw new FormatError(file, `${what} must be ${count} numbers, got "${s.slice(0, 80)}"`);
+  if (v.length !== count || !v.every(Number.isFinite))
+    throw new FormatError(file, `${what} must be ${count} numbers, got "${s.slice(0, 80)}"`);
   return v;
 }
 
@@ -137,7 +139,7 @@ function readSlice(f: DicomFile): Slice | null {
     return sliceOf(ds, file);
   } catch (e) {
     if (e instanceof FuasError) throw e;
-    throw new FormatError(file, `corrupt DICOM file (${typeof e === 'string' ? e : (e as Error)?.message ?? String(e)})`);
+    throw new FormatError(file, `corrupt DICOM file (${typeof e === 'string' ? e : ((e as Error)?.message ?? String(e))})`);
   }
 }
 
@@ -159,14 +161,16 @@ function sliceOf(ds: dicomParser.DataSet, file: string): Slice | null {
   const samples = ds.uint16('x00280002') ?? 1;
   if (samples !== 1) throw new FormatError(file, `SamplesPerPixel ${samples}: only greyscale (1) images are supported`);
   const frames = optionalNumber(ds, 'x00280008', 1, file, 'NumberOfFrames');
-  if (frames !== 1) throw new FormatError(file, `multi-frame images (NumberOfFrames ${frames}) are not supported; export one file per slice`);
+  if (frames !== 1)
+    throw new FormatError(file, `multi-frame images (NumberOfFrames ${frames}) are not supported; export one file per slice`);
   const bits = ds.uint16('x00280100') ?? 0;
   if (bits !== 8 && bits !== 16 && bits !== 32) throw new FormatError(file, `BitsAllocated ${bits} is not supported (8, 16 or 32)`);
   const signed = (ds.uint16('x00280103') ?? 0) === 1;
   const iop = numbers(ds, 'x00200037', 6, file, 'ImageOrientationPatient');
   const ipp = numbers(ds, 'x00200032', 3, file, 'ImagePositionPatient');
   const ps = numbers(ds, 'x00280030', 2, file, 'PixelSpacing');
-  for (const v of ps) if (!(v > 1e-4 && v < 1e3)) throw new FormatError(file, `absurd PixelSpacing ${ps.join('\\')} mm (allowed 1e-4 to 1e3)`);
+  for (const v of ps)
+    if (!(v > 1e-4 && v < 1e3)) throw new FormatError(file, `absurd PixelSpacing ${ps.join('\\')} mm (allowed 1e-4 to 1e3)`);
   const rowCos = iop.slice(0, 3);
   const colCos = iop.slice(3, 6);
   const nr = Math.hypot(rowCos[0], rowCos[1], rowCos[2]);
@@ -177,7 +181,10 @@ function sliceOf(ds: dicomParser.DataSet, file: string): Slice | null {
   }
   const need = rows * cols * (bits / 8);
   if (pixel.length < need || pixel.dataOffset + need > ds.byteArray.length) {
-    throw new FormatError(file, `pixel data truncated: ${Math.min(pixel.length, ds.byteArray.length - pixel.dataOffset)} bytes, ${rows}×${cols}×${bits / 8} = ${need} needed`);
+    throw new FormatError(
+      file,
+      `pixel data truncated: ${Math.min(pixel.length, ds.byteArray.length - pixel.dataOffset)} bytes, ${rows}×${cols}×${bits / 8} = ${need} needed`,
+    );
   }
   const slope = optionalNumber(ds, 'x00281053', 1, file, 'RescaleSlope');
   const intercept = optionalNumber(ds, 'x00281052', 0, file, 'RescaleIntercept');
@@ -226,7 +233,8 @@ function assemble(slices: Slice[], folder: string, skipped: string[]): Volume<Fl
   const nz = sorted.length;
   const nx = first.cols;
   const ny = first.rows;
-  if (nx * ny * nz > MAX_GRID_VOXELS) throw new LimitError(`${folder}: series of ${nx}×${ny}×${nz} voxels exceeds the limit of ${MAX_GRID_VOXELS}`);
+  if (nx * ny * nz > MAX_GRID_VOXELS)
+    throw new LimitError(`${folder}: series of ${nx}×${ny}×${nz} voxels exceeds the limit of ${MAX_GRID_VOXELS}`);
   // Slice step vector (LPS mm): mean difference of positions; every step must agree with it.
   let step: number[];
   if (nz > 1) {
@@ -234,7 +242,8 @@ function assemble(slices: Slice[], folder: string, skipped: string[]): Volume<Fl
     const pl = sorted[nz - 1].position;
     step = [0, 1, 2].map((a) => (pl[a] - p0[a]) / (nz - 1));
     const len = Math.hypot(step[0], step[1], step[2]);
-    if (!(len > 1e-3)) throw new FormatError(folder, `slices ${sorted[0].name} and ${sorted[1].name} are at the same position (duplicate slices?)`);
+    if (!(len > 1e-3))
+      throw new FormatError(folder, `slices ${sorted[0].name} and ${sorted[1].name} are at the same position (duplicate slices?)`);
     for (let k = 1; k < nz; k++) {
       const d = [0, 1, 2].map((a) => sorted[k].position[a] - sorted[k - 1].position[a]);
       const err = Math.hypot(d[0] - step[0], d[1] - step[1], d[2] - step[2]);

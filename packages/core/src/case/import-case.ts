@@ -20,14 +20,16 @@ import { type Structure, canonicalStructureName, makeStructure } from './structu
 
 /** Parses a label-name map (label value → structure name). Bad JSON shapes are FormatErrors naming the file. */
 export function parseLabelMap(json: unknown, fileName = 'label map'): Map<number, string | null> {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new FormatError(fileName, 'must be a JSON object mapping label values to structure names, e.g. {"1": "fibroid"}');
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    throw new FormatError(fileName, 'must be a JSON object mapping label values to structure names, e.g. {"1": "fibroid"}');
   const out = new Map<number, string | null>();
   for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
     const label = Number(key);
     if (!Number.isInteger(label) || label < 0 || label > 255 || key.trim() === '') {
       throw new FormatError(fileName, `key "${key}" is not a label value (an integer 0–255)`);
     }
-    if (typeof value !== 'string') throw new FormatError(fileName, `label ${label}: the structure name must be a string, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'string')
+      throw new FormatError(fileName, `label ${label}: the structure name must be a string, got ${JSON.stringify(value)}`);
     const v = value.trim().toLowerCase();
     if (v === 'background' || v === 'unlabelled' || v === 'unlabeled' || v === 'none') {
       out.set(label, null);
@@ -96,6 +98,7 @@ export function importCase(input: ImportCaseInput): Case {
 
   // Labels on the image grid.
   let raw = toLabelArray(input.labels, input.labelsName);
+  if (raw === input.labels.data) raw = raw.slice(); // never write into the caller's array
   if (!sameGrid(input.labels.grid, grid)) {
     raw = resampleLabels(input.labels.grid, raw, grid, 0);
     notes.push(
@@ -149,7 +152,10 @@ export function importCase(input: ImportCaseInput): Case {
   }
   const target = canonicalStructureName(input.target ?? 'fibroid', 'target');
   if (!structures.some((s) => s.name === target)) {
-    throw new FormatError(input.labelMapName, `no label is named "${target}" (the target); named: ${structures.map((s) => s.name).join(', ') || 'none'}`);
+    throw new FormatError(
+      input.labelMapName,
+      `no label is named "${target}" (the target); named: ${structures.map((s) => s.name).join(', ') || 'none'}`,
+    );
   }
   const targetLabel = structures.find((s) => s.name === target)!.label;
   let targetCount = 0;
@@ -165,7 +171,10 @@ export function importCase(input: ImportCaseInput): Case {
     cz += Math.floor(i / (nx * ny));
   }
   if (targetCount === 0) {
-    throw new FormatError(input.labelsName, `the target "${target}" (label ${targetLabel}) has no voxels${notes.some((s) => s.includes('resampled')) ? ' on the image grid' : ''}`);
+    throw new FormatError(
+      input.labelsName,
+      `the target "${target}" (label ${targetLabel}) has no voxels${notes.some((s) => s.includes('resampled')) ? ' on the image grid' : ''}`,
+    );
   }
   const centroid = voxelToRasM(grid, cx / targetCount, cy / targetCount, cz / targetCount);
   const entry = skinPointAbove(grid, labels, structures, centroid);
@@ -192,7 +201,11 @@ export function importCase(input: ImportCaseInput): Case {
 
 function voxelToRasM(grid: Grid3D, i: number, j: number, k: number): Vec3 {
   const m = grid.affine;
-  return [(m[0] * i + m[1] * j + m[2] * k + m[3]) / 1000, (m[4] * i + m[5] * j + m[6] * k + m[7]) / 1000, (m[8] * i + m[9] * j + m[10] * k + m[11]) / 1000];
+  return [
+    (m[0] * i + m[1] * j + m[2] * k + m[3]) / 1000,
+    (m[4] * i + m[5] * j + m[6] * k + m[7]) / 1000,
+    (m[8] * i + m[9] * j + m[10] * k + m[11]) / 1000,
+  ];
 }
 
 /**
@@ -251,8 +264,7 @@ function skinPointAbove(grid: Grid3D, labels: Uint8Array, structures: Structure[
   const [nx, ny, nz] = grid.shape;
   const step = 0.5 * Math.min(...grid.spacing);
   const m = grid.affine;
-  const det =
-    m[0] * (m[5] * m[10] - m[6] * m[9]) - m[1] * (m[4] * m[10] - m[6] * m[8]) + m[2] * (m[4] * m[9] - m[5] * m[8]);
+  const det = m[0] * (m[5] * m[10] - m[6] * m[9]) - m[1] * (m[4] * m[10] - m[6] * m[8]) + m[2] * (m[4] * m[9] - m[5] * m[8]);
   let last: Vec3 = from;
   for (let t = 0; t < 2; t += step) {
     const p: Vec3 = [from[0], from[1] + t, from[2]];

@@ -83,10 +83,23 @@ export const WALL_PRESETS = {
  * Magnitudes are this project's choice inside the reference ranges of shared/reference/tissue-properties.md
  * (leiomyoma α0 0.36–1.0 dB/cm/MHz^y, perfusion 1–100 ml/min/100 g); type 2 is the table's default fibroid.
  */
-export const T2_TYPES: Record<T2Type, { attenuationDbPerCmMHz: number; perfusionMlPerMinPer100g: number; intensity: number; description: string }> = {
-  1: { attenuationDbPerCmMHz: 0.8, perfusionMlPerMinPer100g: 8, intensity: 170, description: 'hypointense like skeletal muscle: fibrous, hypovascular' },
+export const T2_TYPES: Record<
+  T2Type,
+  { attenuationDbPerCmMHz: number; perfusionMlPerMinPer100g: number; intensity: number; description: string }
+> = {
+  1: {
+    attenuationDbPerCmMHz: 0.8,
+    perfusionMlPerMinPer100g: 8,
+    intensity: 170,
+    description: 'hypointense like skeletal muscle: fibrous, hypovascular',
+  },
   2: { attenuationDbPerCmMHz: 0.6, perfusionMlPerMinPer100g: 20, intensity: 300, description: 'between muscle and myometrium' },
-  3: { attenuationDbPerCmMHz: 0.45, perfusionMlPerMinPer100g: 60, intensity: 560, description: 'as bright as or brighter than myometrium: cellular, well perfused' },
+  3: {
+    attenuationDbPerCmMHz: 0.45,
+    perfusionMlPerMinPer100g: 60,
+    intensity: 560,
+    description: 'as bright as or brighter than myometrium: cellular, well perfused',
+  },
 };
 
 /** Tissue overrides of a fibroid of a given T2 type (attenuation and Pennes perfusion in 1/s). */
@@ -117,7 +130,15 @@ const T2_INTENSITY: Record<string, number> = {
 };
 
 /** Texture amplitude (relative) per structure in the synthetic image. */
-const TEXTURE: Record<string, number> = { fibroid: 0.12, uterus: 0.06, fat: 0.04, muscle: 0.05, 'soft-tissue': 0.08, bowel: 0.1, bone: 0.3 };
+const TEXTURE: Record<string, number> = {
+  fibroid: 0.12,
+  uterus: 0.06,
+  fat: 0.04,
+  muscle: 0.05,
+  'soft-tissue': 0.08,
+  bowel: 0.1,
+  bone: 0.3,
+};
 
 /** Phantom voxel ceiling: keeps the built-in case light enough for a browser. */
 export const MAX_PHANTOM_VOXELS = 16_000_000;
@@ -154,14 +175,19 @@ function resolve(o: PhantomOptions): Resolved {
   const fibroids = fibroidsIn.map((f, i) => {
     const position = f.position ?? 'anterior';
     if (!['anterior', 'posterior', 'fundal', 'submucosal'].includes(position)) {
-      throw new InputError(`phantom.fibroids[${i}].position`, `must be anterior, posterior, fundal or submucosal, got ${JSON.stringify(position)}`);
+      throw new InputError(
+        `phantom.fibroids[${i}].position`,
+        `must be anterior, posterior, fundal or submucosal, got ${JSON.stringify(position)}`,
+      );
     }
     const t2Type = f.t2Type ?? 2;
-    if (t2Type !== 1 && t2Type !== 2 && t2Type !== 3) throw new InputError(`phantom.fibroids[${i}].t2Type`, `must be 1, 2 or 3, got ${JSON.stringify(t2Type)}`);
+    if (t2Type !== 1 && t2Type !== 2 && t2Type !== 3)
+      throw new InputError(`phantom.fibroids[${i}].t2Type`, `must be 1, 2 or 3, got ${JSON.stringify(t2Type)}`);
     return { diameterMm: num(`phantom.fibroids[${i}].diameterMm`, f.diameterMm, 55, 10, 120), position, t2Type };
   });
   const loops = o.bowelLoops ?? 4;
-  if (!Number.isInteger(loops) || loops < 0 || loops > 8) throw new InputError('phantom.bowelLoops', `must be an integer 0–8, got ${loops}`);
+  if (!Number.isInteger(loops) || loops < 0 || loops > 8)
+    throw new InputError('phantom.bowelLoops', `must be an integer 0–8, got ${loops}`);
   return {
     seed,
     h: num('phantom.voxelSizeMm', o.voxelSizeMm, 1, 0.5, 4),
@@ -311,9 +337,11 @@ export function generatePhantom(options: PhantomOptions = {}): Case {
   if (nx * ny * nz > MAX_PHANTOM_VOXELS) {
     throw new LimitError(`phantom grid ${nx}×${ny}×${nz} = ${nx * ny * nz} voxels exceeds ${MAX_PHANTOM_VOXELS}; use a larger voxelSizeMm`);
   }
+  // Origin on whole millimetres (and x centred on a multiple of h/2) so that the NIfTI header's float32 affine
+  // stores it exactly for the usual voxel sizes.
   const x0 = -((nx - 1) * h) / 2;
-  const y0 = L.fov.yMin;
-  const z0 = L.fov.zMin;
+  const y0 = Math.floor(L.fov.yMin);
+  const z0 = Math.floor(L.fov.zMin);
   const grid: Grid3D = createGrid([nx, ny, nz], [h / 1000, h / 1000, h / 1000], [x0 / 1000, y0 / 1000, z0 / 1000]);
   const labels = new Uint8Array(nx * ny * nz);
 

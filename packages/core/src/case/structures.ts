@@ -38,7 +38,19 @@ export const STANDARD_STRUCTURES: readonly Structure[] = [
 /** Label values of the standard structures, by name (the phantom's labels). */
 export const LABEL = Object.freeze(Object.fromEntries(STANDARD_STRUCTURES.map((s) => [s.name, s.label]))) as Readonly<
   Record<
-    'air' | 'water' | 'skin' | 'fat' | 'muscle' | 'uterus' | 'endometrium' | 'fibroid' | 'bladder' | 'bowel' | 'bowel-gas' | 'bone' | 'soft-tissue',
+    | 'air'
+    | 'water'
+    | 'skin'
+    | 'fat'
+    | 'muscle'
+    | 'uterus'
+    | 'endometrium'
+    | 'fibroid'
+    | 'bladder'
+    | 'bowel'
+    | 'bowel-gas'
+    | 'bone'
+    | 'soft-tissue',
     number
   >
 >;
@@ -72,12 +84,18 @@ export function standardStructureNames(): string[] {
  * "fibroid_2" → "fibroid-2"). Unknown names → InputError listing the known ones.
  */
 export function canonicalStructureName(name: string, field = 'structure'): string {
-  const key = String(name).trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const key = String(name)
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   const m = /^(.*?)-(\d+)$/.exec(key);
   const base = m ? m[1] : key;
   const canon = NAME_ALIASES[base] ?? base;
   if (!STANDARD_BY_NAME.has(canon)) {
-    throw new InputError(field, `unknown structure "${name}"; known: ${standardStructureNames().join(', ')} (a suffix -2, -3... names another instance)`);
+    throw new InputError(
+      field,
+      `unknown structure "${name}"; known: ${standardStructureNames().join(', ')} (a suffix -2, -3... names another instance)`,
+    );
   }
   return m ? `${canon}-${m[2]}` : canon;
 }
@@ -104,7 +122,8 @@ export function validateStructures(structures: readonly Structure[], field = 'st
   const labels = new Set<number>();
   structures.forEach((s, i) => {
     const checked = makeStructure(s.name, s.label, `${field}[${i}]`);
-    if (checked.name !== s.name) throw new InputError(`${field}[${i}].name`, `must be the canonical name "${checked.name}", got "${s.name}"`);
+    if (checked.name !== s.name)
+      throw new InputError(`${field}[${i}].name`, `must be the canonical name "${checked.name}", got "${s.name}"`);
     getTissue(s.tissue, `${field}[${i}].tissue`);
     if (names.has(s.name)) throw new InputError(`${field}[${i}].name`, `structure "${s.name}" is listed twice`);
     if (labels.has(s.label)) throw new InputError(`${field}[${i}].label`, `label ${s.label} is used by two structures`);

@@ -60,7 +60,9 @@ describe('decodeDicomSeries rejects bad series with a FormatError naming the fil
   });
 
   it('not DICOM, truncated pixel data, empty list', () => {
-    expect(err(() => decodeDicomSeries([{ name: 'notes.txt', bytes: new TextEncoder().encode('hello') }])).message).toMatch(/notes\.txt: not a readable DICOM/);
+    expect(err(() => decodeDicomSeries([{ name: 'notes.txt', bytes: new TextEncoder().encode('hello') }])).message).toMatch(
+      /notes\.txt: not a readable DICOM/,
+    );
     const files = readSeries('mr-oblique');
     const cut = files.map((f, i) => (i === 2 ? { name: f.name, bytes: f.bytes.subarray(0, f.bytes.length - 10) } : f));
     expect(err(() => decodeDicomSeries(cut)).file).toBe(files[2].name);

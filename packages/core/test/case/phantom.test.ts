@@ -42,7 +42,20 @@ describe('generatePhantom: the default case', () => {
 
   it('has every standard structure with voxels (except air)', () => {
     const v = structureVolumes(c);
-    for (const name of ['water', 'skin', 'fat', 'muscle', 'uterus', 'endometrium', 'fibroid', 'bladder', 'bowel', 'bowel-gas', 'bone', 'soft-tissue']) {
+    for (const name of [
+      'water',
+      'skin',
+      'fat',
+      'muscle',
+      'uterus',
+      'endometrium',
+      'fibroid',
+      'bladder',
+      'bowel',
+      'bowel-gas',
+      'bone',
+      'soft-tissue',
+    ]) {
       expect(v[name].voxels, name).toBeGreaterThan(100);
     }
   });
@@ -120,7 +133,8 @@ describe('generatePhantom: options', () => {
     const b = generatePhantom({ voxelSizeMm: 2, seed: 7 });
     const d = generatePhantom({ voxelSizeMm: 2, seed: 8 });
     // element loops: vitest's deep equality on million-element typed arrays is slow
-    const same = (x: ArrayLike<number>, y: ArrayLike<number>) => x.length === y.length && Array.prototype.every.call(x, (v: number, i: number) => v === y[i]);
+    const same = (x: ArrayLike<number>, y: ArrayLike<number>) =>
+      x.length === y.length && Array.prototype.every.call(x, (v: number, i: number) => v === y[i]);
     expect(same(a.labels, b.labels)).toBe(true);
     expect(same(a.images[0].volume.data, b.images[0].volume.data)).toBe(true);
     expect(same(a.images[0].volume.data, d.images[0].volume.data)).toBe(false);
@@ -133,7 +147,12 @@ describe('generatePhantom: options', () => {
       const img = c.images[0].volume.data;
       let s = 0;
       let n = 0;
-      for (let i = 0; i < img.length; i++) if (c.labels[i] === LABEL.fibroid) (s += img[i]), n++;
+      for (let i = 0; i < img.length; i++) {
+        if (c.labels[i] === LABEL.fibroid) {
+          s += img[i];
+          n++;
+        }
+      }
       means.push(s / n);
       expect(c.tissueOverrides.fibroid.perfusion).toBeCloseTo(perfusionPerSecond(T2_TYPES[t].perfusionMlPerMinPer100g, 1075, 1050), 12);
     }
