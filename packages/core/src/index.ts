@@ -138,7 +138,13 @@ export type { PlannedTreatment, PlannerOptions } from './planning/planner.js';
 export { planTreatment } from './planning/planner.js';
 // Thermal engine (issue 4): Pennes bioheat, thermal dose, lesions, whole-treatment stepping.
 export type { ThermalBoundary, ThermalMaterial, ThermalMedium, ThermalMediumOptions, MaterialTables } from './thermal/thermal-medium.js';
-export { boundaryCode, explicitStabilityLimit, homogeneousThermalMedium, labelledThermalMedium, materialTables } from './thermal/thermal-medium.js';
+export {
+  boundaryCode,
+  explicitStabilityLimit,
+  homogeneousThermalMedium,
+  labelledThermalMedium,
+  materialTables,
+} from './thermal/thermal-medium.js';
 export type { ArrheniusParameters } from './thermal/thermal-dose.js';
 export {
   ARRHENIUS_FAT,

@@ -17,7 +17,7 @@ function writeSource(name: string, peak: number, poison = false): string {
   for (let k = 0; k < n[2]; k++)
     for (let j = 0; j < n[1]; j++)
       for (let i = 0; i < n[0]; i++) {
-        const r2 = ((i - 10) * h) ** 2 / (0.8e-3) ** 2 + ((j - 10) * h) ** 2 / (0.8e-3) ** 2 + ((k - 14) * h) ** 2 / (3e-3) ** 2;
+        const r2 = ((i - 10) * h) ** 2 / 0.8e-3 ** 2 + ((j - 10) * h) ** 2 / 0.8e-3 ** 2 + ((k - 14) * h) ** 2 / 3e-3 ** 2;
         q[i + n[0] * (j + n[1] * k)] = peak * Math.exp(-0.5 * r2);
       }
   if (poison) q[123] = Number.NaN;
@@ -32,7 +32,22 @@ describe('fuas thermal', () => {
   it('prints peak temperature, dose, lesion volume and timeline as JSON and writes T and CEM43 volumes', () => {
     const out = join(dir, 'T.nii.gz');
     const doseOut = join(dir, 'cem.nii');
-    const r = runFuas(['thermal', '--source', source, '--duration', '2', '--cooling', '2', '--tissue', 'muscle', '--out', out, '--dose-out', doseOut, '--json']);
+    const r = runFuas([
+      'thermal',
+      '--source',
+      source,
+      '--duration',
+      '2',
+      '--cooling',
+      '2',
+      '--tissue',
+      'muscle',
+      '--out',
+      out,
+      '--dose-out',
+      doseOut,
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);

@@ -87,7 +87,11 @@ export function erfc(x: number): number {
         1.26551223 +
         t *
           (1.00002368 +
-            t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }
@@ -110,6 +114,7 @@ export function pointSourceRise(power: number, conductivity: number, diffusivity
 export function gaussianSourceRise(power: number, sigma: number, conductivity: number, diffusivity: number, r: number, t: number): number {
   if (t <= 0) return 0;
   return (
-    (power / (4 * Math.PI * conductivity * r)) * (erfc(r / Math.sqrt(2 * sigma * sigma + 4 * diffusivity * t)) - erfc(r / (Math.SQRT2 * sigma)))
+    (power / (4 * Math.PI * conductivity * r)) *
+    (erfc(r / Math.sqrt(2 * sigma * sigma + 4 * diffusivity * t)) - erfc(r / (Math.SQRT2 * sigma)))
   );
 }

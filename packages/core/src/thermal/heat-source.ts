@@ -68,14 +68,22 @@ export function patchSource(
   field = 'source',
 ): PatchHeatSource {
   for (let a = 0; a < 3; a++) {
-    if (!Number.isInteger(shape[a]) || shape[a] < 1) throw new InputError(`${field}.shape`, `must be positive integers, got ${shape.join('×')}`);
+    if (!Number.isInteger(shape[a]) || shape[a] < 1)
+      throw new InputError(`${field}.shape`, `must be positive integers, got ${shape.join('×')}`);
     if (!Number.isInteger(offset[a])) throw new InputError(`${field}.offset`, `must be integers, got ${offset.join(', ')}`);
     requireFinite(`${field}.centre`, centre[a]);
   }
   if (q.length !== shape[0] * shape[1] * shape[2]) throw new InputError(field, `has ${q.length} values for a ${shape.join('×')} patch`);
   checkValues(q, field);
   if (referencePower !== undefined) requireFinite(`${field}.referencePower`, referencePower, 'positive');
-  return { kind: 'patch', q: Float32Array.from(q), shape: [...shape] as unknown as Vec3, offset: [...offset] as unknown as Vec3, centre, referencePower };
+  return {
+    kind: 'patch',
+    q: Float32Array.from(q),
+    shape: [...shape] as unknown as Vec3,
+    offset: [...offset] as unknown as Vec3,
+    centre,
+    referencePower,
+  };
 }
 
 /** The same patch with its focus on the grid voxel nearest to `position` (m, grid frame). Shares q. */
@@ -153,7 +161,14 @@ export function forEachSourceVoxel(source: HeatSource, grid: Grid3D, fn: (index:
  * T[i] += scale · sc[label_i] · q (the explicit update's source term for a patch source, added after the
  * source-free stencil; sc[a] = Δt/(ρ_a C_a)). Serial: patches are small.
  */
-export function addPatchSource(T: Float64Array, labels: Uint8Array, sc: Float64Array, grid: Grid3D, patch: PatchHeatSource, scale: number): void {
+export function addPatchSource(
+  T: Float64Array,
+  labels: Uint8Array,
+  sc: Float64Array,
+  grid: Grid3D,
+  patch: PatchHeatSource,
+  scale: number,
+): void {
   const [nx, ny, nz] = grid.shape;
   const [px, py, pz] = patch.shape;
   const [ox, oy, oz] = patch.offset;

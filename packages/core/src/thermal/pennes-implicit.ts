@@ -50,7 +50,17 @@ export class ImplicitWorkspace {
 const acc = new Float64Array(2);
 
 /** Adds one face's conductance term for voxel i (value vi, material row aL) to acc. */
-function faceTerm(pr: ImplicitProblem, v: Float64Array, aL: number, a: number, vi: number, inside: boolean, j: number, jw: number, ih2: number): void {
+function faceTerm(
+  pr: ImplicitProblem,
+  v: Float64Array,
+  aL: number,
+  a: number,
+  vi: number,
+  inside: boolean,
+  j: number,
+  jw: number,
+  ih2: number,
+): void {
   const kf = pr.faceConductivity;
   if (inside) {
     const c = kf[aL + pr.labels[j]] * ih2;

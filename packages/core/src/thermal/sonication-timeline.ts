@@ -27,7 +27,8 @@ export function sonication(source: HeatSource, duration: number, cooling = 0, po
 export function segmentScale(segment: TimelineSegment, field: string): number {
   requireFinite(`${field}.duration`, segment.duration, 'positive');
   if (!segment.source) {
-    if (segment.power !== undefined && segment.power !== 0) throw new InputError(`${field}.power`, 'a segment without a source must have no power');
+    if (segment.power !== undefined && segment.power !== 0)
+      throw new InputError(`${field}.power`, 'a segment without a source must have no power');
     return 0;
   }
   const ref = segment.source.referencePower ?? 1;

@@ -13,7 +13,8 @@ export const THERMAL_DOSE_KERNEL = 'thermal.dose';
  * - `boiled[i]` = 1 once T reaches 100 °C;
  * - `zMax[z]` = the highest T1 in slice z (for the peak-temperature timeline).
  * The temperature used is `Toff + T[i] (+ bg[i])`: Toff = 0 when T holds °C; in the treatment solver T holds
- * the rise of a fine window and bg0/bg1 the background rise interpolated to it at the step's ends (`hasBg`).
+ * the rise of a fine window and the background rise is bg0 + f·(bg1 − bg0) with f = f0 at the step's start and f1 at
+ * its end (`hasBg`; bg0/bg1 the background at the ends of the enclosing coarse step).
  * Items are z-slices; each writes only its own voxels and zMax entries.
  */
 export function thermalDoseKernel(args: KernelArgs, start: number, end: number): void {
@@ -34,6 +35,8 @@ export function thermalDoseKernel(args: KernelArgs, start: number, end: number):
   const hasBg = args.hasBg as boolean;
   const bg0 = args.bg0 as Float64Array;
   const bg1 = args.bg1 as Float64Array;
+  const f0 = args.f0 as number;
+  const f1 = args.f1 as number;
   const nxy = (args.nx as number) * (args.ny as number);
   for (let z = start; z < end; z++) {
     let peak = Number.NEGATIVE_INFINITY;
@@ -42,8 +45,10 @@ export function thermalDoseKernel(args: KernelArgs, start: number, end: number):
       let a = Toff + T0[i];
       let b = Toff + T1[i];
       if (hasBg) {
-        a += bg0[i];
-        b += bg1[i];
+        const g = bg0[i];
+        const d = bg1[i] - g;
+        a += g + f0 * d;
+        b += g + f1 * d;
       }
       if (b > peak) peak = b;
       if (a <= 37 && b <= 37) continue;

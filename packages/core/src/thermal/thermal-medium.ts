@@ -59,7 +59,11 @@ function common(options: ThermalMediumOptions): { blood: { density: number; spec
 }
 
 /** One tissue everywhere on the grid. */
-export function homogeneousThermalMedium(grid: Grid3D, tissue: ThermalMaterial | Tissue, options: ThermalMediumOptions = {}): ThermalMedium {
+export function homogeneousThermalMedium(
+  grid: Grid3D,
+  tissue: ThermalMaterial | Tissue,
+  options: ThermalMediumOptions = {},
+): ThermalMedium {
   return { grid, labels: sharedUint8(voxelCount(grid)), materials: [material(tissue, 'tissue')], ...common(options) };
 }
 

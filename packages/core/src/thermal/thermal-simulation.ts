@@ -48,7 +48,13 @@ export interface ThermalOptions {
   trackEnergy?: boolean;
 }
 
-export const DEFAULT_THERMAL_OPTIONS = { scheme: 'explicit', courant: 0.9, boundary: 'body', doseThreshold: LETHAL_CEM43, perfusionShutdown: 0 } as const;
+export const DEFAULT_THERMAL_OPTIONS = {
+  scheme: 'explicit',
+  courant: 0.9,
+  boundary: 'body',
+  doseThreshold: LETHAL_CEM43,
+  perfusionShutdown: 0,
+} as const;
 
 /** Energy budget in J since the start (trackEnergy). stored = deposited − perfusionLoss − boundaryLoss up to round-off. */
 export interface EnergyBudget {
@@ -142,7 +148,9 @@ export class ThermalSimulation {
   private readonly tables: MaterialTables;
   private readonly tableCache = new Map<number, StepTables>();
   private readonly zMax: Float64Array;
-  private readonly options: Required<Omit<ThermalOptions, 'arrhenius' | 'executor' | 'dt' | 'initialTemperature' | 'implicitDt' | 'coolingScheme'>> & {
+  private readonly options: Required<
+    Omit<ThermalOptions, 'arrhenius' | 'executor' | 'dt' | 'initialTemperature' | 'implicitDt' | 'coolingScheme'>
+  > & {
     arrhenius: ArrheniusParameters | null;
     coolingScheme: ThermalScheme;
   };
@@ -163,14 +171,27 @@ export class ThermalSimulation {
     const boundary = options.boundary ?? DEFAULT_THERMAL_OPTIONS.boundary;
     this.bc = boundaryCode(boundary);
     const doseThreshold = requireFinite('doseThreshold', options.doseThreshold ?? DEFAULT_THERMAL_OPTIONS.doseThreshold, 'positive');
-    const perfusionShutdown = requireFinite('perfusionShutdown', options.perfusionShutdown ?? DEFAULT_THERMAL_OPTIONS.perfusionShutdown, 'non-negative');
+    const perfusionShutdown = requireFinite(
+      'perfusionShutdown',
+      options.perfusionShutdown ?? DEFAULT_THERMAL_OPTIONS.perfusionShutdown,
+      'non-negative',
+    );
     if (perfusionShutdown > 1) throw new InputError('perfusionShutdown', `must be in [0, 1], got ${perfusionShutdown}`);
     const arrhenius = options.arrhenius ?? null;
     if (arrhenius) {
       requireFinite('arrhenius.frequencyFactor', arrhenius.frequencyFactor, 'positive');
       requireFinite('arrhenius.activationEnergy', arrhenius.activationEnergy, 'positive');
     }
-    this.options = { scheme, coolingScheme, courant, boundary, doseThreshold, perfusionShutdown, arrhenius, trackEnergy: options.trackEnergy ?? false };
+    this.options = {
+      scheme,
+      coolingScheme,
+      courant,
+      boundary,
+      doseThreshold,
+      perfusionShutdown,
+      arrhenius,
+      trackEnergy: options.trackEnergy ?? false,
+    };
     this.executor = options.executor ?? new SerialExecutor();
 
     this.tables = materialTables(medium);
@@ -339,7 +360,9 @@ export class ThermalSimulation {
       const dtMax = sch === 'explicit' ? this.explicitDt : this.implicitDt;
       return this.segStart + d / Math.ceil(d / dtMax - 1e-9);
     }
-    return this.segStep + 1 === this.segSteps ? this.segStart + this.segments[this.seg].duration : this.segStart + (this.segStep + 1) * this.segDt;
+    return this.segStep + 1 === this.segSteps
+      ? this.segStart + this.segments[this.seg].duration
+      : this.segStart + (this.segStep + 1) * this.segDt;
   }
 
   private schemeOf(k: number): ThermalScheme {
@@ -428,7 +451,16 @@ export class ThermalSimulation {
           });
         }
       : null;
-    implicitStep(this.implicitProblem, this.T, this.Tn, add, this.medium.arterialTemperature, dt, theta, this.implicitWork as ImplicitWorkspace);
+    implicitStep(
+      this.implicitProblem,
+      this.T,
+      this.Tn,
+      add,
+      this.medium.arterialTemperature,
+      dt,
+      theta,
+      this.implicitWork as ImplicitWorkspace,
+    );
   }
 
   private async doseStep(dt: number): Promise<void> {
@@ -454,6 +486,8 @@ export class ThermalSimulation {
         hasBg: false,
         bg0: EMPTY_F64,
         bg1: EMPTY_F64,
+        f0: 0,
+        f1: 0,
         nx,
         ny,
       },

@@ -17,16 +17,25 @@ const muscle = getTissue('muscle');
 async function periodicRun(h: number, perfusion: number, options: ConstructorParameters<typeof ThermalSimulation>[2], edge = 32e-3) {
   const tissue = { ...muscle, perfusion };
   const cs = periodicGaussianCase(edge, h, [3e-3, 3e-3, 5e-3], 1e7, tissue, 5);
-  const sim = new ThermalSimulation(homogeneousThermalMedium(cs.grid, tissue), [{ duration: 5, source: fieldSource(cs.grid, cs.q) }, { duration: 10 }], {
-    boundary: 'periodic',
-    perfusionShutdown: 1, // the reference has constant perfusion
-    ...options,
-  });
+  const sim = new ThermalSimulation(
+    homogeneousThermalMedium(cs.grid, tissue),
+    [{ duration: 5, source: fieldSource(cs.grid, cs.q) }, { duration: 10 }],
+    {
+      boundary: 'periodic',
+      perfusionShutdown: 1, // the reference has constant perfusion
+      ...options,
+    },
+  );
   await sim.advance(5);
   const heat = sim.temperature[cs.centreIndex] - 37;
   await sim.advance();
   const cool = sim.temperature[cs.centreIndex] - 37;
-  return { heat, cool, exactHeat: periodicGaussianRise(cs.problem, cs.problem.centre, 5), exactCool: periodicGaussianRise(cs.problem, cs.problem.centre, 15) };
+  return {
+    heat,
+    cool,
+    exactHeat: periodicGaussianRise(cs.problem, cs.problem.centre, 5),
+    exactCool: periodicGaussianRise(cs.problem, cs.problem.centre, 15),
+  };
 }
 
 describe('Pennes solvers against the exact periodic Gaussian solution (Gao, Langer & Corry 1995)', () => {
@@ -89,32 +98,34 @@ describe('time convergence orders (self-convergence against Crank–Nicolson at 
 });
 
 describe('point source in an infinite medium (Carslaw & Jaeger: P/(4πkr)·erfc(r/2√κt))', () => {
-  it('a σ = 1 mm Gaussian source matches its exact solution within 1 % and the point-source erfc within 3 % at r ≥ 4 mm', async () => {
+  it('a small Gaussian source (σ = 0.5 mm) matches its exact solution within 2 % and the erfc within 6 % at r = 3-8 mm after 60 s', async () => {
     const h = 0.5e-3;
-    const n = 64;
+    const n = 72;
     const grid = createGrid([n, n, n], [h, h, h]);
     const tissue = { ...muscle, perfusion: 0 };
-    const sigma = 1e-3;
-    const peak = 1e8;
+    const sigma = 0.5e-3;
     const c = (n / 2) * h;
     const q = new Float32Array(n ** 3);
+    let sum = 0;
     for (let k = 0; k < n; k++)
       for (let j = 0; j < n; j++)
         for (let i = 0; i < n; i++) {
           const r2 = (i * h - c) ** 2 + (j * h - c) ** 2 + (k * h - c) ** 2;
-          q[i + n * (j + n * k)] = peak * Math.exp(-r2 / (2 * sigma * sigma));
+          const v = 1e9 * Math.exp(-r2 / (2 * sigma * sigma));
+          q[i + n * (j + n * k)] = v;
+          sum += Math.fround(v);
         }
-    const power = peak * (2 * Math.PI) ** 1.5 * sigma ** 3;
-    const sim = new ThermalSimulation(homogeneousThermalMedium(grid, tissue), [{ duration: 20, source: fieldSource(grid, q) }]);
+    const power = sum * h ** 3; // the deposited power of the sampled source
+    const sim = new ThermalSimulation(homogeneousThermalMedium(grid, tissue), [{ duration: 60, source: fieldSource(grid, q) }]);
     await sim.advance();
     const kappa = tissue.conductivity / (tissue.density * tissue.specificHeat);
-    for (const cells of [8, 10, 12]) {
+    for (const cells of [6, 10, 16]) {
       const r = cells * h;
       const num = sim.temperature[n / 2 + cells + n * (n / 2 + n * (n / 2))] - 37;
-      const gauss = gaussianSourceRise(power, sigma, tissue.conductivity, kappa, r, 20);
-      const point = pointSourceRise(power, tissue.conductivity, kappa, r, 20);
-      expect(Math.abs(num / gauss - 1)).toBeLessThan(0.01);
-      expect(Math.abs(num / point - 1)).toBeLessThan(0.03);
+      const gauss = gaussianSourceRise(power, sigma, tissue.conductivity, kappa, r, 60);
+      const point = pointSourceRise(power, tissue.conductivity, kappa, r, 60);
+      expect(Math.abs(num / gauss - 1)).toBeLessThan(0.02); // measured 0.9-1.4 % (h = σ = 0.5 mm)
+      expect(Math.abs(num / point - 1)).toBeLessThan(0.06); // measured 2.0-5.2 %: σ² is not ≪ 2κt
     }
   });
 });

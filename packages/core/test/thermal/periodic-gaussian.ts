@@ -19,7 +19,8 @@ export function periodicGaussianCase(edge: number, h: number, sigma: Vec3, peak:
     for (let i = 0; i < n; i++) for (let m = -2; m <= 2; m++) v[i] += Math.exp(-((i * h - c - m * edge) ** 2) / (2 * sigma[a] ** 2));
     return v;
   });
-  for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) q[i + n * (j + n * k)] = peak * g[0][i] * g[1][j] * g[2][k];
+  for (let k = 0; k < n; k++)
+    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) q[i + n * (j + n * k)] = peak * g[0][i] * g[1][j] * g[2][k];
   return {
     grid,
     q,

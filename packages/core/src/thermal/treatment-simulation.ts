@@ -1,0 +1,584 @@
+import { InputError, requireFinite } from '../errors.js';
+import { type Grid3D, type Vec3, createGrid, voxelCount, voxelVolume } from '../grid/grid3d.js';
+import { type ParallelExecutor, SerialExecutor, sharedFloat32, sharedFloat64, sharedUint8 } from '../parallel/parallel-executor.js';
+import { type PatchHeatSource, addPatchSource, placePatch } from './heat-source.js';
+import { PENNES_EXPLICIT_KERNEL } from './pennes-explicit-kernel.js';
+import { THERMAL_DOSE_KERNEL } from './thermal-dose-kernel.js';
+import { LETHAL_CEM43, cem43LinearStep } from './thermal-dose.js';
+import { type ThermalMedium, explicitStabilityLimit, labelledThermalMedium, materialTables } from './thermal-medium.js';
+
+/** One sonication of a treatment: the beam's focus at `position` (m, grid frame), on at `power` W, then cooling. */
+export interface TreatmentSonication {
+  readonly position: Vec3;
+  /** W (scales the beam patch: Q = q·power/referencePower) */
+  readonly power: number;
+  /** s */
+  readonly duration: number;
+  /** s, ≥ 0 */
+  readonly cooling: number;
+  /** this sonication's beam (default: the simulation's beam); e.g. one per slice when the path's layers differ */
+  readonly beam?: PatchHeatSource;
+}
+
+/** Options of the two-level treatment solver (defaults in the class comment). */
+export interface TreatmentOptions {
+  /** coarse spacing = coarseFactor × fine spacing (integer ≥ 2, default 3) */
+  coarseFactor?: number;
+  /** fine-window margin around the beam patch, m (default 3 mm) */
+  margin?: number;
+  /** fraction of each level's stability limit (default 0.9) */
+  courant?: number;
+  doseThreshold?: number;
+  perfusionShutdown?: number;
+  executor?: ParallelExecutor;
+}
+
+interface Window {
+  /** fine-grid index of the window's (0,0,0) and its shape (multiples of the coarse factor) */
+  o: [number, number, number];
+  n: [number, number, number];
+  grid: Grid3D;
+  labels: Uint8Array;
+  T: Float64Array;
+  Tn: Float64Array;
+  dose: Float64Array;
+  ps: Float32Array;
+  boiled: Uint8Array;
+  zMax: Float64Array;
+  bgA: Float64Array;
+  bgB: Float64Array;
+  patch: PatchHeatSource;
+}
+
+/**
+ * A whole treatment (hundreds of sonications, each with its own focus) on a fine grid, fast, by linearity of
+ * Pennes' equation: the rise above T_a is split into u = u_coarse + u_window.
+ *
+ * - u_coarse lives on a coarse copy of the grid (spacing × coarseFactor, labels sampled at the block centres) and
+ *   carries all "old" heat; it is stepped explicitly at its own, coarseFactor² times longer, stable step.
+ * - u_window lives on a fine box around the current focus (the beam patch plus `margin`, aligned to coarse cells)
+ *   and carries the heat of the current sonication from switch-on until the next sonication starts; it is
+ *   stepped at the fine step with u = 0 outside the box; the heat that leaves through the box's faces is
+ *   deposited into the coarse cells it leaves from (one coarse step later), and at the next sonication the
+ *   whole window is restricted energy-conservingly into u_coarse. Both parts solve the same linear equation,
+ *   so their sum is the solution up to each level's discretisation error (the coarse level sees the old heat
+ *   smoothed over coarse cells).
+ * - Dose (CEM43, exact over linear ramps) is accrued on the fine grid inside the window with the total
+ *   temperature T_a + u_window + u_coarse (trilinear, linear in time within a coarse step), and on coarse cells
+ *   outside the window with T_a + u_coarse; `dose()` returns the fine dose plus the dose of the coarse cell that
+ *   holds each voxel. Perfusion stops where the dose passes the threshold (per fine voxel in the window; as the
+ *   dead fraction on coarse cells).
+ * - The beam is a patch source (PatchHeatSource) translated to each focus (nearest voxel); a sonication may bring
+ *   its own patch (e.g. one per treatment slice, where the layers in front of the focus differ).
+ * Cost: the window (≈ 10⁴–10⁵ voxels) at the fine step plus the coarse grid at the long step, independent of
+ * how much of the fine grid the treatment covers. Accuracy against the brute-force fine solution is measured
+ * in test/thermal/treatment-simulation.test.ts and bench/thermal.bench.ts.
+ */
+export class TreatmentSimulation {
+  readonly grid: Grid3D;
+  readonly coarseGrid: Grid3D;
+  readonly coarseFactor: number;
+  /** s: the fine and coarse explicit steps bounds */
+  readonly fineDt: number;
+  readonly coarseDt: number;
+  time = 0;
+  /** index of the sonication being run (sonications.length when done) */
+  sonicationIndex = 0;
+  peakTemperature: number;
+  readonly timeline: { t: number[]; peakTemperature: number[] } = { t: [0], peakTemperature: [] };
+  /** voxel-updates done (fine + coarse), for benchmarks */
+  voxelUpdates = 0;
+
+  private readonly medium: ThermalMedium;
+  private readonly coarse: ThermalMedium;
+  private readonly beam: PatchHeatSource;
+  private readonly sonications: TreatmentSonication[];
+  private readonly r: number;
+  private readonly margin: number;
+  private readonly threshold: number;
+  private readonly shutdown: number;
+  private readonly executor: ParallelExecutor;
+  private readonly fineDose: Float64Array;
+  private readonly coarseDose: Float64Array;
+  private Uc: Float64Array;
+  private Ucn: Float64Array;
+  private readonly coarsePs: Float32Array;
+  private readonly leak: Float64Array;
+  private readonly coarseInWindow: Uint8Array;
+  private activeBox: Window | null = null;
+  private readonly fineTab: ReturnType<typeof materialTables>;
+  private readonly coarseTab: ReturnType<typeof materialTables>;
+  private cancelled = false;
+
+  constructor(medium: ThermalMedium, beam: PatchHeatSource, sonications: readonly TreatmentSonication[], options: TreatmentOptions = {}) {
+    this.medium = medium;
+    this.grid = medium.grid;
+    this.beam = beam;
+    const r = options.coarseFactor ?? 3;
+    if (!Number.isInteger(r) || r < 2 || r > 8) throw new InputError('coarseFactor', `must be an integer in [2, 8], got ${r}`);
+    this.r = r;
+    this.coarseFactor = r;
+    this.margin = requireFinite('margin', options.margin ?? 3e-3, 'non-negative');
+    this.threshold = requireFinite('doseThreshold', options.doseThreshold ?? LETHAL_CEM43, 'positive');
+    this.shutdown = requireFinite('perfusionShutdown', options.perfusionShutdown ?? 0, 'non-negative');
+    const courant = requireFinite('courant', options.courant ?? 0.9, 'positive');
+    if (courant > 1) throw new InputError('courant', `must be in (0, 1], got ${courant}`);
+    this.executor = options.executor ?? new SerialExecutor();
+    this.sonications = sonications.map((s, k) => {
+      const f = `sonications[${k}]`;
+      for (let a = 0; a < 3; a++) requireFinite(`${f}.position`, s.position[a]);
+      return {
+        position: s.position,
+        power: requireFinite(`${f}.power`, s.power, 'non-negative'),
+        duration: requireFinite(`${f}.duration`, s.duration, 'positive'),
+        cooling: requireFinite(`${f}.cooling`, s.cooling, 'non-negative'),
+        beam: s.beam,
+      };
+    });
+    // coarse level
+    const [nx, ny, nz] = this.grid.shape;
+    const cs: Vec3 = [Math.ceil(nx / r), Math.ceil(ny / r), Math.ceil(nz / r)];
+    const h = this.grid.spacing;
+    const off = (r - 1) / 2;
+    this.coarseGrid = createGrid(
+      cs,
+      [h[0] * r, h[1] * r, h[2] * r],
+      [this.grid.origin[0] + off * h[0], this.grid.origin[1] + off * h[1], this.grid.origin[2] + off * h[2]],
+    );
+    const cl = new Uint8Array(voxelCount(this.coarseGrid));
+    for (let k = 0; k < cs[2]; k++)
+      for (let j = 0; j < cs[1]; j++)
+        for (let i = 0; i < cs[0]; i++) {
+          const x = Math.min(nx - 1, i * r + (r >> 1));
+          const y = Math.min(ny - 1, j * r + (r >> 1));
+          const z = Math.min(nz - 1, k * r + (r >> 1));
+          cl[i + cs[0] * (j + cs[1] * k)] = medium.labels[x + nx * (y + ny * z)];
+        }
+    this.coarse = labelledThermalMedium(this.coarseGrid, cl, medium.materials, {
+      blood: medium.blood,
+      arterialTemperature: medium.arterialTemperature,
+    });
+    this.fineTab = materialTables(medium);
+    this.coarseTab = materialTables(this.coarse);
+    this.fineDt = courant * explicitStabilityLimit(medium);
+    this.coarseDt = courant * explicitStabilityLimit(this.coarse);
+    const nc = voxelCount(this.coarseGrid);
+    this.Uc = sharedFloat64(nc);
+    this.Ucn = sharedFloat64(nc);
+    this.coarsePs = sharedFloat32(nc).fill(1);
+    this.coarseDose = new Float64Array(nc);
+    this.leak = new Float64Array(nc);
+    this.coarseInWindow = new Uint8Array(nc);
+    this.fineDose = new Float64Array(voxelCount(this.grid));
+    this.peakTemperature = medium.arterialTemperature;
+    this.timeline.peakTemperature.push(this.peakTemperature);
+  }
+
+  /** Total duration of the treatment, s. */
+  get endTime(): number {
+    return this.sonications.reduce((s, x) => s + x.duration + x.cooling, 0);
+  }
+
+  get done(): boolean {
+    return this.sonicationIndex >= this.sonications.length;
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  /** Runs sonications until `toTime` (whole sonications; default all), with progress and cancellation between them. */
+  async advance(
+    toTime = Number.POSITIVE_INFINITY,
+    options: {
+      onProgress?: (p: { time: number; sonication: number; peakTemperature: number }) => void;
+      signal?: { aborted: boolean };
+    } = {},
+  ): Promise<{ cancelled: boolean; time: number }> {
+    this.cancelled = false;
+    while (!this.done) {
+      if (this.cancelled || options.signal?.aborted) return { cancelled: true, time: this.time };
+      const s = this.sonications[this.sonicationIndex];
+      if (this.time + s.duration + s.cooling > toTime + 1e-9) break;
+      await this.runSonication(s);
+      this.sonicationIndex++;
+      options.onProgress?.({ time: this.time, sonication: this.sonicationIndex, peakTemperature: this.peakTemperature });
+    }
+    if (this.done) this.retireWindow();
+    return { cancelled: false, time: this.time };
+  }
+
+  /** CEM43 (min) per fine voxel: the fine (window) dose plus the dose of the coarse cell holding the voxel. */
+  dose(): Float64Array {
+    const out = Float64Array.from(this.fineDose);
+    if (this.activeBox) this.copyWindowDose(out);
+    const [nx, ny, nz] = this.grid.shape;
+    const cs = this.coarseGrid.shape;
+    const r = this.r;
+    for (let z = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++)
+        for (let x = 0; x < nx; x++)
+          out[x + nx * (y + ny * z)] += this.coarseDose[((x / r) | 0) + cs[0] * (((y / r) | 0) + cs[1] * ((z / r) | 0))];
+    return out;
+  }
+
+  /** Volume with CEM43 ≥ the threshold, m³. */
+  lesionVolume(): number {
+    const d = this.dose();
+    let c = 0;
+    for (let i = 0; i < d.length; i++) if (d[i] >= this.threshold) c++;
+    return c * voxelVolume(this.grid);
+  }
+
+  /** The coarse-level temperature (°C) on coarseGrid, without the current window's heat. */
+  coarseTemperature(): Float32Array {
+    const Ta = this.medium.arterialTemperature;
+    return Float32Array.from(this.Uc, (u) => u + Ta);
+  }
+
+  private async runSonication(s: TreatmentSonication): Promise<void> {
+    this.retireWindow();
+    this.openWindow(s);
+    const scale = s.power / ((s.beam ?? this.beam).referencePower ?? 1);
+    await this.runPhase(s.duration, scale);
+    if (s.cooling > 0) await this.runPhase(s.cooling, 0);
+  }
+
+  private async runPhase(duration: number, scale: number): Promise<void> {
+    const nc = Math.max(1, Math.ceil(duration / this.coarseDt - 1e-9));
+    const dtc = duration / nc;
+    const m = Math.max(1, Math.ceil(dtc / this.fineDt - 1e-9));
+    const dtf = dtc / m;
+    const t0 = this.time;
+    for (let j = 0; j < nc; j++) {
+      await this.coarseStep(dtc);
+      const w = this.activeBox as Window;
+      this.interpolateBackground(this.Ucn, w.bgB);
+      for (let k = 0; k < m; k++) await this.fineStep(dtf, scale, k / m, (k + 1) / m);
+      this.coarseDoseStep(dtc);
+      const tmp = this.Uc;
+      this.Uc = this.Ucn;
+      this.Ucn = tmp;
+      w.bgA.set(w.bgB);
+      this.time = j + 1 === nc ? t0 + duration : t0 + (j + 1) * dtc;
+      this.timeline.t.push(this.time);
+      this.timeline.peakTemperature.push(this.lastPeak);
+    }
+  }
+
+  private lastPeak = 37;
+
+  private async coarseStep(dt: number): Promise<void> {
+    const tab = this.coarseTab;
+    const L = tab.count;
+    const [dx, dy, dz] = this.coarseGrid.spacing;
+    const [nx, ny, nz] = this.coarseGrid.shape;
+    const cx = sharedFloat64(L * L);
+    const cy = sharedFloat64(L * L);
+    const cz = sharedFloat64(L * L);
+    const pc = sharedFloat64(L);
+    const sc = sharedFloat64(L);
+    fillTables(tab, dt, dx, dy, dz, cx, cy, cz, pc, sc);
+    await this.executor.run(
+      PENNES_EXPLICIT_KERNEL,
+      {
+        T0: this.Uc,
+        T1: this.Ucn,
+        labels: this.coarse.labels,
+        cx,
+        cy,
+        cz,
+        pc,
+        sc,
+        ps: this.coarsePs,
+        q: EMPTY32,
+        qs: 0,
+        nx,
+        ny,
+        nz,
+        L,
+        bc: 0,
+        Ta: 0,
+        Tb: 0,
+      },
+      nz,
+    );
+    this.voxelUpdates += nx * ny * nz;
+    // heat that left the fine window during the previous coarse step enters the coarse level here
+    const vc = voxelVolume(this.coarseGrid);
+    const lab = this.coarse.labels;
+    for (let i = 0; i < this.leak.length; i++) {
+      if (this.leak[i] !== 0) {
+        this.Ucn[i] += this.leak[i] / (tab.rhoC[lab[i]] * vc);
+        this.leak[i] = 0;
+      }
+    }
+  }
+
+  private coarseDoseStep(dt: number): void {
+    const Ta = this.medium.arterialTemperature;
+    let peak = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < this.Uc.length; i++) {
+      const b = Ta + this.Ucn[i];
+      if (b > peak) peak = b;
+      if (this.coarseInWindow[i]) continue;
+      const a = Ta + this.Uc[i];
+      if (a <= 37 && b <= 37) continue;
+      const d = this.coarseDose[i] + cem43LinearStep(a, b, dt);
+      this.coarseDose[i] = d;
+      if (d >= this.threshold) this.coarsePs[i] = this.shutdown;
+    }
+    if (peak > this.lastPeak) this.lastPeak = peak;
+    if (peak > this.peakTemperature) this.peakTemperature = peak;
+  }
+
+  private async fineStep(dt: number, scale: number, f0: number, f1: number): Promise<void> {
+    const w = this.activeBox as Window;
+    const tab = this.fineTab;
+    const L = tab.count;
+    const [dx, dy, dz] = this.grid.spacing;
+    const [nx, ny, nz] = w.n;
+    const cx = sharedFloat64(L * L);
+    const cy = sharedFloat64(L * L);
+    const cz = sharedFloat64(L * L);
+    const pc = sharedFloat64(L);
+    const sc = sharedFloat64(L);
+    fillTables(tab, dt, dx, dy, dz, cx, cy, cz, pc, sc);
+    this.accumulateLeak(w, cx, cy, cz);
+    await this.executor.run(
+      PENNES_EXPLICIT_KERNEL,
+      { T0: w.T, T1: w.Tn, labels: w.labels, cx, cy, cz, pc, sc, ps: w.ps, q: EMPTY32, qs: 0, nx, ny, nz, L, bc: 0, Ta: 0, Tb: 0 },
+      nz,
+    );
+    if (scale !== 0) addPatchSource(w.Tn, w.labels, sc, w.grid, w.patch, scale);
+    await this.executor.run(
+      THERMAL_DOSE_KERNEL,
+      {
+        T0: w.T,
+        T1: w.Tn,
+        dose: w.dose,
+        ps: w.ps,
+        boiled: w.boiled,
+        zMax: w.zMax,
+        dt,
+        threshold: this.threshold,
+        shutdown: this.shutdown,
+        Toff: this.medium.arterialTemperature,
+        arr: false,
+        lnA: 0,
+        eaOverR: 0,
+        omega: EMPTY64,
+        hasBg: true,
+        bg0: w.bgA,
+        bg1: w.bgB,
+        f0,
+        f1,
+        nx,
+        ny,
+      },
+      nz,
+    );
+    this.voxelUpdates += nx * ny * nz;
+    let peak = Number.NEGATIVE_INFINITY;
+    for (let z = 0; z < nz; z++) if (w.zMax[z] > peak) peak = w.zMax[z];
+    this.lastPeak = peak;
+    if (peak > this.peakTemperature) this.peakTemperature = peak;
+    const tmp = w.T;
+    w.T = w.Tn;
+    w.Tn = tmp;
+  }
+
+  /**
+   * Energy leaving the window through its faces in this fine step (the kernel's ghost term with u = 0 outside:
+   * ρC v · c_aa · u_i per face), added to the coarse cell that holds the voxel.
+   */
+  private accumulateLeak(w: Window, cx: Float64Array, cy: Float64Array, cz: Float64Array): void {
+    const [nx, ny, nz] = w.n;
+    const L = this.fineTab.count;
+    const v = voxelVolume(this.grid);
+    const r = this.r;
+    const cs = this.coarseGrid.shape;
+    const add = (x: number, y: number, z: number, c: Float64Array) => {
+      const i = x + nx * (y + ny * z);
+      const a = w.labels[i];
+      const e = this.fineTab.rhoC[a] * v * c[a * L + a] * w.T[i];
+      const ci = ((w.o[0] + x) / r) | 0;
+      const cj = ((w.o[1] + y) / r) | 0;
+      const ck = ((w.o[2] + z) / r) | 0;
+      this.leak[ci + cs[0] * (cj + cs[1] * ck)] += e;
+    };
+    for (let z = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++) {
+        add(0, y, z, cx);
+        add(nx - 1, y, z, cx);
+      }
+    for (let z = 0; z < nz; z++)
+      for (let x = 0; x < nx; x++) {
+        add(x, 0, z, cy);
+        add(x, ny - 1, z, cy);
+      }
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        add(x, y, 0, cz);
+        add(x, y, nz - 1, cz);
+      }
+  }
+
+  /** Trilinear interpolation of a coarse field (cell centres) onto the window's fine voxels. */
+  private interpolateBackground(U: Float64Array, out: Float64Array): void {
+    const w = this.activeBox as Window;
+    const r = this.r;
+    const [cnx, cny, cnz] = this.coarseGrid.shape;
+    const [nx, ny, nz] = w.n;
+    const off = (r - 1) / 2;
+    for (let z = 0; z < nz; z++) {
+      const fz = Math.min(Math.max((w.o[2] + z - off) / r, 0), cnz - 1);
+      const k0 = Math.min(fz | 0, cnz - 2 < 0 ? 0 : cnz - 2);
+      const tz = cnz > 1 ? fz - k0 : 0;
+      for (let y = 0; y < ny; y++) {
+        const fy = Math.min(Math.max((w.o[1] + y - off) / r, 0), cny - 1);
+        const j0 = Math.min(fy | 0, cny - 2 < 0 ? 0 : cny - 2);
+        const ty = cny > 1 ? fy - j0 : 0;
+        for (let x = 0; x < nx; x++) {
+          const fx = Math.min(Math.max((w.o[0] + x - off) / r, 0), cnx - 1);
+          const i0 = Math.min(fx | 0, cnx - 2 < 0 ? 0 : cnx - 2);
+          const tx = cnx > 1 ? fx - i0 : 0;
+          const i1 = Math.min(i0 + 1, cnx - 1);
+          const j1 = Math.min(j0 + 1, cny - 1);
+          const k1 = Math.min(k0 + 1, cnz - 1);
+          const at = (i: number, j: number, k: number) => U[i + cnx * (j + cny * k)];
+          const c00 = at(i0, j0, k0) * (1 - tx) + at(i1, j0, k0) * tx;
+          const c10 = at(i0, j1, k0) * (1 - tx) + at(i1, j1, k0) * tx;
+          const c01 = at(i0, j0, k1) * (1 - tx) + at(i1, j0, k1) * tx;
+          const c11 = at(i0, j1, k1) * (1 - tx) + at(i1, j1, k1) * tx;
+          out[x + nx * (y + ny * z)] = (c00 * (1 - ty) + c10 * ty) * (1 - tz) + (c01 * (1 - ty) + c11 * ty) * tz;
+        }
+      }
+    }
+  }
+
+  private openWindow(s: TreatmentSonication): void {
+    const placed = placePatch(s.beam ?? this.beam, this.grid, s.position);
+    const r = this.r;
+    const o: [number, number, number] = [0, 0, 0];
+    const n: [number, number, number] = [0, 0, 0];
+    for (let a = 0; a < 3; a++) {
+      const m = Math.ceil(this.margin / this.grid.spacing[a]);
+      const lo = Math.max(0, Math.floor((placed.offset[a] - m) / r) * r);
+      const hi = Math.min(this.grid.shape[a], Math.ceil((placed.offset[a] + placed.shape[a] + m) / r) * r);
+      if (hi <= lo)
+        throw new InputError(
+          'sonications.position',
+          `focus ${s.position.map((v) => v * 1e3).join(', ')} mm puts the beam outside the grid`,
+        );
+      o[a] = lo;
+      n[a] = hi - lo;
+    }
+    const nw = n[0] * n[1] * n[2];
+    const grid = createGrid(n, this.grid.spacing);
+    const labels = sharedUint8(nw);
+    const dose = sharedFloat64(nw);
+    const ps = sharedFloat32(nw);
+    const [nx, ny] = this.grid.shape;
+    const cs = this.coarseGrid.shape;
+    for (let z = 0; z < n[2]; z++)
+      for (let y = 0; y < n[1]; y++)
+        for (let x = 0; x < n[0]; x++) {
+          const gi = o[0] + x + nx * (o[1] + y + ny * (o[2] + z));
+          const wi = x + n[0] * (y + n[1] * z);
+          labels[wi] = this.medium.labels[gi];
+          dose[wi] = this.fineDose[gi];
+          const ci = (((o[0] + x) / r) | 0) + cs[0] * ((((o[1] + y) / r) | 0) + cs[1] * (((o[2] + z) / r) | 0));
+          ps[wi] = dose[wi] + this.coarseDose[ci] >= this.threshold ? this.shutdown : 1;
+        }
+    for (let k = o[2] / r; k < (o[2] + n[2]) / r; k++)
+      for (let j = o[1] / r; j < (o[1] + n[1]) / r; j++)
+        for (let i = o[0] / r; i < (o[0] + n[0]) / r; i++) this.coarseInWindow[i + cs[0] * (j + cs[1] * k)] = 1;
+    const patch: PatchHeatSource = { ...placed, offset: [placed.offset[0] - o[0], placed.offset[1] - o[1], placed.offset[2] - o[2]] };
+    this.activeBox = {
+      o,
+      n,
+      grid,
+      labels,
+      T: sharedFloat64(nw),
+      Tn: sharedFloat64(nw),
+      dose,
+      ps,
+      boiled: sharedUint8(nw),
+      zMax: sharedFloat64(n[2]),
+      bgA: sharedFloat64(nw),
+      bgB: sharedFloat64(nw),
+      patch,
+    };
+    this.interpolateBackground(this.Uc, this.activeBox.bgA);
+  }
+
+  private copyWindowDose(out: Float64Array): void {
+    const w = this.activeBox as Window;
+    const [nx, ny] = this.grid.shape;
+    for (let z = 0; z < w.n[2]; z++)
+      for (let y = 0; y < w.n[1]; y++)
+        for (let x = 0; x < w.n[0]; x++) out[w.o[0] + x + nx * (w.o[1] + y + ny * (w.o[2] + z))] = w.dose[x + w.n[0] * (y + w.n[1] * z)];
+  }
+
+  /** Hands the window's heat to the coarse level (energy-conserving restriction) and its dose to the fine map. */
+  private retireWindow(): void {
+    const w = this.activeBox;
+    if (!w) return;
+    this.copyWindowDose(this.fineDose);
+    const r = this.r;
+    const cs = this.coarseGrid.shape;
+    const v = voxelVolume(this.grid);
+    const vc = voxelVolume(this.coarseGrid);
+    const dead = new Float64Array(this.Uc.length);
+    const count = new Float64Array(this.Uc.length);
+    for (let z = 0; z < w.n[2]; z++)
+      for (let y = 0; y < w.n[1]; y++)
+        for (let x = 0; x < w.n[0]; x++) {
+          const wi = x + w.n[0] * (y + w.n[1] * z);
+          const ci = (((w.o[0] + x) / r) | 0) + cs[0] * ((((w.o[1] + y) / r) | 0) + cs[1] * (((w.o[2] + z) / r) | 0));
+          this.leak[ci] += this.fineTab.rhoC[w.labels[wi]] * v * w.T[wi];
+          dead[ci] += w.ps[wi];
+          count[ci]++;
+        }
+    const lab = this.coarse.labels;
+    for (let i = 0; i < this.Uc.length; i++) {
+      if (this.leak[i] !== 0) {
+        this.Uc[i] += this.leak[i] / (this.coarseTab.rhoC[lab[i]] * vc);
+        this.leak[i] = 0;
+      }
+      if (count[i] > 0) this.coarsePs[i] = dead[i] / count[i];
+      this.coarseInWindow[i] = 0;
+    }
+    this.activeBox = null;
+  }
+}
+
+const EMPTY32 = sharedFloat32(1);
+const EMPTY64 = sharedFloat64(1);
+
+function fillTables(
+  tab: ReturnType<typeof materialTables>,
+  dt: number,
+  dx: number,
+  dy: number,
+  dz: number,
+  cx: Float64Array,
+  cy: Float64Array,
+  cz: Float64Array,
+  pc: Float64Array,
+  sc: Float64Array,
+): void {
+  const L = tab.count;
+  for (let a = 0; a < L; a++) {
+    const s = dt * tab.invRhoC[a];
+    sc[a] = s;
+    pc[a] = dt * tab.perfusionRate[a];
+    for (let b = 0; b < L; b++) {
+      const k = tab.faceConductivity[a * L + b];
+      cx[a * L + b] = (s * k) / (dx * dx);
+      cy[a * L + b] = (s * k) / (dy * dy);
+      cz[a * L + b] = (s * k) / (dz * dz);
+    }
+  }
+}
