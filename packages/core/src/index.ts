@@ -136,6 +136,31 @@ export type { BeamPathCheck } from './planning/beam-path.js';
 export { BLOCKING_STRUCTURES, CAUTION_STRUCTURES, checkBeamPath, perpendicularBasis } from './planning/beam-path.js';
 export type { PlannedTreatment, PlannerOptions } from './planning/planner.js';
 export { planTreatment } from './planning/planner.js';
+// Planning (issue 6): acoustic heat sources of a whole treatment (beam layers, axisymmetric field, patches).
+export type { RadialFieldTable } from './acoustics/axisymmetric-field.js';
+export { radialFieldTable, relayerSpectrum } from './acoustics/axisymmetric-field.js';
+export type { BeamAxisLayers, StackDifference } from './planning/beam-layers.js';
+export { DEFAULT_STACK_TOLERANCE, beamAxisLayers, stackDifference, withinTolerance } from './planning/beam-layers.js';
+export type { AxisymmetricBeamHeat, PatchBox } from './planning/beam-patch.js';
+export { beamBox, beamPatch, gridAxes, radialBeamPatch, uniformSum } from './planning/beam-patch.js';
+export type {
+  BeamCase,
+  BeamDevice,
+  BeamPatch,
+  BeamPowerBalance,
+  BeamSourceInput,
+  BeamSourceOptions,
+  BeamSources,
+  TreatmentBeamSources,
+} from './planning/treatment-sources.js';
+export {
+  SOURCE_MARGIN_WAVELENGTHS,
+  computeBeamSources,
+  deviceTransducer,
+  placeBeamPatch,
+  placeSonicationPatches,
+  treatmentBeamSources,
+} from './planning/treatment-sources.js';
 // Thermal engine (issue 4): Pennes bioheat, thermal dose, lesions, whole-treatment stepping.
 export type { ThermalBoundary, ThermalMaterial, ThermalMedium, ThermalMediumOptions, MaterialTables } from './thermal/thermal-medium.js';
 export {
@@ -173,5 +198,23 @@ export type { LesionDimensions } from './thermal/lesion.js';
 export { lesionDimensions, lesionVolume } from './thermal/lesion.js';
 export type { HeatingInput, HeatingResult } from './thermal/heating-run.js';
 export { simulateHeating } from './thermal/heating-run.js';
+export type {
+  HeatingBoxSize,
+  ScenarioHeatSource,
+  ScenarioHeatingOptions,
+  ScenarioHeatingResult,
+  ScenarioSonication,
+} from './thermal/scenario-heating.js';
+export {
+  HEATING_DIFFUSION_MARGIN,
+  HEATING_MAX_SPACING,
+  MAX_HEATING_VOXELS,
+  heatScenario,
+  heatingBoxSize,
+  heatingGrid,
+  layeredThermalMedium,
+  parseSonication,
+  scenarioHeatSource,
+} from './thermal/scenario-heating.js';
 export type { TreatmentOptions, TreatmentSonication } from './thermal/treatment-simulation.js';
 export { TreatmentSimulation } from './thermal/treatment-simulation.js';

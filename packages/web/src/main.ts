@@ -1,5 +1,12 @@
 import { VERSION, canShareMemory } from '@openfuas/core';
-import { loadNiftiFiles, loadPhantom } from './engine/case-client.js';
+import { type PlannedTreatment, encodeNifti, getTransducerPreset } from '@openfuas/core';
+import { beamConeMask } from './engine/beam-cone.js';
+import { loadNiftiFiles, loadPhantom, planInWorker } from './engine/case-client.js';
+import { MARKER, planMarkers } from './engine/plan-markers.js';
+import { SimulationCancelled, SimulationClient } from './engine/simulation-client.js';
+import type { SimulationStage, TreatmentResult } from './engine/simulation-protocol.js';
+import { regionOutline } from './engine/resample-to-case.js';
+import { treatmentReportHtml } from './engine/report.js';
 import { depthFromSkin } from './engine/case-geometry.js';
 import { DEFAULT_PHANTOM } from './engine/phantom-source.js';
 import type { WorkstationCase } from './engine/workstation-case.js';
@@ -7,8 +14,12 @@ import { type Language, type MessageKey, isLanguage, onLanguageChange, setLangua
 import { buildCasePanel } from './ui/case-panel.js';
 import { fmt } from './ui/dom.js';
 import { buildLayout } from './ui/layout.js';
+import { buildPlanPanel } from './ui/plan-panel.js';
+import { type Download, type OutcomeView, buildResultsPanel } from './ui/results-panel.js';
+import { buildSimulatePanel } from './ui/simulate-panel.js';
 import { Store } from './ui/store.js';
 import { labelColorTable } from './viewer/label-colors.js';
+import { drawSlicePreview } from './viewer/slice-preview.js';
 import type { CaseViewer, ViewerLocation } from './viewer/viewer.js';
 import './style.css';
 
@@ -33,7 +44,10 @@ onLanguageChange(() => {
   document.title = t('app.title');
 });
 root.dataset.version = VERSION;
-layout.status.threads.textContent = canShareMemory() && globalThis.crossOriginIsolated ? t('status.threads', { n: navigator.hardwareConcurrency || 1 }) : t('app.isolation.off');
+layout.status.threads.textContent =
+  canShareMemory() && globalThis.crossOriginIsolated
+    ? t('status.threads', { n: navigator.hardwareConcurrency || 1 })
+    : t('app.isolation.off');
 
 let viewer: CaseViewer | null = null;
 let statusMessage: [MessageKey, Record<string, string | number>] | null = null;
@@ -67,14 +81,22 @@ function showLocation(loc: ViewerLocation): void {
 onLanguageChange(() => {
   if (lastLocation) showLocation(lastLocation);
   if (statusMessage) setMessage(statusMessage[0], statusMessage[1]);
-  layout.status.threads.textContent = canShareMemory() && globalThis.crossOriginIsolated ? t('status.threads', { n: navigator.hardwareConcurrency || 1 }) : t('app.isolation.off');
+  layout.status.threads.textContent =
+    canShareMemory() && globalThis.crossOriginIsolated
+      ? t('status.threads', { n: navigator.hardwareConcurrency || 1 })
+      : t('app.isolation.off');
 });
 
 async function showCase(c: WorkstationCase, onImageShown?: () => void): Promise<void> {
   store.setCase(c);
   layout.caseName.textContent = c.name;
   if (!viewer) return;
-  await viewer.setVolumes({ grid: c.grid, data: c.image }, c.labels ? { grid: c.grid, data: c.labels } : null, labelColorTable(c.structures), onImageShown);
+  await viewer.setVolumes(
+    { grid: c.grid, data: c.image },
+    c.labels ? { grid: c.grid, data: c.labels } : null,
+    labelColorTable(c.structures),
+    onImageShown,
+  );
 }
 
 const casePanel = buildCasePanel(layout.panels.case, {
@@ -99,11 +121,279 @@ const casePanel = buildCasePanel(layout.panels.case, {
     }
   },
 });
-store.on('case', (c) => casePanel.show(c));
+store.on('case', (c) => {
+  casePanel.show(c);
+  planned = null;
+  planPanel.show(null);
+  resultsPanel.show(null);
+  lastResult = null;
+  updateDownloads();
+});
+
+// ---- Results and downloads --------------------------------------------------------------------------------
+const resultsPanel = buildResultsPanel(layout.panels.results);
+let lastResult: { result: TreatmentResult; plan: PlannedTreatment['plan'] } | null = null;
+
+/** The files the user can save now: the case volumes always, the plan once planned, results after a run. */
+function updateDownloads(): void {
+  const c = store.case;
+  const list: Download[] = [];
+  if (planned) {
+    const plan = planned.plan;
+    list.push({
+      key: 'results.download.plan',
+      testId: 'download-plan',
+      make: () => ({ name: `${c?.name ?? 'case'}-plan.json`, type: 'application/json', bytes: `${JSON.stringify(plan, null, 2)}\n` }),
+    });
+  }
+  if (lastResult) {
+    const { result } = lastResult;
+    const name = c?.name ?? 'case';
+    list.push({
+      key: 'results.download.outcome',
+      testId: 'download-outcome',
+      make: () => ({ name: `${name}-outcome.json`, type: 'application/json', bytes: `${JSON.stringify(result.outcome, null, 2)}\n` }),
+    });
+    list.push({
+      key: 'results.download.report',
+      testId: 'download-report',
+      make: () => ({ name: `${name}-report.html`, type: 'text/html', bytes: c ? treatmentReportHtml(c, lastResult!.plan, result) : '' }),
+    });
+    list.push({
+      key: 'results.download.dose',
+      testId: 'download-dose',
+      make: () => ({
+        name: `${name}-dose.nii.gz`,
+        type: 'application/gzip',
+        bytes: encodeNifti({ grid: result.fine.grid, data: result.fine.dose }, { gzip: true, description: 'CEM43 min' }),
+      }),
+    });
+    list.push({
+      key: 'results.download.volumes',
+      testId: 'download-tmax',
+      make: () => ({
+        name: `${name}-temperature-max.nii.gz`,
+        type: 'application/gzip',
+        bytes: encodeNifti(
+          { grid: result.fine.grid, data: result.fine.maxTemperature },
+          { gzip: true, description: 'max temperature degC' },
+        ),
+      }),
+    });
+  }
+  if (c) {
+    list.push({
+      key: 'results.download.case',
+      testId: 'download-case',
+      make: () => ({
+        name: `${c.name}-image.nii.gz`,
+        type: 'application/gzip',
+        bytes: encodeNifti({ grid: c.grid, data: c.image }, { gzip: true, description: c.name }),
+      }),
+    });
+    const labels = c.labels;
+    if (labels) {
+      list.push({
+        key: 'results.download.labels',
+        testId: 'download-labels',
+        make: () => ({
+          name: `${c.name}-labels.nii.gz`,
+          type: 'application/gzip',
+          bytes: encodeNifti({ grid: c.grid, data: labels }, { gzip: true, intent: 'label' }),
+        }),
+      });
+    }
+  }
+  resultsPanel.setDownloads(list);
+}
+
+// ---- Plan -------------------------------------------------------------------------------------------------
+let planned: PlannedTreatment | null = null;
+let selectedSlice: number | null = null;
+let selectedPoint: number | null = null;
+
+async function showMarkers(): Promise<void> {
+  const c = store.case;
+  if (!viewer || !c) return;
+  if (!planned || planned.plan.sonications.length === 0) {
+    await viewer.setMaskOverlay('points', null, []);
+    await viewer.setMaskOverlay('beam', null, []);
+    return;
+  }
+  // the beam cone to the selected point (or the first point of the selected slice)
+  const sons = planned.plan.sonications;
+  const current =
+    selectedPoint !== null ? sons[selectedPoint] : selectedSlice !== null ? sons.find((s) => s.slice === selectedSlice) : undefined;
+  const device = planned.plan.device;
+  const bowl = 'preset' in device ? getTransducerPreset(device.preset) : device;
+  await viewer.setMaskOverlay(
+    'beam',
+    current ? beamConeMask(c.grid, current.focus as [number, number, number], c.beamDirection, bowl) : null,
+    [{ label: 1, name: 'beam', rgb: [80, 220, 255], alpha: 255 }],
+    0.22,
+  );
+  const mask = planMarkers(c.grid, planned.plan.sonications, c.beamDirection, selectedSlice, selectedPoint);
+  await viewer.setMaskOverlay('points', mask, [
+    { label: MARKER.other, name: 'planned', rgb: [90, 170, 255], alpha: 150 },
+    { label: MARKER.slice, name: 'slice', rgb: [255, 230, 60], alpha: 255 },
+    { label: MARKER.selected, name: 'selected', rgb: [60, 255, 120], alpha: 255 },
+  ]);
+}
+
+const planPanel = buildPlanPanel(layout.panels.plan, {
+  plan: async (params) => {
+    const c = store.case;
+    if (!c) return;
+    const r = await planInWorker(c, params);
+    planned = r.planned;
+    selectedSlice = null;
+    selectedPoint = null;
+    planPanel.show(planned);
+    await showMarkers();
+    simulatePanel.setCanSimulate(true);
+    updateDownloads();
+    setMessage('plan.summary', {
+      points: planned.plan.sonications.length,
+      slices: new Set(planned.plan.sonications.map((s) => s.slice)).size,
+    });
+  },
+  select: (slice, point) => {
+    selectedSlice = slice;
+    selectedPoint = point;
+    const sons = planned?.plan.sonications ?? [];
+    const focus = point !== null ? sons[point]?.focus : slice !== null ? sons.find((s) => s.slice === slice)?.focus : undefined;
+    if (focus && viewer) viewer.setCrosshair([focus[0] * 1000, focus[1] * 1000, focus[2] * 1000]);
+    void showMarkers();
+  },
+  deletePoint: (index) => {
+    if (!planned) return;
+    planned.plan.sonications.splice(index, 1);
+    if (selectedPoint === index) selectedPoint = null;
+    else if (selectedPoint !== null && selectedPoint > index) selectedPoint--;
+    planPanel.refresh();
+    void showMarkers();
+  },
+});
+
+// ---- Simulate ---------------------------------------------------------------------------------------------
+const simulation = new SimulationClient();
+const simulatePanel = buildSimulatePanel(layout.panels.simulate, {
+  simulate: () => void runTreatment(),
+  selftest: () => void runSelftest(),
+  cancel: () => simulation.cancel(),
+});
+simulatePanel.setCanSimulate(false);
+
+function onProgress(fraction: number, stage: SimulationStage, detail?: string): void {
+  simulatePanel.progress(fraction, stage, detail);
+}
+
+async function runSelftest(): Promise<void> {
+  simulatePanel.setRunning(true);
+  simulatePanel.reset();
+  simulatePanel.message(null);
+  try {
+    const r = await simulation.run(
+      { kind: 'selftest', threads: navigator.hardwareConcurrency || 2, size: 96, repeats: 60 },
+      { onProgress },
+    );
+    if (r.kind === 'selftest') {
+      simulatePanel.message('sim.selftestResult', {
+        threads: r.threads,
+        diff: r.maxDifference.toExponential(1),
+        pool: Math.round(r.poolMs),
+        serial: Math.round(r.serialMs),
+      });
+      layout.panels.simulate.dataset.selftest = r.maxDifference === 0 ? 'ok' : 'mismatch';
+    }
+  } catch (e) {
+    if (e instanceof SimulationCancelled) simulatePanel.message('sim.cancelled');
+    else simulatePanel.message('sim.failed', { message: (e as Error).message });
+  } finally {
+    simulatePanel.setRunning(false);
+    simulatePanel.setCanSimulate(planned !== null);
+  }
+}
+
+/** The plan to simulate: all sonications, the selected slice's, or the first few (a quick look). */
+function planToSimulate(): PlannedTreatment['plan'] | null {
+  if (!planned) return null;
+  const all = planned.plan.sonications;
+  const scope = simulatePanel.scope();
+  const firstSlice = all.length ? all[0].slice : 0;
+  const sons =
+    scope === 'all'
+      ? all
+      : scope === 'slice'
+        ? all.filter((s) => s.slice === (selectedSlice ?? firstSlice))
+        : all.filter((s) => s.slice === firstSlice).slice(0, 6);
+  return { ...planned.plan, sonications: sons };
+}
+
+async function runTreatment(): Promise<void> {
+  const c = store.case;
+  const plan = planToSimulate();
+  if (!c?.core || !plan || plan.sonications.length === 0) {
+    simulatePanel.message('sim.needsPlan');
+    return;
+  }
+  simulatePanel.setRunning(true);
+  simulatePanel.reset();
+  simulatePanel.message(null);
+  simulatePanel.plot.clear();
+  resultsPanel.show(null);
+  const started = performance.now();
+  // the worker needs labels, structures, tissues and geometry, not the images
+  const core = { ...c.core, images: [] };
+  try {
+    const r = await simulation.run(
+      { kind: 'treatment', case: core, plan, threads: navigator.hardwareConcurrency || 2 },
+      {
+        onProgress,
+        onPartial: (p) => simulatePanel.plot.append(p.time, p.focalTemperature, p.energy / 1000),
+      },
+    );
+    if (r.kind !== 'treatment') return;
+    simulatePanel.plot.set(
+      r.series.t,
+      r.series.focalTemperature,
+      r.series.energy.map((e) => e / 1000),
+    );
+    simulatePanel.message('sim.done', { s: ((performance.now() - started) / 1000).toFixed(1) });
+    lastResult = { result: r, plan };
+    if (viewer && r.maxTemperature && r.dose) {
+      await viewer.setOverlay('temperature', r.maxTemperature, 'warm', [43, 90], 0.6);
+      await viewer.setMaskOverlay('dose', regionOutline(c.grid, r.dose, 240), [
+        { label: 1, name: '240 CEM43', rgb: [255, 40, 40], alpha: 255 },
+      ]);
+    }
+    resultsPanel.show(r.outcome as unknown as OutcomeView);
+    updateDownloads();
+    layout.panels.results.dataset.done = 'true';
+  } catch (e) {
+    if (e instanceof SimulationCancelled) simulatePanel.message('sim.cancelled');
+    else simulatePanel.message('sim.failed', { message: (e as Error).message });
+  } finally {
+    simulatePanel.setRunning(false);
+    simulatePanel.setCanSimulate(planned !== null);
+  }
+}
 
 async function boot(): Promise<void> {
-  // the phantom worker starts first; the viewer (NiiVue, most of the code) loads and parses meanwhile
+  // the phantom worker starts first; the viewer (NiiVue, most of the code) loads and parses meanwhile; the case
+  // is drawn by the CPU preview as soon as it arrives, then by WebGL once its volumes are uploaded
   const demo = loadPhantom(DEFAULT_PHANTOM);
+  let previewMs = 0;
+  let webglShown = false;
+  void demo.then((r) => {
+    if (webglShown) return;
+    const c = r.case;
+    const centre = c.labels ? centroidVoxel(c) : null;
+    drawSlicePreview(layout.preview, c, centre ?? [c.grid.shape[0] >> 1, c.grid.shape[1] >> 1, c.grid.shape[2] >> 1]);
+    layout.preview.hidden = false;
+    layout.viewerMessage.hidden = true;
+    previewMs = Math.round(performance.now());
+  });
   const timings: Record<string, number> = { script: Math.round(t0) };
   try {
     const { CaseViewer } = await import('./viewer/viewer.js');
@@ -120,20 +410,44 @@ async function boot(): Promise<void> {
   const r = await demo;
   timings.caseReady = Math.round(performance.now());
   timings.caseBuild = Math.round(r.ms);
-  let ms = 0;
   await showCase(r.case, () => {
-    // first meaningful paint: the case image drawn in three slices; time since navigation start
-    // (performance.now()'s origin), so that download and parse count too
-    ms = Math.round(performance.now());
+    webglShown = true;
+    timings.shown = Math.round(performance.now());
+    layout.preview.hidden = true;
     layout.viewerMessage.hidden = true;
   });
-  timings.shown = ms;
+  // first meaningful paint: the case in three slices, by the CPU preview (while WebGL starts) or by the viewer;
+  // time since navigation start (performance.now()'s origin), so that download and parse count too
+  timings.preview = previewMs;
+  const ms = previewMs > 0 ? previewMs : timings.shown;
   timings.labelsShown = Math.round(performance.now());
   Object.assign(timings, viewer?.lastTimings ?? {});
   root.dataset.timings = JSON.stringify(timings);
   root.dataset.firstPaintMs = String(ms);
   root.dataset.ready = 'true';
   setMessage('status.firstPaint', { ms });
+}
+
+/** Voxel of the target's centroid (for the preview's slices). */
+function centroidVoxel(c: WorkstationCase): [number, number, number] | null {
+  const label = c.structures[c.target];
+  if (label === undefined || !c.labels) return null;
+  const [nx, ny] = c.grid.shape;
+  let si = 0;
+  let sj = 0;
+  let sk = 0;
+  let n = 0;
+  for (let idx = 0; idx < c.labels.length; idx++) {
+    if (c.labels[idx] !== label) continue;
+    const i = idx % nx;
+    const rest = (idx - i) / nx;
+    const j = rest % ny;
+    si += i;
+    sj += j;
+    sk += (rest - j) / ny;
+    n++;
+  }
+  return n ? [Math.round(si / n), Math.round(sj / n), Math.round(sk / n)] : null;
 }
 
 boot().catch((e) => {

@@ -75,6 +75,8 @@ export interface OutcomeInput {
   targetVolume?: number;
   /** findings gathered earlier (planner, solver) */
   findings?: Finding[];
+  /** per-structure maxima from another simulated domain (e.g. the near field), merged by taking the larger */
+  otherMaxima?: Record<string, { maxTemperature: number; maxDose: number }>;
 }
 
 /**
@@ -122,7 +124,11 @@ export function computeOutcome(input: OutcomeInput): SimulationOutcome {
   const structures: SimulationOutcome['structures'] = {};
   for (const [name, label] of Object.entries(input.structures)) {
     // A structure outside the simulated domain stayed at body temperature, with no dose.
-    structures[name] = { maxTemperature: maxT.get(label) ?? 37, maxDose: maxD.get(label) ?? 0 };
+    const other = input.otherMaxima?.[name];
+    structures[name] = {
+      maxTemperature: Math.max(maxT.get(label) ?? 37, other?.maxTemperature ?? 37),
+      maxDose: Math.max(maxD.get(label) ?? 0, other?.maxDose ?? 0),
+    };
   }
   const findings: Finding[] = [...(input.findings ?? [])];
   for (const name of PROTECTED_STRUCTURES) {

@@ -100,6 +100,9 @@ export class TreatmentSimulation {
   private readonly executor: ParallelExecutor;
   private readonly fineDose: Float64Array;
   private readonly coarseDose: Float64Array;
+  /** highest total temperature seen per fine voxel while inside a window, and per coarse cell, °C */
+  private readonly fineMax: Float32Array;
+  private readonly coarseMax: Float32Array;
   private Uc: Float64Array;
   private Ucn: Float64Array;
   private readonly coarsePs: Float32Array;
@@ -170,6 +173,8 @@ export class TreatmentSimulation {
     this.leak = new Float64Array(nc);
     this.coarseInWindow = new Uint8Array(nc);
     this.fineDose = new Float64Array(voxelCount(this.grid));
+    this.fineMax = new Float32Array(voxelCount(this.grid)).fill(medium.arterialTemperature);
+    this.coarseMax = new Float32Array(nc).fill(medium.arterialTemperature);
     this.peakTemperature = medium.arterialTemperature;
     this.timeline.peakTemperature.push(this.peakTemperature);
   }
@@ -321,6 +326,7 @@ export class TreatmentSimulation {
     for (let i = 0; i < this.Uc.length; i++) {
       const b = Ta + this.Ucn[i];
       if (b > peak) peak = b;
+      if (b > this.coarseMax[i]) this.coarseMax[i] = b;
       if (this.coarseInWindow[i]) continue;
       const a = Ta + this.Uc[i];
       if (a <= 37 && b <= 37) continue;
@@ -379,6 +385,7 @@ export class TreatmentSimulation {
       nz,
     );
     this.voxelUpdates += nx * ny * nz;
+    this.trackWindowMax(w, f1);
     let peak = Number.NEGATIVE_INFINITY;
     for (let z = 0; z < nz; z++) if (w.zMax[z] > peak) peak = w.zMax[z];
     this.lastPeak = peak;
@@ -386,6 +393,39 @@ export class TreatmentSimulation {
     const tmp = w.T;
     w.T = w.Tn;
     w.Tn = tmp;
+  }
+
+  /** Updates the per-voxel maximum with the window's total temperature T_a + u_window + u_coarse at fraction f of the coarse step. */
+  private trackWindowMax(w: Window, f: number): void {
+    const Ta = this.medium.arterialTemperature;
+    const [nx, ny, nz] = w.n;
+    const [gx, gy] = this.grid.shape;
+    for (let z = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++) {
+        const row = nx * (y + ny * z);
+        const g = w.o[0] + gx * (w.o[1] + y + gy * (w.o[2] + z));
+        for (let x = 0; x < nx; x++) {
+          const i = row + x;
+          const t = Ta + w.Tn[i] + w.bgA[i] * (1 - f) + w.bgB[i] * f;
+          if (t > this.fineMax[g + x]) this.fineMax[g + x] = t;
+        }
+      }
+  }
+
+  /** Highest temperature (°C) each fine voxel reached: its own while in a window, else its coarse cell's. */
+  maxTemperature(): Float32Array {
+    const [nx, ny, nz] = this.grid.shape;
+    const cs = this.coarseGrid.shape;
+    const r = this.r;
+    const out = new Float32Array(nx * ny * nz);
+    for (let z = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++)
+        for (let x = 0; x < nx; x++) {
+          const i = x + nx * (y + ny * z);
+          const c = this.coarseMax[((x / r) | 0) + cs[0] * (((y / r) | 0) + cs[1] * ((z / r) | 0))];
+          out[i] = Math.max(this.fineMax[i], c);
+        }
+    return out;
   }
 
   /**

@@ -1,4 +1,6 @@
+import type { PlannedTreatment } from '@openfuas/core';
 import type { CaseReply, CaseRequest } from './case-worker.js';
+import type { PlanParams } from './planning.js';
 import type { PhantomParams } from './phantom-source.js';
 import type { WorkstationCase } from './workstation-case.js';
 
@@ -6,7 +8,8 @@ type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : n
 
 let worker: Worker | null = null;
 let nextId = 1;
-const pending = new Map<number, { resolve: (c: { case: WorkstationCase; ms: number }) => void; reject: (e: Error) => void }>();
+type Ok = Extract<CaseReply, { ok: true }>;
+const pending = new Map<number, { resolve: (r: Ok) => void; reject: (e: Error) => void }>();
 
 function caseWorker(): Worker {
   if (worker) return worker;
@@ -15,7 +18,7 @@ function caseWorker(): Worker {
     const p = pending.get(e.data.id);
     if (!p) return;
     pending.delete(e.data.id);
-    if (e.data.ok) p.resolve({ case: e.data.case, ms: e.data.ms });
+    if (e.data.ok) p.resolve(e.data);
     else p.reject(new Error(e.data.error));
   };
   worker.onerror = (e) => {
@@ -27,7 +30,7 @@ function caseWorker(): Worker {
   return worker;
 }
 
-function request(req: DistributiveOmit<CaseRequest, 'id'>, transfer: Transferable[] = []): Promise<{ case: WorkstationCase; ms: number }> {
+function request(req: DistributiveOmit<CaseRequest, 'id'>, transfer: Transferable[] = []): Promise<Ok> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
@@ -36,16 +39,28 @@ function request(req: DistributiveOmit<CaseRequest, 'id'>, transfer: Transferabl
 }
 
 /** Builds a phantom case in the case worker. */
-export function loadPhantom(params: PhantomParams): Promise<{ case: WorkstationCase; ms: number }> {
-  return request({ kind: 'phantom', params });
+export async function loadPhantom(params: PhantomParams): Promise<{ case: WorkstationCase; ms: number }> {
+  return (await request({ kind: 'phantom', params })) as { case: WorkstationCase; ms: number };
+}
+
+/** Runs the automatic planner in the case worker (a copy of the label map travels there). */
+export async function planInWorker(c: WorkstationCase, params: PlanParams): Promise<{ planned: PlannedTreatment; ms: number }> {
+  const { image: _image, core: _core, ...rest } = c;
+  const labels = rest.labels ? new Uint8Array(rest.labels) : null;
+  const r = await request({ kind: 'plan', case: { ...rest, labels }, params }, labels ? [labels.buffer] : []);
+  return r as { planned: PlannedTreatment; ms: number };
 }
 
 /** Reads local NIfTI files (image, optional label map and label-name JSON) in the case worker. */
-export async function loadNiftiFiles(image: File, labels?: File | null, labelMap?: File | null): Promise<{ case: WorkstationCase; ms: number }> {
+export async function loadNiftiFiles(
+  image: File,
+  labels?: File | null,
+  labelMap?: File | null,
+): Promise<{ case: WorkstationCase; ms: number }> {
   const img = { name: image.name, bytes: new Uint8Array(await image.arrayBuffer()) };
   const lab = labels ? { name: labels.name, bytes: new Uint8Array(await labels.arrayBuffer()) } : undefined;
   const map = labelMap ? { name: labelMap.name, text: await labelMap.text() } : undefined;
   const transfer: Transferable[] = [img.bytes.buffer as ArrayBuffer];
   if (lab) transfer.push(lab.bytes.buffer as ArrayBuffer);
-  return request({ kind: 'nifti', image: img, labels: lab, labelMap: map }, transfer);
+  return (await request({ kind: 'nifti', image: img, labels: lab, labelMap: map }, transfer)) as { case: WorkstationCase; ms: number };
 }

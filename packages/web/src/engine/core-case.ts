@@ -1,4 +1,4 @@
-import type { Case } from '@openfuas/core/case/case.ts';
+import type { Case } from '@openfuas/core';
 import type { WorkstationCase } from './workstation-case.js';
 
 /** The workstation's view of a core `Case`: its first image as Float32, labels, structure names and beam. */
@@ -15,5 +15,6 @@ export function fromCoreCase(c: Case): WorkstationCase {
     beamDirection: c.couch.beamDirection,
     source: c.source,
     notes: c.notes,
+    core: c,
   };
 }

@@ -1,4 +1,5 @@
-import { FormatError, InputError, decodeNifti, sameGrid } from '@openfuas/core';
+import { FormatError, decodeNifti, importCase, parseLabelMap } from '@openfuas/core';
+import { fromCoreCase } from './core-case.js';
 import type { WorkstationCase } from './workstation-case.js';
 
 /** Default names of label values when no label-name file is given (the phantom's and issue 5's numbering). */
@@ -28,22 +29,10 @@ export function caseFromNifti(
   labelMap?: { name: string; text: string },
 ): WorkstationCase {
   const img = decodeNifti(image.bytes, image.name);
-  let labelData: Uint8Array | null = null;
-  let structures: Record<string, number> = {};
   if (labels) {
+    // with a segmentation: the core import (label names, resampling to the image grid, air around the body)
     const lab = decodeNifti(labels.bytes, labels.name);
-    if (!sameGrid(lab.grid, img.grid)) {
-      throw new FormatError(labels.name, `label map grid ${lab.grid.shape.join('×')} differs from the image grid ${img.grid.shape.join('×')}`);
-    }
-    labelData = new Uint8Array(lab.data.length);
-    const present = new Set<number>();
-    for (let i = 0; i < lab.data.length; i++) {
-      const v = Math.round(lab.data[i]);
-      if (v < 0 || v > 255) throw new FormatError(labels.name, `label value ${lab.data[i]} at voxel ${i} is outside 0–255`);
-      labelData[i] = v;
-      present.add(v);
-    }
-    let names: Record<number, string> = DEFAULT_LABEL_NAMES;
+    let map: Map<number, string | null>;
     if (labelMap) {
       let parsed: unknown;
       try {
@@ -51,29 +40,32 @@ export function caseFromNifti(
       } catch (e) {
         throw new FormatError(labelMap.name, `is not JSON (${(e as Error).message})`);
       }
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new FormatError(labelMap.name, 'must map label values to names, e.g. {"1": "fibroid"}');
-      names = { 0: 'air' };
-      for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
-        const label = Number(k);
-        if (!Number.isInteger(label) || label < 0 || label > 255 || typeof v !== 'string') {
-          throw new InputError(`${labelMap.name}["${k}"]`, 'keys must be label values 0–255 and values structure names');
-        }
-        names[label] = v.trim().toLowerCase().replace(/[\s_]+/g, '-');
-      }
+      map = parseLabelMap(parsed, labelMap.name);
+    } else {
+      map = new Map(Object.entries(DEFAULT_LABEL_NAMES).map(([k, v]) => [Number(k), Number(k) === 0 ? null : v]));
     }
-    for (const v of present) structures[names[v] ?? `label-${v}`] = v;
-    structures = Object.fromEntries(Object.entries(structures).sort((a, b) => a[1] - b[1]));
+    const c = importCase({
+      name: image.name.replace(/\.nii(\.gz)?$/i, ''),
+      image: img,
+      imageName: image.name,
+      labels: lab,
+      labelsName: labels.name,
+      labelMap: map,
+      labelMapName: labelMap?.name ?? 'phantom label numbering',
+      source: { kind: 'files', image: image.name, labels: labels.name, labelMap: labelMap?.name ?? null },
+    });
+    return fromCoreCase(c);
   }
-  const target = structures.fibroid !== undefined ? 'fibroid' : (Object.keys(structures).find((n) => n.startsWith('fibroid')) ?? 'fibroid');
   return {
     name: image.name.replace(/\.nii(\.gz)?$/i, ''),
     grid: img.grid,
     image: img.data,
-    labels: labelData,
-    structures,
-    target,
+    labels: null,
+    structures: {},
+    target: 'fibroid',
     beamDirection: [0, -1, 0],
-    source: { kind: 'files', image: image.name, labels: labels?.name ?? null, labelMap: labelMap?.name ?? null },
+    source: { kind: 'files', image: image.name, labels: null, labelMap: null },
     notes: [],
+    core: null,
   };
 }

@@ -1,5 +1,4 @@
-// TODO(issue 5): import generatePhantom from '@openfuas/core' once the core index exports it.
-import { generatePhantom } from '@openfuas/core/case/phantom.ts';
+import { generatePhantom } from '@openfuas/core';
 import { fromCoreCase } from './core-case.js';
 import type { WorkstationCase } from './workstation-case.js';
 

@@ -1,4 +1,4 @@
-import type { Grid3D, Vec3 } from '@openfuas/core';
+import type { Case, Grid3D, Vec3 } from '@openfuas/core';
 
 /**
  * The case as the workstation's UI sees it: one image and an optional label map on one grid, the structure
@@ -21,6 +21,8 @@ export interface WorkstationCase {
   /** where it came from, for the Case tab ("phantom", "files") and provenance */
   source: Record<string, unknown>;
   notes: string[];
+  /** the core case (tissue overrides, couch, skin entry) that planning and simulation use; null for an image alone */
+  core: Case | null;
 }
 
 /** The serialisable part that travels from the case worker (arrays are transferred, not copied). */

@@ -11,13 +11,21 @@ export interface CasePanelActions {
 }
 
 /** The Case tab: what the current case is, a phantom form and local NIfTI file loading. */
-export function buildCasePanel(panel: HTMLElement, actions: CasePanelActions): { show: (c: WorkstationCase) => void; setError: (m: string | null) => void } {
+export function buildCasePanel(
+  panel: HTMLElement,
+  actions: CasePanelActions,
+): { show: (c: WorkstationCase) => void; setError: (m: string | null) => void } {
   const summary = h('div', { class: 'case-summary', 'data-testid': 'case-summary' });
   const error = h('p', { class: 'error', 'data-testid': 'case-error', hidden: true });
   let current: WorkstationCase | null = null;
 
   const num = (key: MessageKey, name: string, value: number, min: number, max: number, step: number) =>
-    h('label', { class: 'row' }, tx('span', key), h('input', { type: 'number', name, value, min, max, step, 'data-testid': `phantom-${name}` }));
+    h(
+      'label',
+      { class: 'row' },
+      tx('span', key),
+      h('input', { type: 'number', name, value, min, max, step, 'data-testid': `phantom-${name}` }),
+    );
   const select = (key: MessageKey, name: string, options: Array<[string, MessageKey]>, value: string) => {
     const s = h('select', { name, 'data-testid': `phantom-${name}` });
     for (const [v, k] of options) s.append(tx('option', k, { value: v, selected: v === value }));
@@ -62,7 +70,12 @@ export function buildCasePanel(panel: HTMLElement, actions: CasePanelActions): {
       ],
       String(d.voxelSizeMm),
     ),
-    h('label', { class: 'row check' }, h('input', { type: 'checkbox', name: 'bowel', 'data-testid': 'phantom-bowel' }), tx('span', 'case.phantom.bowel')),
+    h(
+      'label',
+      { class: 'row check' },
+      h('input', { type: 'checkbox', name: 'bowel', 'data-testid': 'phantom-bowel' }),
+      tx('span', 'case.phantom.bowel'),
+    ),
     generate,
   );
   form.addEventListener('submit', async (e) => {
@@ -134,7 +147,14 @@ export function buildCasePanel(panel: HTMLElement, actions: CasePanelActions): {
         ),
       );
     summary.replaceChildren(
-      h('dl', {}, h('dt', {}, t('case.grid')), h('dd', { 'data-testid': 'case-grid' }, g.shape.join(' × ')), h('dt', {}, t('case.voxel')), h('dd', {}, `${g.spacing.map((s) => fmt(s * 1000, 2)).join(' × ')} ${t('unit.mm')}`)),
+      h(
+        'dl',
+        {},
+        h('dt', {}, t('case.grid')),
+        h('dd', { 'data-testid': 'case-grid' }, g.shape.join(' × ')),
+        h('dt', {}, t('case.voxel')),
+        h('dd', {}, `${g.spacing.map((s) => fmt(s * 1000, 2)).join(' × ')} ${t('unit.mm')}`),
+      ),
       c.labels
         ? h(
             'table',

@@ -18,7 +18,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** An element whose text is the translated `key`, retranslated on every language change (data-i18n). */
-export function tx<K extends keyof HTMLElementTagNameMap>(tag: K, key: MessageKey, attrs: Record<string, string | number | boolean | undefined> = {}): HTMLElementTagNameMap[K] {
+export function tx<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  key: MessageKey,
+  attrs: Record<string, string | number | boolean | undefined> = {},
+): HTMLElementTagNameMap[K] {
   const el = h(tag, { ...attrs, 'data-i18n': key });
   el.textContent = t(key);
   return el;

@@ -7,6 +7,8 @@ export const TABS: TabName[] = ['case', 'plan', 'simulate', 'results'];
 /** The elements of the console that other modules fill. */
 export interface Layout {
   canvas: HTMLCanvasElement;
+  /** CPU-drawn slices shown until the WebGL viewer is ready */
+  preview: HTMLCanvasElement;
   viewerMessage: HTMLElement;
   caseName: HTMLElement;
   languageSelect: HTMLSelectElement;
@@ -58,7 +60,8 @@ export function buildLayout(root: HTMLElement): Layout {
   );
   const canvas = h('canvas', { 'data-testid': 'viewer' });
   const viewerMessage = tx('div', 'app.loading', { class: 'viewer-message', 'data-testid': 'viewer-message' });
-  const viewer = h('section', { class: 'viewer-area' }, toolbar, h('div', { class: 'viewer-canvas' }, canvas, viewerMessage));
+  const preview = h('canvas', { class: 'preview', 'data-testid': 'viewer-preview', hidden: true });
+  const viewer = h('section', { class: 'viewer-area' }, toolbar, h('div', { class: 'viewer-canvas' }, canvas, preview, viewerMessage));
 
   const tabBar = h('nav', { class: 'tabs', role: 'tablist' });
   const panels = {} as Record<TabName, HTMLElement>;
@@ -90,12 +93,25 @@ export function buildLayout(root: HTMLElement): Layout {
   const [fTmp, temperature] = statusField('status.temperature', 'status-temperature');
   const message = h('span', { class: 'message', 'data-testid': 'status-message' });
   const threads = h('span', { class: 'threads', 'data-testid': 'status-threads' });
-  const status = h('footer', { class: 'statusbar', 'data-testid': 'statusbar' }, fPos, fVox, fTis, fDep, fImg, fTmp, h('span', { class: 'spacer' }), message, threads);
+  const status = h(
+    'footer',
+    { class: 'statusbar', 'data-testid': 'statusbar' },
+    fPos,
+    fVox,
+    fTis,
+    fDep,
+    fImg,
+    fTmp,
+    h('span', { class: 'spacer' }),
+    message,
+    threads,
+  );
   fTmp.hidden = true;
 
   root.replaceChildren(top, h('div', { class: 'workspace' }, viewer, side), status);
   return {
     canvas,
+    preview,
     viewerMessage,
     caseName,
     languageSelect,

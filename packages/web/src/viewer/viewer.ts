@@ -39,7 +39,28 @@ function niftiBuffer(volume: Volume): ArrayBuffer {
 
 /** NVImage from NIfTI bytes (NVImage.new takes its options positionally). */
 function newImage(volume: Volume, name: string, colormap: string, opacity: number, calMin: number, calMax: number): Promise<NVImage> {
-  return NVImage.new(niftiBuffer(volume), name, colormap, opacity, null, calMin, calMax, true, 0.02, false, false, '', 0, 0, Number.NaN, Number.NaN, false, null, 0, null);
+  return NVImage.new(
+    niftiBuffer(volume),
+    name,
+    colormap,
+    opacity,
+    null,
+    calMin,
+    calMax,
+    true,
+    0.02,
+    false,
+    false,
+    '',
+    0,
+    0,
+    Number.NaN,
+    Number.NaN,
+    false,
+    null,
+    0,
+    null,
+  );
 }
 
 function colorTable(colors: readonly LabelColor[]) {
@@ -95,7 +116,12 @@ export class CaseViewer {
   }
 
   /** Shows a case: the image (grey scale) and, if given, its label map coloured per structure. */
-  async setVolumes(image: Volume<Float32Array>, labels: Volume<Uint8Array> | null, colors: readonly LabelColor[], onImageShown?: () => void): Promise<void> {
+  async setVolumes(
+    image: Volume<Float32Array>,
+    labels: Volume<Uint8Array> | null,
+    colors: readonly LabelColor[],
+    onImageShown?: () => void,
+  ): Promise<void> {
     this.overlays.clear();
     this.labelImage = null;
     this.grid = image.grid;
@@ -141,7 +167,13 @@ export class CaseViewer {
    * Shows (or updates, or with `data` null removes) a named scalar overlay on the case grid, e.g. the temperature
    * in °C. Values below range[0] are transparent. Updating an existing overlay re-uploads its data only.
    */
-  async setOverlay(name: string, data: Float32Array | null, colormap: OverlayColormap, range: [number, number], opacity = 0.7): Promise<void> {
+  async setOverlay(
+    name: string,
+    data: Float32Array | null,
+    colormap: OverlayColormap,
+    range: [number, number],
+    opacity = 0.7,
+  ): Promise<void> {
     await this.putOverlay(name, data, (img) => {
       img.colormap = colormap;
       img.cal_min = range[0];
@@ -168,7 +200,8 @@ export class CaseViewer {
       }
       return;
     }
-    if (data.length !== voxelCount(this.grid)) throw new RangeError(`overlay "${name}" has ${data.length} values, the case grid ${voxelCount(this.grid)}`);
+    if (data.length !== voxelCount(this.grid))
+      throw new RangeError(`overlay "${name}" has ${data.length} values, the case grid ${voxelCount(this.grid)}`);
     if (existing && existing.data.constructor === data.constructor) {
       (existing.image.img as Float32Array | Uint8Array).set(data);
       existing.data = data;

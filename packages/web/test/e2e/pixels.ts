@@ -25,7 +25,12 @@ export function countColor(png: Buffer, color: [number, number, number], toleran
   const img = PNG.sync.read(png);
   let count = 0;
   for (let o = 0; o < img.data.length; o += 4) {
-    if (Math.abs(img.data[o] - color[0]) <= tolerance && Math.abs(img.data[o + 1] - color[1]) <= tolerance && Math.abs(img.data[o + 2] - color[2]) <= tolerance) count++;
+    if (
+      Math.abs(img.data[o] - color[0]) <= tolerance &&
+      Math.abs(img.data[o + 1] - color[1]) <= tolerance &&
+      Math.abs(img.data[o + 2] - color[2]) <= tolerance
+    )
+      count++;
   }
   return count;
 }

@@ -1,0 +1,167 @@
+import type { Case } from '../case/case.js';
+import { structureLabels } from '../case/case.js';
+import { tissuesByLabel } from '../case/case-metrics.js';
+import { InputError } from '../errors.js';
+import type { Vec3 } from '../grid/grid3d.js';
+import { rasMmToVoxel, voxelToRasMm } from '../grid/grid3d.js';
+import type { ParallelExecutor } from '../parallel/parallel-executor.js';
+import { BLOOD } from '../tissue/tissue-table.js';
+import { getTransducerPreset } from '../transducer/presets.js';
+import { deviceLimits } from './device-limits.js';
+import type { Finding } from './finding.js';
+import type { Plan, PlanConstraints } from './plan.js';
+import { type PlannedTreatment, planTreatment } from './planner.js';
+import type { PlanningCase } from './planning-case.js';
+import { type SingleShot, chooseShot } from './single-shot.js';
+import { type BeamSources, computeBeamSources, deviceTransducer } from './treatment-sources.js';
+
+export interface AutoPlanOptions {
+  /** default { preset: 'clinical-0.8mhz' } */
+  device?: Plan['device'];
+  constraints?: Partial<PlanConstraints>;
+  /** s per sonication (default 3, within the protocol's 1–5 s) */
+  exposure?: number;
+  /** W, highest power the planner may choose (default 400, the usual upper end for fibroids) */
+  maxPower?: number;
+  /** °C, single-shot peak the power is chosen for (default 95, below boiling) */
+  maxPeakTemperature?: number;
+  /**
+   * lattice pitch / single-shot lesion width (default 2.5). Neighbouring lesions merge through the heat that
+   * accumulates over a treatment, so points are spaced wider than one isolated lesion; the whole-treatment
+   * simulation measures the coverage this gives (NPV ratio), and a lower factor buys coverage with sonications.
+   */
+  pitchFactor?: number;
+  /** s, longest cooling pause the planner may choose (default 3 × exposure, the common 1:3 duty cycle) */
+  maxCooling?: number;
+  executor?: ParallelExecutor;
+}
+
+export interface AutoPlanResult extends PlannedTreatment {
+  /** the probe sonication that set power and point spacing */
+  shot: SingleShot;
+  /** focus of the probe shot (RAS m) */
+  probeFocus: Vec3;
+  /** the near-field heating estimate that set the cooling time */
+  cooling: { seconds: number; nearFieldHeatingRate: number; removalRate: number; structure: string };
+}
+
+/** The PlanningCase view of a Case. */
+export function planningCaseOf(c: Case): PlanningCase {
+  return { name: c.name, grid: c.grid, labels: c.labels, structures: structureLabels(c), target: c.target, beamDirection: c.couch.beamDirection };
+}
+
+/** Centroid (RAS m) of a structure's voxels. */
+function centroid(c: Case, label: number): Vec3 {
+  const [nx, ny] = c.grid.shape;
+  const mm = [0, 0, 0];
+  const sum = [0, 0, 0];
+  let n = 0;
+  for (let i = 0; i < c.labels.length; i++) {
+    if (c.labels[i] !== label) continue;
+    voxelToRasMm(c.grid, i % nx, Math.floor(i / nx) % ny, Math.floor(i / (nx * ny)), mm);
+    for (let a = 0; a < 3; a++) sum[a] += mm[a];
+    n++;
+  }
+  if (n === 0) throw new InputError('case.target', 'has no voxels');
+  return [sum[0] / n / 1000, sum[1] / n / 1000, sum[2] / n / 1000];
+}
+
+const NEAR_FIELD = ['skin', 'fat', 'muscle'];
+
+/**
+ * Cooling from a near-field heat budget. While on, the hottest near-field voxel of the path patch heats at
+ * h = q·P/(ρC) (K/s); heat leaves it at the rate λ = w_b ρ_b C_b/(ρC) + κ (2π/W)² (perfusion, and conduction
+ * across a beam footprint of width W ≈ the path patch's lateral size at the skin). Over many sonications with
+ * duty cycle D = t_on/(t_on + t_off) the mean rise settles at h·D/λ, and each shot adds h·t_on on top. Requiring
+ * 37 + h·D/λ + h·t_on ≤ limit gives D, hence the pause. A first-order estimate: the simulation then checks it.
+ */
+export function nearFieldCooling(c: Case, beam: BeamSources, focus: Vec3, power: number, exposure: number, limit: number): AutoPlanResult['cooling'] {
+  const tissues = tissuesByLabel(c);
+  const names = structureLabels(c);
+  const patch = beam.path;
+  const s = patch.source.shape;
+  const centre = patch.source.centre;
+  const v = [0, 0, 0];
+  const [nx, ny, nz] = c.grid.shape;
+  let worst = { rate: 0, removal: 1, structure: 'skin' };
+  const width = Math.min(s[0] * patch.spacing[0], s[2] * patch.spacing[2]);
+  for (let k = 0; k < s[2]; k++)
+    for (let j = 0; j < s[1]; j++)
+      for (let i = 0; i < s[0]; i++) {
+        const q = patch.source.q[i + s[0] * (j + s[1] * k)];
+        if (q <= 0) continue;
+        const p = [0, 1, 2].map((r) => focus[r] + ((i - centre[0]) * patch.spacing[0] * patch.axes[0][r] + (j - centre[1]) * patch.spacing[1] * patch.axes[1][r] + (k - centre[2]) * patch.spacing[2] * patch.axes[2][r]));
+        rasMmToVoxel(c.grid, p[0] * 1000, p[1] * 1000, p[2] * 1000, v);
+        const a = Math.round(v[0]), b = Math.round(v[1]), d = Math.round(v[2]);
+        if (a < 0 || b < 0 || d < 0 || a >= nx || b >= ny || d >= nz) continue;
+        const label = c.labels[a + nx * (b + ny * d)];
+        const name = Object.keys(names).find((n) => names[n] === label);
+        if (!name || !NEAR_FIELD.includes(name)) continue;
+        const t = tissues[label];
+        if (!t) continue;
+        const rhoC = t.density * t.specificHeat;
+        const rate = (q * power) / rhoC;
+        const removal = (t.perfusion * BLOOD.density * BLOOD.specificHeat) / rhoC + (t.conductivity / rhoC) * ((2 * Math.PI) / width) ** 2;
+        // the binding voxel is the one needing the lowest duty cycle
+        if (rate / removal > worst.rate / worst.removal) worst = { rate, removal, structure: name };
+      }
+  const h = worst.rate;
+  const headroom = limit - 37 - h * exposure;
+  if (h === 0) return { seconds: 0, nearFieldHeatingRate: 0, removalRate: worst.removal, structure: worst.structure };
+  if (headroom <= 0) return { seconds: Number.POSITIVE_INFINITY, nearFieldHeatingRate: h, removalRate: worst.removal, structure: worst.structure };
+  const duty = Math.min(1, (worst.removal * headroom) / h);
+  return { seconds: exposure * (1 / duty - 1), nearFieldHeatingRate: h, removalRate: worst.removal, structure: worst.structure };
+}
+
+/**
+ * The automatic fibroid plan with its parameters from the physics: a probe sonication at the target's centroid
+ * (acoustic field through the case's layers, bioheat in the case's tissues) sets the power (the highest that keeps
+ * the focus below `maxPeakTemperature`) and the lesion size, which sets the point spacing; a near-field heat budget
+ * sets the cooling; then `planTreatment` lays out slices and points within the margins.
+ */
+export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<AutoPlanResult> {
+  const device = options.device ?? { preset: 'clinical-0.8mhz' };
+  const transducer = 'preset' in device ? getTransducerPreset(device.preset) : deviceTransducer(device);
+  const limits = deviceLimits(device);
+  const exposure = options.exposure ?? 3;
+  const pc = planningCaseOf(c);
+  const targetLabel = pc.structures[c.target];
+  const probeFocus = centroid(c, targetLabel);
+  const beam = await computeBeamSources({ case: c, focus: probeFocus, beam: c.couch.beamDirection, device }, options.executor);
+  const shot = await chooseShot(c, beam, probeFocus, limits, {
+    exposure,
+    maxPower: options.maxPower,
+    maxPeakTemperature: options.maxPeakTemperature,
+    executor: options.executor,
+  });
+  if (!(shot.lesionWidth > 0) || !(shot.lesionLength > 0)) throw new InputError('power', 'the probe sonication made no measurable lesion');
+  const limit = options.constraints?.maxSkinTemperature ?? 43;
+  const cool = nearFieldCooling(c, beam, probeFocus, shot.power, exposure, limit);
+  const maxCooling = options.maxCooling ?? 3 * exposure;
+  const findings: Finding[] = [];
+  let cooling = Math.max(limits.minCooling, Math.ceil(cool.seconds));
+  if (!(cooling <= maxCooling)) {
+    findings.push({
+      severity: 'warning',
+      code: 'cooling-capped',
+      message: `the near-field heat budget asks for ${Number.isFinite(cool.seconds) ? cool.seconds.toFixed(0) : '∞'} s of cooling per sonication (${cool.structure}); capped at ${maxCooling} s: check near-field temperatures in the simulation`,
+    });
+    cooling = maxCooling;
+  }
+  const planned = planTreatment(pc, {
+    device,
+    geometry: { radiusOfCurvature: transducer.radiusOfCurvature, aperture: transducer.aperture },
+    constraints: options.constraints,
+    power: shot.power,
+    exposure,
+    cooling,
+    lesionWidth: shot.lesionWidth * (options.pitchFactor ?? 2.5),
+    lesionLength: shot.lesionLength,
+  });
+  findings.push({
+    severity: 'info',
+    code: 'probe-shot',
+    message: `probe sonication at the target centroid: ${shot.power} W × ${exposure} s → peak ${shot.peakTemperature.toFixed(0)} °C, lesion ${(shot.lesionWidth * 1000).toFixed(1)} × ${(shot.lesionLength * 1000).toFixed(1)} mm; cooling ${cooling} s from the ${cool.structure} heat budget`,
+  });
+  return { ...planned, findings: [...planned.findings, ...findings], shot, probeFocus, cooling: { ...cool, seconds: cooling } };
+}

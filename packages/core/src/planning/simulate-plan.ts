@@ -1,0 +1,281 @@
+import type { Case } from '../case/case.js';
+import { structureLabels } from '../case/case.js';
+import { FuasError, InputError } from '../errors.js';
+import { type Grid3D, type Vec3, voxelCount } from '../grid/grid3d.js';
+import { type ParallelExecutor, SerialExecutor } from '../parallel/parallel-executor.js';
+import { ThermalSimulation } from '../thermal/thermal-simulation.js';
+import { labelledThermalMedium } from '../thermal/thermal-medium.js';
+import { TreatmentSimulation, type TreatmentSonication } from '../thermal/treatment-simulation.js';
+import type { TimelineSegment } from '../thermal/sonication-timeline.js';
+import { checkSonicationLimits, deviceLimits } from './device-limits.js';
+import type { Finding } from './finding.js';
+import { type SimulationOutcome, computeOutcome } from './outcome.js';
+import type { Plan } from './plan.js';
+import { alignedGrid, caseMaterials, gridFrame, outsideMask, patchBox, sampleLabels, structureBox } from './case-grids.js';
+import { type BeamSourceOptions, placeBeamPatch, treatmentBeamSources } from './treatment-sources.js';
+
+/** Progress of a plan simulation, for progress bars and live views. */
+export interface PlanSimulationProgress {
+  phase: 'acoustics' | 'near-field' | 'treatment' | 'outcome';
+  /** 0..1 within the phase */
+  fraction: number;
+  /** s of treatment time simulated (thermal phases) */
+  time?: number;
+  sonication?: number;
+  peakTemperature?: number;
+}
+
+export interface PlanSimulationOptions {
+  /** thermal spacing around the foci, m (default 0.5 mm: the issue's resolution) */
+  fineSpacing?: number;
+  /** margin of the fine domain around the target, m (default 10 mm) */
+  targetMargin?: number;
+  /** coarse/fine ratio of the two-level treatment solver (default 3) */
+  coarseFactor?: number;
+  /** near-field (skin, fat, muscle) grid spacing, m (default 3 mm) */
+  nearFieldSpacing?: number;
+  /** skip the near-field simulation (faster; skin/fat/muscle then come from the fine domain only) */
+  nearField?: boolean;
+  /** acoustic source options (spacings are set from the two above) */
+  sources?: Omit<BeamSourceOptions, 'focalSpacing' | 'pathSpacing'>;
+  executor?: ParallelExecutor;
+  onProgress?: (p: PlanSimulationProgress) => void;
+  signal?: { readonly aborted: boolean };
+}
+
+/** Everything a simulation produced: the contract's outcome plus the maps and curves behind it. */
+export interface PlanSimulationResult {
+  outcome: SimulationOutcome;
+  /** the fine thermal grid (axes of the case grid, affine to RAS mm) and its maps */
+  grid: Grid3D;
+  labels: Uint8Array;
+  /** CEM43 min and maximum temperature °C per fine voxel */
+  dose: Float32Array;
+  maxTemperature: Float32Array;
+  /** near-field grid and its maps (absent when disabled) */
+  nearField?: { grid: Grid3D; labels: Uint8Array; dose: Float32Array; maxTemperature: Float32Array };
+  /** time series: peak temperature in the fine domain (≈ at the focus while sonicating), peak outside it (near field), cumulative energy */
+  timeline: { t: number[]; focalTemperature: number[]; energy: number[]; nearFieldTemperature?: number[] };
+  /** what was computed: beam computations, seconds per phase */
+  stats: { beamComputations: number; acousticsSeconds: number; nearFieldSeconds: number; treatmentSeconds: number; fineVoxels: number; nearFieldVoxels: number };
+}
+
+/** Cumulative acoustic energy (J) of a plan at times t (s): linear during sonications, flat during cooling. */
+export function cumulativeEnergy(plan: Plan, t: readonly number[]): number[] {
+  const starts: number[] = [];
+  let clock = 0;
+  for (const s of plan.sonications) {
+    starts.push(clock);
+    clock += s.exposure + s.cooling;
+  }
+  return t.map((time) => {
+    let e = 0;
+    for (let i = 0; i < plan.sonications.length; i++) {
+      const s = plan.sonications[i];
+      if (time <= starts[i]) break;
+      e += s.power * Math.min(s.exposure, time - starts[i]);
+    }
+    return e;
+  });
+}
+
+/**
+ * Simulates a whole treatment plan on a case and predicts its outcome (issue 6):
+ * 1. acoustics: the beam of every sonication through the planar layers on its axis, one angular-spectrum
+ *    computation per group of equivalent layer stacks (treatmentBeamSources), as heat-source patches per watt;
+ * 2. treatment heating at `fineSpacing` (0.5 mm) over the target and a margin, by the two-level solver
+ *    (TreatmentSimulation: a fine window follows the focus, a coarse grid carries earlier heat), with thermal dose,
+ *    perfusion shutdown and maximum temperature per voxel;
+ * 3. near-field heating of the whole beam path (skin, fat, muscle, bowel) on a coarse grid with the path patches;
+ * 4. outcome metrics and findings (computeOutcome), per-structure maxima over both domains.
+ * Cancellation through options.signal ends with a FuasError('cancelled').
+ */
+export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationOptions = {}): Promise<PlanSimulationResult> {
+  const executor = options.executor ?? new SerialExecutor();
+  const fine = options.fineSpacing ?? 0.5e-3;
+  const nearSpacing = options.nearFieldSpacing ?? 3e-3;
+  const margin = options.targetMargin ?? 0.01;
+  const progress = options.onProgress ?? (() => {});
+  const cancelled = () => {
+    if (options.signal?.aborted) throw new FuasError('cancelled', 'simulation cancelled');
+  };
+  const limits = deviceLimits(plan.device);
+  plan.sonications.forEach((s, i) => checkSonicationLimits(limits, s, `plan.sonications[${i}]`));
+  const structures = structureLabels(c);
+  const targetLabel = structures[c.target];
+  if (targetLabel === undefined) throw new InputError('case.target', `no structure "${c.target}"`);
+  const findings: Finding[] = [];
+
+  // 1. Acoustic sources.
+  progress({ phase: 'acoustics', fraction: 0 });
+  const t0 = performance.now();
+  const sources = await treatmentBeamSources(c, plan, { ...options.sources, focalSpacing: fine, pathSpacing: nearSpacing }, executor);
+  const acousticsSeconds = (performance.now() - t0) / 1000;
+  progress({ phase: 'acoustics', fraction: 1 });
+  cancelled();
+
+  // 2. Fine domain: target box plus margin, grown to hold every focal patch.
+  const box = structureBox(c, targetLabel);
+  const lo: [number, number, number] = [box.lo[0] - margin, box.lo[1] - margin, box.lo[2] - margin];
+  const hi: [number, number, number] = [box.hi[0] + margin, box.hi[1] + margin, box.hi[2] + margin];
+  plan.sonications.forEach((s, i) => {
+    const b = patchBox(sources.sources[sources.sourceOfSonication[i]].focal, s.focus as unknown as Vec3);
+    for (let a = 0; a < 3; a++) {
+      lo[a] = Math.min(lo[a], b.lo[a]);
+      hi[a] = Math.max(hi[a], b.hi[a]);
+    }
+  });
+  const grid = alignedGrid(c.grid, fine, lo, hi);
+  const labels = sampleLabels(c, grid);
+  const materials = caseMaterials(c);
+  const medium = labelledThermalMedium(grid, labels, materials);
+  const placedFine = sources.sources.map((s) => s.focal);
+  const sonications: TreatmentSonication[] = plan.sonications.map((s, i) => {
+    const focus = s.focus as unknown as Vec3;
+    const beam = placeBeamPatch(placedFine[sources.sourceOfSonication[i]], grid, focus);
+    return { position: gridFrame(grid, focus), power: s.power, duration: s.exposure, cooling: s.cooling, beam: { ...beam, offset: [0, 0, 0] } };
+  });
+  let nearField: PlanSimulationResult['nearField'];
+  let nearTimeline: { t: number[]; peak: number[] } | undefined;
+  let nearFieldSeconds = 0;
+
+  // 3. Near field (coarse, the whole beam path).
+  if (options.nearField !== false && plan.sonications.length > 0) {
+    const tn = performance.now();
+    const nlo: [number, number, number] = [...lo];
+    const nhi: [number, number, number] = [...hi];
+    plan.sonications.forEach((s, i) => {
+      const b = patchBox(sources.sources[sources.sourceOfSonication[i]].path, s.focus as unknown as Vec3);
+      for (let a = 0; a < 3; a++) {
+        nlo[a] = Math.min(nlo[a], b.lo[a]);
+        nhi[a] = Math.max(nhi[a], b.hi[a]);
+      }
+    });
+    const ngrid = alignedGrid(c.grid, nearSpacing, nlo, nhi);
+    const nlabels = sampleLabels(c, ngrid);
+    const nmedium = labelledThermalMedium(ngrid, nlabels, materials);
+    const segments: TimelineSegment[] = [];
+    plan.sonications.forEach((s, i) => {
+      const source = placeBeamPatch(sources.sources[sources.sourceOfSonication[i]].path, ngrid, s.focus as unknown as Vec3);
+      segments.push({ duration: s.exposure, source, power: s.power, label: `sonication ${i + 1}` });
+      if (s.cooling > 0) segments.push({ duration: s.cooling, source: null });
+    });
+    const sim = new ThermalSimulation(nmedium, segments, { executor, coolingScheme: 'explicit' });
+    const nmax = new Float32Array(voxelCount(ngrid)).fill(37);
+    const outsideFine = outsideMask(ngrid, grid);
+    nearTimeline = { t: [0], peak: [37] };
+    const end = sim.endTime;
+    let lastReport = 0;
+    while (await sim.step()) {
+      const T = sim.temperature;
+      let peak = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < T.length; i++) {
+        const v = T[i];
+        if (v > nmax[i]) nmax[i] = v;
+        if (v > peak && outsideFine[i]) peak = v;
+      }
+      nearTimeline.t.push(sim.time);
+      nearTimeline.peak.push(peak);
+      if (performance.now() - lastReport > 100) {
+        lastReport = performance.now();
+        progress({ phase: 'near-field', fraction: sim.time / end, time: sim.time, peakTemperature: peak });
+        cancelled();
+      }
+    }
+    nearField = { grid: ngrid, labels: nlabels, dose: Float32Array.from(sim.dose, (d) => Math.min(d, 3.4e38)), maxTemperature: nmax };
+    nearFieldSeconds = (performance.now() - tn) / 1000;
+    progress({ phase: 'near-field', fraction: 1 });
+  }
+
+  // 4. Treatment heating on the fine domain.
+  const tt = performance.now();
+  const first = placedFine[0];
+  const treatment = new TreatmentSimulation(
+    medium,
+    first ? { ...placeBeamPatch(first, grid, plan.sonications[0].focus as unknown as Vec3), offset: [0, 0, 0] } : { kind: 'patch', q: new Float32Array(1), shape: [1, 1, 1], offset: [0, 0, 0], centre: [0, 0, 0] },
+    sonications,
+    { coarseFactor: options.coarseFactor ?? 3, executor },
+  );
+  const end = treatment.endTime;
+  const result = await treatment.advance(Number.POSITIVE_INFINITY, {
+    onProgress: (p) => progress({ phase: 'treatment', fraction: end > 0 ? p.time / end : 1, time: p.time, sonication: p.sonication, peakTemperature: p.peakTemperature }),
+    signal: options.signal,
+  });
+  if (result.cancelled) throw new FuasError('cancelled', 'simulation cancelled');
+  const treatmentSeconds = (performance.now() - tt) / 1000;
+
+  // 5. Outcome.
+  progress({ phase: 'outcome', fraction: 0 });
+  const dose = Float32Array.from(treatment.dose(), (d) => Math.min(d, 3.4e38));
+  const maxTemperature = treatment.maxTemperature();
+  const caseVoxel = c.grid.spacing[0] * c.grid.spacing[1] * c.grid.spacing[2];
+  let targetVoxels = 0;
+  for (let i = 0; i < c.labels.length; i++) if (c.labels[i] === targetLabel) targetVoxels++;
+  const nearMaxima: Record<string, { maxTemperature: number; maxDose: number }> = {};
+  if (nearField) {
+    const outside = outsideMask(nearField.grid, grid);
+    for (const [name, label] of Object.entries(structures)) {
+      let tMax = Number.NEGATIVE_INFINITY, dMax = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < nearField.labels.length; i++) {
+        if (nearField.labels[i] !== label || !outside[i]) continue;
+        if (nearField.maxTemperature[i] > tMax) tMax = nearField.maxTemperature[i];
+        if (nearField.dose[i] > dMax) dMax = nearField.dose[i];
+      }
+      if (Number.isFinite(tMax)) nearMaxima[name] = { maxTemperature: tMax, maxDose: dMax };
+    }
+  } else {
+    findings.push({ severity: 'info', code: 'near-field-skipped', message: 'near-field heating not simulated: skin, fat and muscle maxima cover the fine domain only' });
+  }
+  if (sources.worstDifference.depth > 0) {
+    findings.push({
+      severity: 'info',
+      code: 'beam-reuse',
+      message: `${sources.computations} beam computation(s) for ${plan.sonications.length} sonications (foci whose layer stacks agree share one)`,
+    });
+  }
+  const outcome = computeOutcome({
+    plan,
+    grid,
+    labels,
+    structures,
+    target: c.target,
+    maxTemperature,
+    dose,
+    targetVolume: targetVoxels * caseVoxel,
+    findings,
+    otherMaxima: nearMaxima,
+  });
+  const t = treatment.timeline.t.slice();
+  const timeline: PlanSimulationResult['timeline'] = {
+    t,
+    focalTemperature: treatment.timeline.peakTemperature.slice(),
+    energy: cumulativeEnergy(plan, t),
+  };
+  if (nearTimeline) {
+    // Resample the near-field peak onto the treatment's times (both step through the same timeline).
+    const nt = nearTimeline;
+    let j = 0;
+    timeline.nearFieldTemperature = t.map((time) => {
+      while (j + 1 < nt.t.length && nt.t[j + 1] <= time + 1e-9) j++;
+      return nt.peak[j];
+    });
+  }
+  progress({ phase: 'outcome', fraction: 1 });
+  return {
+    outcome,
+    grid,
+    labels,
+    dose,
+    maxTemperature,
+    nearField,
+    timeline,
+    stats: {
+      beamComputations: sources.computations,
+      acousticsSeconds,
+      nearFieldSeconds,
+      treatmentSeconds,
+      fineVoxels: voxelCount(grid),
+      nearFieldVoxels: nearField ? voxelCount(nearField.grid) : 0,
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import type { Finding } from '@openfuas/core';
+import { type MessageKey, onLanguageChange, structureName, t } from '../i18n/i18n.js';
+import { fmt, h, tx } from './dom.js';
+import { findingsList } from './plan-panel.js';
+
+/** The outcome numbers the Results tab shows: the JSON contract of `fuas simulate --json` (SI units). */
+export interface OutcomeView {
+  target: { volume: number };
+  ablatedTargetVolume: number;
+  ablatedVolume: number;
+  npvRatio: number;
+  eef: number;
+  energy: number;
+  sonicationTime: number;
+  treatmentTime: number;
+  sonications: number;
+  peakTemperature: number;
+  structures: Record<string, { maxTemperature: number; maxDose: number }>;
+  findings: Finding[];
+}
+
+export interface Download {
+  key: MessageKey;
+  testId: string;
+  /** builds the file when clicked */
+  make: () =>
+    | { name: string; type: string; bytes: Uint8Array | string }
+    | Promise<{ name: string; type: string; bytes: Uint8Array | string }>;
+}
+
+function minutes(s: number): string {
+  const m = Math.floor(s / 60);
+  return `${m} ${t('unit.min')} ${fmt(s - 60 * m, 0)} ${t('unit.s')}`;
+}
+
+/** Saves bytes as a file through a temporary object URL (stays in the browser; nothing is uploaded). */
+export function saveFile(name: string, type: string, bytes: Uint8Array | string): void {
+  const blob = new Blob([typeof bytes === 'string' ? bytes : (bytes as Uint8Array<ArrayBuffer>)], { type });
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The Results tab: key outcome metrics, per-structure maxima, findings and downloads. */
+export function buildResultsPanel(panel: HTMLElement) {
+  const body = h('div', { 'data-testid': 'results-body' });
+  const downloads = h('div', { class: 'downloads', 'data-testid': 'downloads' });
+  panel.append(tx('h2', 'tab.results'), body, tx('h3', 'results.download'), downloads);
+  let outcome: OutcomeView | null = null;
+  let available: Download[] = [];
+
+  const metric = (label: string, value: string, testId: string, big = false) =>
+    h(
+      'div',
+      { class: big ? 'metric big' : 'metric', 'data-testid': testId },
+      h('div', { class: 'k' }, label),
+      h('div', { class: 'v' }, value),
+    );
+
+  const render = () => {
+    if (!outcome) {
+      body.replaceChildren(tx('p', 'results.none', { class: 'hint' }));
+    } else {
+      const o = outcome;
+      const verdict = o.npvRatio >= 0.8 ? t('results.success') : o.npvRatio < 0.7 ? t('results.failure') : '';
+      body.replaceChildren(
+        h(
+          'div',
+          { class: 'metrics' },
+          metric(t('results.npv'), `${fmt(o.npvRatio * 100, 1)} %`, 'result-npv', true),
+          metric(t('results.ablated'), `${fmt(o.ablatedVolume * 1e6, 1)} ${t('unit.ml')}`, 'result-ablated'),
+          metric(t('results.target'), `${fmt(o.target.volume * 1e6, 1)} ${t('unit.ml')}`, 'result-target'),
+          metric(t('results.eef'), `${fmt(o.eef, 2)} ${t('unit.jPerMm3')}`, 'result-eef'),
+          metric(t('results.energy'), `${fmt(o.energy / 1000, 1)} ${t('unit.kj')}`, 'result-energy'),
+          metric(t('results.sonications'), String(o.sonications), 'result-sonications'),
+          metric(t('results.sonicationTime'), minutes(o.sonicationTime), 'result-sonication-time'),
+          metric(t('results.treatmentTime'), minutes(o.treatmentTime), 'result-treatment-time'),
+          metric(t('results.peak'), `${fmt(o.peakTemperature, 1)} ${t('unit.celsius')}`, 'result-peak'),
+        ),
+        verdict ? h('p', { class: 'hint' }, `${t('results.npv')}: ${verdict}`) : '',
+        tx('h3', 'results.structures'),
+        h(
+          'table',
+          { 'data-testid': 'result-structures' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', {}, t('case.structure')),
+              h('th', { class: 'num' }, t('results.maxT')),
+              h('th', { class: 'num' }, t('results.maxDose')),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            ...Object.entries(o.structures).map(([name, s]) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, structureName(name)),
+                h('td', { class: 'num' }, fmt(s.maxTemperature, 1)),
+                h('td', { class: 'num' }, s.maxDose >= 1e4 ? s.maxDose.toExponential(1) : fmt(s.maxDose, 1)),
+              ),
+            ),
+          ),
+        ),
+        tx('h3', 'results.findings'),
+        findingsList(o.findings, 'result-findings'),
+      );
+    }
+    downloads.replaceChildren(
+      ...available.map((d) => {
+        const b = tx('button', d.key, { type: 'button', 'data-testid': d.testId });
+        b.addEventListener('click', async () => {
+          const f = await d.make();
+          saveFile(f.name, f.type, f.bytes);
+        });
+        return b;
+      }),
+    );
+  };
+  render();
+  onLanguageChange(render);
+  return {
+    show(o: OutcomeView | null) {
+      outcome = o;
+      render();
+    },
+    setDownloads(d: Download[]) {
+      available = d;
+      render();
+    },
+  };
+}

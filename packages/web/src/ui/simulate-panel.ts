@@ -1,0 +1,92 @@
+import type { SimulationStage } from '../engine/simulation-protocol.js';
+import { type MessageKey, onLanguageChange, t } from '../i18n/i18n.js';
+import { h, tx } from './dom.js';
+import { TimePlot } from './time-plot.js';
+
+export interface SimulatePanelActions {
+  simulate: () => void;
+  selftest: () => void;
+  cancel: () => void;
+}
+
+/** The Simulate tab: run / self-test / cancel, a progress bar with the stage, and the live time plot. */
+export function buildSimulatePanel(panel: HTMLElement, actions: SimulatePanelActions) {
+  const run = tx('button', 'sim.run', { type: 'button', class: 'primary', 'data-testid': 'sim-run' });
+  const selftest = tx('button', 'sim.selftest', { type: 'button', 'data-testid': 'sim-selftest' });
+  const cancel = tx('button', 'sim.cancel', { type: 'button', class: 'danger', 'data-testid': 'sim-cancel', disabled: true });
+  const scope = h('select', { 'data-testid': 'sim-scope' });
+  for (const [v, k] of [
+    ['all', 'sim.scope.all'],
+    ['slice', 'sim.scope.slice'],
+    ['preview', 'sim.scope.preview'],
+  ] as Array<[string, MessageKey]>) {
+    scope.append(tx('option', k, { value: v }));
+  }
+  const bar = h('progress', { max: 1, value: 0, 'data-testid': 'sim-progress' });
+  const stage = h('span', { class: 'stage', 'data-testid': 'sim-stage' });
+  const message = h('p', { class: 'hint', 'data-testid': 'sim-message' });
+  const plotLabels = () => ({
+    title: t('sim.plot.title'),
+    x: t('sim.plot.time'),
+    left: t('sim.plot.temperature'),
+    right: t('sim.plot.energy'),
+  });
+  const plot = new TimePlot(plotLabels());
+  plot.setMarks([
+    { value: 43, label: '43 °C' },
+    { value: 60, label: '60 °C' },
+  ]);
+  run.addEventListener('click', actions.simulate);
+  selftest.addEventListener('click', actions.selftest);
+  cancel.addEventListener('click', actions.cancel);
+  panel.append(
+    tx('h2', 'tab.simulate'),
+    h('label', { class: 'row inline' }, tx('span', 'sim.scope'), scope),
+    h('div', { class: 'buttons' }, run, cancel),
+    h('div', { class: 'progress-row' }, bar, stage),
+    message,
+    plot.canvas,
+    h('details', { 'data-testid': 'sim-advanced' }, tx('summary', 'sim.advanced'), h('div', { class: 'buttons' }, selftest)),
+  );
+  let msg: [MessageKey, Record<string, string | number>] | null = ['sim.idle', {}];
+  let stageKey: SimulationStage | null = null;
+  let detail = '';
+  const renderText = () => {
+    message.textContent = msg ? t(msg[0], msg[1]) : '';
+    stage.textContent = stageKey ? `${t(`sim.stage.${stageKey}` as MessageKey)} ${detail}` : '';
+    plot.setLabels(plotLabels());
+  };
+  renderText();
+  onLanguageChange(renderText);
+  return {
+    plot,
+    /** which sonications to simulate: the whole plan, the selected slice, or a quick preview of a few */
+    scope: () => scope.value as 'all' | 'slice' | 'preview',
+    setRunning(running: boolean) {
+      run.disabled = running;
+      selftest.disabled = running;
+      cancel.disabled = !running;
+      panel.dataset.running = String(running);
+    },
+    setCanSimulate(ok: boolean) {
+      run.disabled = !ok;
+    },
+    progress(fraction: number, s: SimulationStage, d?: string) {
+      bar.value = fraction;
+      stageKey = s;
+      detail = d ?? '';
+      renderText();
+    },
+    message(key: MessageKey | null, params: Record<string, string | number> = {}, raw?: string) {
+      msg = key ? [key, params] : null;
+      renderText();
+      if (raw) message.textContent = raw;
+    },
+    reset() {
+      bar.value = 0;
+      stageKey = null;
+      detail = '';
+      renderText();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { createGrid } from '@openfuas/core';
+import { describe, expect, it } from 'vitest';
+import { beamConeMask } from '../../src/engine/beam-cone.js';
+import { maxOntoCaseGrid, regionOutline } from '../../src/engine/resample-to-case.js';
+
+describe('viewer overlays on the case grid', () => {
+  it('beamConeMask fills the cone between the rim and the focus, minus the central opening', () => {
+    // 1 mm grid, focus at y = 0 mm, beam along −y: the transducer side is +y
+    const grid = createGrid([41, 41, 1], [0.001, 0.001, 0.001], [0, 0, 0], [1, 0, 0, -20, 0, 1, 0, -20, 0, 0, 1, 0, 0, 0, 0, 1]);
+    const bowl = { radiusOfCurvature: 0.15, aperture: 0.2, holeDiameter: 0.06 };
+    const m = beamConeMask(grid, [0, 0, 0], [0, -1, 0], bowl);
+    const at = (x: number, y: number) => m[x + 20 + 41 * (y + 20)];
+    // half-angles: asin(100/150) = 41.8°, asin(30/150) = 11.5°; at 15 mm before the focus the beam spans 3–13.4 mm off axis
+    expect(at(8, 15)).toBe(1);
+    expect(at(-8, 15)).toBe(1);
+    expect(at(0, 15)).toBe(0); // on the axis: the imaging probe's opening
+    expect(at(16, 15)).toBe(0); // outside the rim's cone
+    expect(at(8, -15)).toBe(0); // beyond the focus
+  });
+
+  it('maxOntoCaseGrid keeps the maximum of the fine voxels in each coarse voxel and fills the rest', () => {
+    const coarse = createGrid([3, 1, 1], [0.003, 0.001, 0.001], [0, 0, 0]);
+    const fine = createGrid([6, 1, 1], [0.001, 0.001, 0.001], [0, 0, 0], [1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+    // fine voxel centres at x = 1..6 mm; coarse centres at 0, 3, 6 mm (nearest: 1→0, 2,3,4→3, 5,6→6)
+    const out = maxOntoCaseGrid(fine, [5, 1, 9, 2, 4, 7], coarse, -1);
+    expect(Array.from(out)).toEqual([5, 9, 7]);
+    const far = maxOntoCaseGrid(
+      fine,
+      [1, 1, 1, 1, 1, 1],
+      createGrid([2, 1, 1], [0.001, 0.001, 0.001], [0, 0, 0], [1, 0, 0, 100, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]),
+      37,
+    );
+    expect(Array.from(far)).toEqual([37, 37]);
+  });
+
+  it('regionOutline marks the thresholded voxels that touch the outside', () => {
+    const g = createGrid([5, 5, 1], [0.001, 0.001, 0.001], [0, 0, 0]);
+    const v = new Float32Array(25);
+    for (let j = 1; j <= 3; j++) for (let i = 1; i <= 3; i++) v[i + 5 * j] = 300;
+    const o = regionOutline(g, v, 240);
+    // with one z-slice every voxel touches the outside along z: the whole 3×3 region is outline
+    expect(o.reduce((a, b) => a + b, 0)).toBe(9);
+    expect(o[0]).toBe(0);
+  });
+});
