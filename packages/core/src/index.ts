@@ -136,6 +136,24 @@ export type { BeamPathCheck } from './planning/beam-path.js';
 export { BLOCKING_STRUCTURES, CAUTION_STRUCTURES, checkBeamPath, perpendicularBasis } from './planning/beam-path.js';
 export type { PlannedTreatment, PlannerOptions } from './planning/planner.js';
 export { planTreatment } from './planning/planner.js';
+export type { SimulationOutcome, OutcomeInput } from './planning/outcome.js';
+export { DOSE_ERROR, DOSE_WARNING, EEF_FOCUSING_COEFFICIENT, NEAR_FIELD_STRUCTURES, PROTECTED_STRUCTURES, computeOutcome, planTotals } from './planning/outcome.js';
+export type { SingleShot } from './planning/single-shot.js';
+export { chooseShot, singleShot } from './planning/single-shot.js';
+export type { AutoPlanOptions, AutoPlanResult } from './planning/auto-plan.js';
+export { autoPlan, nearFieldCooling, planningCaseOf } from './planning/auto-plan.js';
+export { alignedGrid, caseMaterials, caseThermalMedium, sampleLabels } from './planning/case-grids.js';
+export type { PlanSimulationOptions, PlanSimulationProgress, PlanSimulationResult } from './planning/simulate-plan.js';
+export { cumulativeEnergy, simulatePlan } from './planning/simulate-plan.js';
+// Reports: HTML treatment report, slice images, PNG, SVG plots.
+export type { TreatmentReportData } from './report/report-html.js';
+export { treatmentReportData } from './report/treatment-report.js';
+export { renderReportHtml } from './report/report-html.js';
+export type { ContourOverlay, Plane, SliceImageInput } from './report/slice-image.js';
+export { renderSlice } from './report/slice-image.js';
+export { encodePng, toBase64 } from './report/png.js';
+export type { LinePlotOptions, PlotSeries } from './report/svg-plot.js';
+export { linePlot } from './report/svg-plot.js';
 // Planning (issue 6): acoustic heat sources of a whole treatment (beam layers, axisymmetric field, patches).
 export type { RadialFieldTable } from './acoustics/axisymmetric-field.js';
 export { radialFieldTable, relayerSpectrum } from './acoustics/axisymmetric-field.js';

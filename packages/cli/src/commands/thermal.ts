@@ -1,10 +1,6 @@
-import { availableParallelism } from 'node:os';
 import {
-  type ParallelExecutor,
-  SerialExecutor,
   type ThermalMaterial,
   decodeNifti,
-  encodeNifti,
   fieldSource,
   getTissue,
   homogeneousThermalMedium,
@@ -12,12 +8,19 @@ import {
   voxelCount,
 } from '@openfuas/core';
 import type { Command } from 'commander';
-import { readFileBytes, writeFileBytes } from '../io.js';
-import { parseIntegerOption, parseNumberOption } from '../options.js';
-import { WorkerPoolExecutor } from '../parallel/worker-pool.js';
+import {
+  type HeatingOutputFlags,
+  addHeatingOutputOptions,
+  heatingExecutor,
+  heatingSummary,
+  heatingText,
+  writeHeatingVolumes,
+} from '../heating-output.js';
+import { readFileBytes } from '../io.js';
+import { parseNumberOption } from '../options.js';
 import { CliUsageError, runAction } from '../run-action.js';
 
-interface ThermalFlags {
+interface ThermalFlags extends HeatingOutputFlags {
   source: string;
   duration: number;
   cooling: number;
@@ -29,10 +32,6 @@ interface ThermalFlags {
   perfusion?: number;
   bloodDensity?: number;
   bloodSpecificHeat?: number;
-  out?: string;
-  doseOut?: string;
-  json?: boolean;
-  threads?: number;
 }
 
 /** Grids smaller than this run on the main thread (a pool's start-up would cost more than it saves). */
@@ -57,7 +56,7 @@ function material(opts: ThermalFlags): ThermalMaterial {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('thermal')
     .description('Pennes bioheat: heat a tissue with a heat-source volume (W/m³, NIfTI) for a duration, then let it cool')
     .requiredOption('--source <file>', 'heat-source density Q in W/m³ (.nii or .nii.gz; voxel size from the header)')
@@ -82,62 +81,26 @@ export function register(program: Command): void {
       '--blood-specific-heat <J_kgK>',
       'blood specific heat c_b, J/kg/K (default 3617)',
       parseNumberOption('--blood-specific-heat', 'positive'),
-    )
-    .option('--out <file>', 'write the final temperature (°C) as NIfTI (.nii or .nii.gz)')
-    .option('--dose-out <file>', 'write the thermal dose (CEM43 minutes) as NIfTI')
-    .option('--threads <n>', 'worker threads (default: all cores; 1 = main thread)', parseIntegerOption('--threads', 1, 256))
-    .option('--json', 'print the result as JSON')
-    .action(
-      runAction(async (opts: ThermalFlags) => {
-        const tissue = material(opts);
-        const bytes = await readFileBytes(opts.source);
-        const volume = decodeNifti(bytes, opts.source);
-        const source = fieldSource(volume.grid, volume.data, undefined, opts.source);
-        const blood = {
-          density: opts.bloodDensity ?? 1050,
-          specificHeat: opts.bloodSpecificHeat ?? 3617,
-        };
-        const medium = homogeneousThermalMedium(volume.grid, tissue, { blood });
-        const threads = opts.threads ?? availableParallelism();
-        const executor: ParallelExecutor =
-          threads > 1 && voxelCount(volume.grid) >= POOL_MIN_VOXELS ? new WorkerPoolExecutor(threads) : new SerialExecutor();
-        try {
-          const r = await simulateHeating({ medium, source, duration: opts.duration, cooling: opts.cooling }, { dt: opts.dt, executor });
-          if (opts.out) {
-            await writeFileBytes(
-              opts.out,
-              encodeNifti({ grid: volume.grid, data: r.temperature }, { gzip: opts.out.endsWith('.gz'), description: 'temperature degC' }),
-            );
-          }
-          if (opts.doseOut) {
-            await writeFileBytes(
-              opts.doseOut,
-              encodeNifti({ grid: volume.grid, data: r.dose }, { gzip: opts.doseOut.endsWith('.gz'), description: 'CEM43 minutes' }),
-            );
-          }
-          const summary = {
-            peakTemperature: r.peakTemperature,
-            maxDose: r.maxDose,
-            lesionVolume: r.lesionVolume,
-            timeline: r.timeline,
-            lesion: r.lesion,
-            boiling: r.boiling,
-            dt: r.dt,
-            stabilityLimit: r.stabilityLimit,
-            steps: r.steps,
-          };
-          if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-          else {
-            process.stdout.write(
-              `peak temperature ${r.peakTemperature.toFixed(2)} °C, max dose ${r.maxDose.toPrecision(4)} CEM43 min, ` +
-                `lesion ${(r.lesionVolume * 1e9).toFixed(2)} mm³ (length ${(r.lesion.length * 1e3).toFixed(2)} mm, width ${(r.lesion.width * 1e3).toFixed(2)} mm)` +
-                `${r.boiling ? ', BOILING reached' : ''}\n` +
-                `${r.steps} explicit steps of ≤ ${r.dt.toPrecision(3)} s (stability limit ${r.stabilityLimit.toPrecision(3)} s)\n`,
-            );
-          }
-        } finally {
-          await executor.dispose();
-        }
-      }),
     );
+  addHeatingOutputOptions(command).action(
+    runAction(async (opts: ThermalFlags) => {
+      const tissue = material(opts);
+      const bytes = await readFileBytes(opts.source);
+      const volume = decodeNifti(bytes, opts.source);
+      const source = fieldSource(volume.grid, volume.data, undefined, opts.source);
+      const blood = {
+        density: opts.bloodDensity ?? 1050,
+        specificHeat: opts.bloodSpecificHeat ?? 3617,
+      };
+      const medium = homogeneousThermalMedium(volume.grid, tissue, { blood });
+      const executor = heatingExecutor(opts.threads, voxelCount(volume.grid), POOL_MIN_VOXELS);
+      try {
+        const r = await simulateHeating({ medium, source, duration: opts.duration, cooling: opts.cooling }, { dt: opts.dt, executor });
+        await writeHeatingVolumes(volume.grid, r, opts);
+        process.stdout.write(opts.json ? `${JSON.stringify(heatingSummary(r))}\n` : heatingText(r));
+      } finally {
+        await executor.dispose();
+      }
+    }),
+  );
 }

@@ -145,8 +145,9 @@ export interface AxisymmetricBeamHeat {
  * power of a field their spacing cannot resolve). A sub-cell cut by a layer interface or an end of `zRange`
  * is split there with exact volume fractions (see kernel 'radial-beam-patch'), so thin layers and the skin
  * keep their share at any spacing. A point at RAS offset d from the focus is at z = zFocus + d·beam,
- * r = |d − (d·beam) beam| in the transducer frame. `scale` multiplies q (1/power to get q per watt).
- * Runs as kernel 'radial-beam-patch' over the patch's k-slices. Returns q (Float32, shared memory, x fastest),
+ * r = |d − (d·beam) beam| in the transducer frame. `scale` multiplies q (1/power to get q per watt). Sub-cells
+ * whose centre lies inside `exclude` (a box in the patch's axes, m from the focus: [lo, hi] per axis) are left
+ * out, e.g. the part another, finer patch holds. Runs as kernel 'radial-beam-patch' over the patch's k-slices. Returns q (Float32, shared memory, x fastest),
  * its shape, the voxel holding the focus, and Σ q·ΔV (W at scale).
  */
 export async function radialBeamPatch(
@@ -156,6 +157,7 @@ export async function radialBeamPatch(
   subsamples: Vec3,
   scale = 1,
   executor: ParallelExecutor = new SerialExecutor(),
+  exclude?: { lo: Vec3; hi: Vec3 },
 ): Promise<{ q: Float32Array; shape: Vec3; centre: Vec3; power: number }> {
   const shape: Vec3 = [box.hi[0] - box.lo[0] + 1, box.hi[1] - box.lo[1] + 1, box.hi[2] - box.lo[2] + 1];
   const n = shape[0] * shape[1] * shape[2];
@@ -190,12 +192,21 @@ export async function radialBeamPatch(
   // both lateral axes (the field is axisymmetric, the sub-cells symmetric), so only the quadrant on the
   // positive side of the focus is computed and then mirrored.
   const along = cos.findIndex((c) => Math.abs(c) > 1 - 1e-12);
-  const mirror = [0, 1, 2].map((a) => along >= 0 && a !== along && box.lo[a] === -box.hi[a]);
+  const mirror = [0, 1, 2].map(
+    (a) => along >= 0 && a !== along && box.lo[a] === -box.hi[a] && (!exclude || Math.abs(exclude.lo[a] + exclude.hi[a]) <= 1e-12),
+  );
+  const ex = exclude ?? { lo: [1, 1, 1], hi: [-1, -1, -1] };
   const first = [0, 1, 2].map((a) => (mirror[a] ? -box.lo[a] : 0));
   const q = sharedFloat32(n);
   await executor.run(
     'radial-beam-patch',
     {
+      exLo0: ex.lo[0],
+      exLo1: ex.lo[1],
+      exLo2: ex.lo[2],
+      exHi0: ex.hi[0],
+      exHi1: ex.hi[1],
+      exHi2: ex.hi[2],
       iFirst: first[0],
       jFirst: first[1],
       kFirst: first[2],
@@ -262,7 +273,8 @@ export async function radialBeamPatch(
 }
 
 /**
- * Kernel 'radial-beam-patch': patch k-slices kFirst + [start, end), voxels i ≥ iFirst, j ≥ jFirst. For each voxel, q = scale · Σ over its sx·sy·sz
+ * Kernel 'radial-beam-patch': patch k-slices kFirst + [start, end), voxels i ≥ iFirst, j ≥ jFirst (sub-cells
+ * centred inside the box exLo..exHi, in the patch axes, skipped). For each voxel, q = scale · Σ over its sx·sy·sz
  * sub-cells of Q(r, z) = segHeat[g]·|p|²(r, z) (bilinear in the table segment g holding z), the sub-cell at
  * RAS offset d = x·e0 + y·e1 + z·e2 from the focus, axial z = zFocus + d·beam, r = |d − (d·beam) beam|. A sub-cell
  * whose axial span [z − P, z + P] (P = h0 + h1 + h2, the projections of its half-sides on the beam) holds an
@@ -308,6 +320,12 @@ function radialBeamPatchKernel(args: KernelArgs, start: number, end: number): vo
   const q = args.q as Float32Array;
   const span = uniformSum(args.h0 as number, args.h1 as number, args.h2 as number);
   const P = span.halfWidth;
+  const exLo0 = args.exLo0 as number,
+    exLo1 = args.exLo1 as number,
+    exLo2 = args.exLo2 as number;
+  const exHi0 = args.exHi0 as number,
+    exHi1 = args.exHi1 as number,
+    exHi2 = args.exHi2 as number;
   const iFirst = args.iFirst as number;
   const jFirst = args.jFirst as number;
   const kFirst = args.kFirst as number;
@@ -323,8 +341,10 @@ function radialBeamPatchKernel(args: KernelArgs, start: number, end: number): vo
         const by = ty * e1y + tz * e2y;
         const bz = ty * e1z + tz * e2z;
         const bw = ty * c1 + tz * c2;
+        const rowExcluded = ty > exLo1 && ty < exHi1 && tz > exLo2 && tz < exHi2;
         for (let mx = iFirst * sx; mx < x0.length; mx++) {
           const tx = x0[mx];
+          if (rowExcluded && tx > exLo0 && tx < exHi0) continue;
           const w = bw + tx * c0;
           const z = zFocus + w;
           if (z + P < zLo || z - P > zHi) continue;

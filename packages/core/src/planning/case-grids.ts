@@ -1,7 +1,7 @@
 import type { Case } from '../case/case.js';
 import { tissuesByLabel } from '../case/case-metrics.js';
 import { type Grid3D, type Vec3, createGrid, rasMmToVoxel, voxelCount, voxelToRasMm } from '../grid/grid3d.js';
-import type { ThermalMaterial } from '../thermal/thermal-medium.js';
+import { type ThermalMaterial, type ThermalMedium, labelledThermalMedium } from '../thermal/thermal-medium.js';
 import { getTissue } from '../tissue/tissue-table.js';
 import type { BeamPatch } from './treatment-sources.js';
 
@@ -136,3 +136,49 @@ export function gridFrame(grid: Grid3D, ras: Vec3): Vec3 {
   return [grid.origin[0] + v[0] * grid.spacing[0], grid.origin[1] + v[1] * grid.spacing[1], grid.origin[2] + v[2] * grid.spacing[2]];
 }
 
+
+/**
+ * The case's tissues as a thermal medium on `grid`: labels sampled from the case, materials compacted to the
+ * labels present (the solvers' coefficient tables grow with the square of the material count). Returns the
+ * medium and the case label values per voxel (for outcome metrics by structure).
+ */
+export function caseThermalMedium(c: Case, grid: Grid3D): { medium: ThermalMedium; labels: Uint8Array } {
+  const labels = sampleLabels(c, grid);
+  const all = caseMaterials(c);
+  const slot = new Int16Array(256).fill(-1);
+  const materials: ThermalMaterial[] = [];
+  const compact = new Uint8Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i];
+    if (slot[l] < 0) {
+      slot[l] = materials.length;
+      materials.push(all[l]);
+    }
+    compact[i] = slot[l];
+  }
+  return { medium: labelledThermalMedium(grid, compact, materials), labels };
+}
+
+/**
+ * A beam patch on a grid `factor` times coarser along each axis: each coarse voxel holds the mean of its
+ * factor³ sub-voxels (missing ones count as zero), so Σ q·dV (the power) is kept. The focus voxel maps to the
+ * block holding it (position error ≤ one coarse voxel, fine for near-field heat).
+ */
+export function coarsenPatch(p: BeamPatch, factor: number): BeamPatch {
+  const [sx, sy, sz] = p.source.shape;
+  const shape: Vec3 = [Math.ceil(sx / factor), Math.ceil(sy / factor), Math.ceil(sz / factor)];
+  const q = new Float32Array(shape[0] * shape[1] * shape[2]);
+  const w = 1 / factor ** 3;
+  for (let k = 0; k < sz; k++)
+    for (let j = 0; j < sy; j++)
+      for (let i = 0; i < sx; i++) {
+        const v = p.source.q[i + sx * (j + sy * k)];
+        if (v !== 0) q[((i / factor) | 0) + shape[0] * (((j / factor) | 0) + shape[1] * ((k / factor) | 0))] += v * w;
+      }
+  const c = p.source.centre;
+  return {
+    ...p,
+    source: { ...p.source, q, shape, centre: [Math.floor(c[0] / factor), Math.floor(c[1] / factor), Math.floor(c[2] / factor)], offset: [0, 0, 0] },
+    spacing: [p.spacing[0] * factor, p.spacing[1] * factor, p.spacing[2] * factor],
+  };
+}

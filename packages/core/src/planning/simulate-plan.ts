@@ -4,14 +4,13 @@ import { FuasError, InputError } from '../errors.js';
 import { type Grid3D, type Vec3, voxelCount } from '../grid/grid3d.js';
 import { type ParallelExecutor, SerialExecutor } from '../parallel/parallel-executor.js';
 import { ThermalSimulation } from '../thermal/thermal-simulation.js';
-import { labelledThermalMedium } from '../thermal/thermal-medium.js';
 import { TreatmentSimulation, type TreatmentSonication } from '../thermal/treatment-simulation.js';
 import type { TimelineSegment } from '../thermal/sonication-timeline.js';
 import { checkSonicationLimits, deviceLimits } from './device-limits.js';
 import type { Finding } from './finding.js';
 import { type SimulationOutcome, computeOutcome } from './outcome.js';
 import type { Plan } from './plan.js';
-import { alignedGrid, caseMaterials, gridFrame, outsideMask, patchBox, sampleLabels, structureBox } from './case-grids.js';
+import { alignedGrid, caseThermalMedium, coarsenPatch, gridFrame, outsideMask, patchBox, structureBox } from './case-grids.js';
 import { type BeamSourceOptions, placeBeamPatch, treatmentBeamSources } from './treatment-sources.js';
 
 /** Progress of a plan simulation, for progress bars and live views. */
@@ -32,11 +31,13 @@ export interface PlanSimulationOptions {
   targetMargin?: number;
   /** coarse/fine ratio of the two-level treatment solver (default 3) */
   coarseFactor?: number;
+  /** s of each pause the fine window follows before handing over to the coarse level (default 3) */
+  windowCooling?: number;
   /** near-field (skin, fat, muscle) grid spacing, m (default 3 mm) */
   nearFieldSpacing?: number;
   /** skip the near-field simulation (faster; skin/fat/muscle then come from the fine domain only) */
   nearField?: boolean;
-  /** acoustic source options (spacings are set from the two above) */
+  /** acoustic source options (spacings are set from the ones above; focal box default ±4 mm across, ±10 mm along the beam) */
   sources?: Omit<BeamSourceOptions, 'focalSpacing' | 'pathSpacing'>;
   executor?: ParallelExecutor;
   onProgress?: (p: PlanSimulationProgress) => void;
@@ -109,7 +110,15 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
   // 1. Acoustic sources.
   progress({ phase: 'acoustics', fraction: 0 });
   const t0 = performance.now();
-  const sources = await treatmentBeamSources(c, plan, { ...options.sources, focalSpacing: fine, pathSpacing: nearSpacing }, executor);
+  const coarseFactor = options.coarseFactor ?? 3;
+  const sources = await treatmentBeamSources(
+    c,
+    plan,
+    { focalHalfWidth: 4e-3, focalHalfLength: 10e-3, ...options.sources, focalSpacing: fine, pathSpacing: fine * coarseFactor, pathOutsideFocal: true },
+    executor,
+  );
+  const nearFactor = Math.max(1, Math.round(nearSpacing / (fine * coarseFactor)));
+  const nearPatches = sources.sources.map((s) => coarsenPatch(s.path, nearFactor));
   const acousticsSeconds = (performance.now() - t0) / 1000;
   progress({ phase: 'acoustics', fraction: 1 });
   cancelled();
@@ -126,14 +135,26 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
     }
   });
   const grid = alignedGrid(c.grid, fine, lo, hi);
-  const labels = sampleLabels(c, grid);
-  const materials = caseMaterials(c);
-  const medium = labelledThermalMedium(grid, labels, materials);
+  const { medium, labels } = caseThermalMedium(c, grid);
   const placedFine = sources.sources.map((s) => s.focal);
+  const shifted = (i: number): Vec3 => {
+    const f = plan.sonications[i].focus;
+    const b = sources.sources[sources.sourceOfSonication[i]].beam;
+    const d = sources.pathShift[i];
+    return [f[0] + d * b[0], f[1] + d * b[1], f[2] + d * b[2]];
+  };
   const sonications: TreatmentSonication[] = plan.sonications.map((s, i) => {
     const focus = s.focus as unknown as Vec3;
-    const beam = placeBeamPatch(placedFine[sources.sourceOfSonication[i]], grid, focus);
-    return { position: gridFrame(grid, focus), power: s.power, duration: s.exposure, cooling: s.cooling, beam: { ...beam, offset: [0, 0, 0] } };
+    const src = sources.sources[sources.sourceOfSonication[i]];
+    const beam = placeBeamPatch(src.focal, grid, focus);
+    return {
+      position: gridFrame(grid, focus),
+      power: s.power,
+      duration: s.exposure,
+      cooling: s.cooling,
+      beam: { ...beam, offset: [0, 0, 0] },
+      ...(src.pathOutsideFocal ? { coarseBeam: src.pathOutsideFocal.source, coarsePosition: gridFrame(grid, shifted(i)) } : {}),
+    };
   });
   let nearField: PlanSimulationResult['nearField'];
   let nearTimeline: { t: number[]; peak: number[] } | undefined;
@@ -144,19 +165,18 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
     const tn = performance.now();
     const nlo: [number, number, number] = [...lo];
     const nhi: [number, number, number] = [...hi];
-    plan.sonications.forEach((s, i) => {
-      const b = patchBox(sources.sources[sources.sourceOfSonication[i]].path, s.focus as unknown as Vec3);
+    plan.sonications.forEach((_, i) => {
+      const b = patchBox(nearPatches[sources.sourceOfSonication[i]], shifted(i));
       for (let a = 0; a < 3; a++) {
         nlo[a] = Math.min(nlo[a], b.lo[a]);
         nhi[a] = Math.max(nhi[a], b.hi[a]);
       }
     });
-    const ngrid = alignedGrid(c.grid, nearSpacing, nlo, nhi);
-    const nlabels = sampleLabels(c, ngrid);
-    const nmedium = labelledThermalMedium(ngrid, nlabels, materials);
+    const ngrid = alignedGrid(c.grid, fine * coarseFactor * nearFactor, nlo, nhi);
+    const { medium: nmedium, labels: nlabels } = caseThermalMedium(c, ngrid);
     const segments: TimelineSegment[] = [];
     plan.sonications.forEach((s, i) => {
-      const source = placeBeamPatch(sources.sources[sources.sourceOfSonication[i]].path, ngrid, s.focus as unknown as Vec3);
+      const source = placeBeamPatch(nearPatches[sources.sourceOfSonication[i]], ngrid, shifted(i));
       segments.push({ duration: s.exposure, source, power: s.power, label: `sonication ${i + 1}` });
       if (s.cooling > 0) segments.push({ duration: s.cooling, source: null });
     });
@@ -194,7 +214,7 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
     medium,
     first ? { ...placeBeamPatch(first, grid, plan.sonications[0].focus as unknown as Vec3), offset: [0, 0, 0] } : { kind: 'patch', q: new Float32Array(1), shape: [1, 1, 1], offset: [0, 0, 0], centre: [0, 0, 0] },
     sonications,
-    { coarseFactor: options.coarseFactor ?? 3, executor },
+    { coarseFactor, windowCooling: options.windowCooling ?? 3, executor },
   );
   const end = treatment.endTime;
   const result = await treatment.advance(Number.POSITIVE_INFINITY, {

@@ -4,8 +4,7 @@ import type { Vec3 } from '../grid/grid3d.js';
 import type { ParallelExecutor } from '../parallel/parallel-executor.js';
 import { lesionDimensions } from '../thermal/lesion.js';
 import { ThermalSimulation } from '../thermal/thermal-simulation.js';
-import { labelledThermalMedium } from '../thermal/thermal-medium.js';
-import { alignedGrid, caseMaterials, patchBox, sampleLabels } from './case-grids.js';
+import { alignedGrid, caseThermalMedium, patchBox } from './case-grids.js';
 import type { DeviceLimits } from './device-limits.js';
 import { type BeamSources, placeBeamPatch } from './treatment-sources.js';
 
@@ -39,7 +38,7 @@ export async function singleShot(
   const box = patchBox(patch, focus);
   const m = 4e-3;
   const grid = alignedGrid(c.grid, patch.spacing[0], [box.lo[0] - m, box.lo[1] - m, box.lo[2] - m], [box.hi[0] + m, box.hi[1] + m, box.hi[2] + m]);
-  const medium = labelledThermalMedium(grid, sampleLabels(c, grid), caseMaterials(c));
+  const { medium } = caseThermalMedium(c, grid);
   const source = placeBeamPatch(patch, grid, focus);
   const cooling = options.cooling ?? 5;
   const sim = new ThermalSimulation(medium, [{ duration: exposure, source, power }, { duration: cooling, source: null }], { executor: options.executor });

@@ -1,4 +1,4 @@
-import { type AngularSpectrum, asmPower, buildAngularSpectrum } from '../acoustics/angular-spectrum.js';
+import { type AngularSpectrum, buildAngularSpectrum } from '../acoustics/angular-spectrum.js';
 import { type RadialFieldTable, radialFieldTable, relayerSpectrum } from '../acoustics/axisymmetric-field.js';
 import type { FocusMetrics } from '../acoustics/field-solver.js';
 import { planeWaveIntensity, radiusAtLevel, refinedPeak, widthAtLevel } from '../acoustics/focal-metrics.js';
@@ -30,8 +30,9 @@ import type { Plan } from './plan.js';
  *  - `path`: coarse (default 2 mm) box holding the whole beam inside the body, skin to 20 mm past the focus, for
  *    near-field heating (skin, fat, muscle). Coarse voxels hold the mean of Q over their volume (sampled at
  *    ≤ λ/2), not a point sample, so they carry the right power though they cannot resolve the wave pattern.
- * Both hold the focal heat (the path patch at coarse resolution): a two-grid thermal model uses each on its own
- * grid; a single grid uses one of them, never their sum.
+ * Both hold the focal heat (the path patch at coarse resolution): a single grid uses one of them, never their
+ * sum; a two-grid model that puts `focal` on a fine grid inside a coarse one adds `pathOutsideFocal` (option) on
+ * the coarse grid, so that the cone's heat around the focal box is not lost.
  *
  * Model: planar layers normal to the beam axis (lateral tissue variations and refraction at oblique
  * interfaces ignored), one-way propagation (reflections leave the beam), linear acoustics. The water path is
@@ -58,7 +59,7 @@ export interface BeamSourceOptions {
   pathMargin?: number;
   /** largest spacing of the points averaged in a patch voxel, m [λ/2 of the slowest tissue met] */
   sampleStep?: number;
-  /** field table steps along and across the beam, m [λ/6, λ/12 of the slowest tissue met] */
+  /** field table steps along and across the beam, m [λ/4, λ/12 of the slowest tissue met] */
   tableStep?: { axial?: number; radial?: number };
   /** least distance between the bowl's rim plane and the skin, m [5e-3] (deeper foci are refused) */
   rimClearance?: number;
@@ -68,6 +69,8 @@ export interface BeamSourceOptions {
   sourceMarginWavelengths?: number;
   /** lateral period of the angular spectrum / (2 × half-width of beam and margin) [1.0: the taper ends inside the period] */
   sourcePadFactor?: number;
+  /** also compute `pathOutsideFocal`: the path patch without the focal patch's box [false] */
+  pathOutsideFocal?: boolean;
   /** tolerances under which foci share one computation (treatmentBeamSources) [DEFAULT_STACK_TOLERANCE] */
   stackTolerance?: Partial<StackDifference>;
 }
@@ -114,6 +117,12 @@ export interface BeamSources {
   readonly waterPath: number;
   readonly focal: BeamPatch;
   readonly path: BeamPatch;
+  /**
+   * with options.pathOutsideFocal: the path patch without the sub-cells inside the focal patch's box, so that
+   * focal + pathOutsideFocal, each on its own grid, hold the beam's heat once (the focal box holds only about
+   * half of the heat near the focus: the converging cone carries the rest at lower intensity)
+   */
+  readonly pathOutsideFocal?: BeamPatch;
   /** focal metrics at 1 W, transducer frame (peak pressure Pa, intensity W/m², −6 dB width/length m, focalShift m) */
   readonly metrics: FocusMetrics;
   /** power in the focal patch / power in a box twice its size each way (how much of the focal heat it holds) */
@@ -147,6 +156,7 @@ interface Context {
     maxWaterPath?: number;
     sourceMarginWavelengths: number;
     sourcePadFactor: number;
+    pathOutsideFocal: boolean;
     stackTolerance: StackDifference;
   };
 }
@@ -230,6 +240,7 @@ function makeContext(c: BeamCase, device: BeamDevice, options: BeamSourceOptions
       maxWaterPath: options.maxWaterPath === undefined ? undefined : positiveOption(options.maxWaterPath, 0, 'maxWaterPath'),
       sourceMarginWavelengths: positiveOption(options.sourceMarginWavelengths, SOURCE_MARGIN_WAVELENGTHS, 'sourceMarginWavelengths'),
       sourcePadFactor: positiveOption(options.sourcePadFactor, 1.0, 'sourcePadFactor'),
+      pathOutsideFocal: options.pathOutsideFocal === true,
       stackTolerance: tol,
     },
   };
@@ -453,7 +464,7 @@ async function sourcesOfStack(
   const table = await radialFieldTable(
     asm,
     medium,
-    { zMin, zMax, rMax, dzMax: o.tableStep.axial ?? lambda / 6, drMax: o.tableStep.radial ?? lambda / 12 },
+    { zMin, zMax, rMax, dzMax: o.tableStep.axial ?? lambda / 4, drMax: o.tableStep.radial ?? lambda / 12, cuts: [zSkin, zFar] },
     executor,
   );
   const t1 = performance.now();
@@ -468,20 +479,31 @@ async function sourcesOfStack(
   // The path patch holds the slab from the skin to the far plane only.
   const pathHeat: AxisymmetricBeamHeat = { ...heat, zRange: [zSkin, zFar] };
   const path = await radialBeamPatch(pathHeat, beam, pathBox, subsamples(o.pathSpacing, step), 1, executor);
+  const focalExtent = {
+    lo: [0, 1, 2].map((a) => (focalBox.lo[a] - 0.5) * focalBox.spacing[a]) as unknown as Vec3,
+    hi: [0, 1, 2].map((a) => (focalBox.hi[a] + 0.5) * focalBox.spacing[a]) as unknown as Vec3,
+  };
+  const outside = o.pathOutsideFocal
+    ? await radialBeamPatch(pathHeat, beam, pathBox, subsamples(o.pathSpacing, step), 1, executor, focalExtent)
+    : undefined;
   const t2 = performance.now();
-  // Power balance between the skin and the far plane (asmPower: Parseval on the band spectrum).
-  const before = 1e-9;
+  // Power balance between the skin and the far plane, from the table's plane powers (Parseval on the band
+  // spectrum): each segment inside [zSkin, zFar] loses power[first] − power[last] (its own field at both ends, so
+  // interface reflections are not counted), of which the fraction α_abs/α is absorbed.
   let absorbed = 0;
-  medium.layers.forEach((l, i) => {
-    const s = Math.max(l.zStart, zSkin);
-    const e = Math.min(l.zEnd, zFar);
-    if (!(e > s) || i === 0) return;
-    const ac = layerAcoustics(l.tissue, f);
-    const lost = asmPower(asm, s) - asmPower(asm, e - before);
+  let enteringSkin = Number.NaN;
+  let leavingFarPlane = Number.NaN;
+  const tol = 1e-12;
+  for (let g = 0; g < table.segStart.length; g++) {
+    const first = table.segFirst[g];
+    const last = first + table.segIntervals[g];
+    if (Math.abs(table.segStart[g] - zSkin) < tol) enteringSkin = table.power[first];
+    if (Math.abs(table.segEnd[g] - zFar) < tol) leavingFarPlane = table.power[last];
+    if (table.segStart[g] < zSkin - tol || table.segEnd[g] > zFar + tol) continue;
+    const ac = layerAcoustics(medium.layers[table.segLayer[g]].tissue, f);
+    const lost = table.power[first] - table.power[last];
     absorbed += ac.attenuationNpPerM > 0 ? (lost * ac.absorptionNpPerM) / ac.attenuationNpPerM : 0;
-  });
-  const enteringSkin = asmPower(asm, zSkin);
-  const leavingFarPlane = asmPower(asm, zFar);
+  }
   const region20dB = regionAbove(wide, wideBox, beam, 0.01);
   const metrics = tableMetrics(table, medium, f, R, R + fLo, R + fHi);
   const patch = (p: Awaited<ReturnType<typeof radialBeamPatch>>, spacing: Vec3): BeamPatch => ({
@@ -497,6 +519,7 @@ async function sourcesOfStack(
     waterPath,
     focal: patch(focal, o.focalSpacing),
     path: patch(path, o.pathSpacing),
+    ...(outside ? { pathOutsideFocal: patch(outside, o.pathSpacing) } : {}),
     metrics,
     focalFraction: wide.power > 0 ? focal.power / wide.power : 0,
     region20dB,
@@ -654,16 +677,17 @@ export function placeBeamPatch(patch: BeamPatch, grid: Grid3D, focus: Vec3): Pat
 }
 
 /**
- * The two patches of sonication `index` of a treatment, placed on their grids (each must share its patch's axes
- * and spacing): the focal patch on the focus, the path patch shifted along the beam by `pathShift` (its skin on
- * the sonication's skin). Pass only the grids you simulate on.
+ * The patches of sonication `index` of a treatment, placed on their grids (each must share its patch's axes
+ * and spacing): the focal patch on the focus, the path patch (and pathOutsideFocal, where computed) shifted
+ * along the beam by `pathShift` (the shared beam's skin on this sonication's skin). Pass only the grids you
+ * simulate on.
  */
 export function placeSonicationPatches(
   t: Pick<TreatmentBeamSources, 'sources' | 'sourceOfSonication' | 'pathShift'>,
   focus: Vec3,
   index: number,
   grids: { focal?: Grid3D; path?: Grid3D },
-): { focal?: PatchHeatSource; path?: PatchHeatSource } {
+): { focal?: PatchHeatSource; path?: PatchHeatSource; pathOutsideFocal?: PatchHeatSource } {
   if (!Number.isInteger(index) || index < 0 || index >= t.sourceOfSonication.length) {
     throw new InputError('index', `must be a sonication index 0–${t.sourceOfSonication.length - 1}, got ${index}`);
   }
@@ -673,5 +697,6 @@ export function placeSonicationPatches(
   return {
     ...(grids.focal ? { focal: placeBeamPatch(s.focal, grids.focal, focus) } : {}),
     ...(grids.path ? { path: placeBeamPatch(s.path, grids.path, shifted) } : {}),
+    ...(grids.path && s.pathOutsideFocal ? { pathOutsideFocal: placeBeamPatch(s.pathOutsideFocal, grids.path, shifted) } : {}),
   };
 }

@@ -18,6 +18,12 @@ export interface TreatmentSonication {
   readonly cooling: number;
   /** this sonication's beam (default: the simulation's beam); e.g. one per slice when the path's layers differ */
   readonly beam?: PatchHeatSource;
+  /**
+   * heat of the beam outside the fine patch (the converging cone), on the coarse level: q per watt at the coarse
+   * spacing, its `centre` voxel placed at `coarsePosition` (grid frame, default `position`)
+   */
+  readonly coarseBeam?: PatchHeatSource;
+  readonly coarsePosition?: Vec3;
 }
 
 /** Options of the two-level treatment solver (defaults in the class comment). */
@@ -26,6 +32,11 @@ export interface TreatmentOptions {
   coarseFactor?: number;
   /** fine-window margin around the beam patch, m (default 3 mm) */
   margin?: number;
+  /**
+   * s of each cooling pause the fine window keeps following (default: all of it); the rest of the pause runs on
+   * the coarse level alone, where the heat has spread over a few coarse cells anyway
+   */
+  windowCooling?: number;
   /** fraction of each level's stability limit (default 0.9) */
   courant?: number;
   doseThreshold?: number;
@@ -95,6 +106,7 @@ export class TreatmentSimulation {
   private readonly sonications: TreatmentSonication[];
   private readonly r: number;
   private readonly margin: number;
+  private readonly windowCooling: number;
   private readonly threshold: number;
   private readonly shutdown: number;
   private readonly executor: ParallelExecutor;
@@ -122,6 +134,7 @@ export class TreatmentSimulation {
     this.r = r;
     this.coarseFactor = r;
     this.margin = requireFinite('margin', options.margin ?? 3e-3, 'non-negative');
+    this.windowCooling = options.windowCooling === undefined ? Number.POSITIVE_INFINITY : requireFinite('windowCooling', options.windowCooling, 'non-negative');
     this.threshold = requireFinite('doseThreshold', options.doseThreshold ?? LETHAL_CEM43, 'positive');
     this.shutdown = requireFinite('perfusionShutdown', options.perfusionShutdown ?? 0, 'non-negative');
     const courant = requireFinite('courant', options.courant ?? 0.9, 'positive');
@@ -136,6 +149,8 @@ export class TreatmentSimulation {
         duration: requireFinite(`${f}.duration`, s.duration, 'positive'),
         cooling: requireFinite(`${f}.cooling`, s.cooling, 'non-negative'),
         beam: s.beam,
+        coarseBeam: s.coarseBeam,
+        coarsePosition: s.coarsePosition,
       };
     });
     // coarse level
@@ -241,12 +256,41 @@ export class TreatmentSimulation {
     return Float32Array.from(this.Uc, (u) => u + Ta);
   }
 
+  /** the coarse-level source of the sonication being heated, placed, and its scale (W / referencePower) */
+  private coarseSource: { patch: PatchHeatSource; scale: number } | null = null;
+
   private async runSonication(s: TreatmentSonication): Promise<void> {
     this.retireWindow();
     this.openWindow(s);
     const scale = s.power / ((s.beam ?? this.beam).referencePower ?? 1);
+    this.coarseSource = s.coarseBeam
+      ? { patch: placePatch(s.coarseBeam, this.coarseGrid, s.coarsePosition ?? s.position), scale: s.power / (s.coarseBeam.referencePower ?? 1) }
+      : null;
     await this.runPhase(s.duration, scale);
-    if (s.cooling > 0) await this.runPhase(s.cooling, 0);
+    this.coarseSource = null;
+    const followed = Math.min(s.cooling, this.windowCooling);
+    if (followed > 0) await this.runPhase(followed, 0);
+    if (s.cooling - followed > 1e-12) {
+      this.retireWindow();
+      await this.runCoarsePhase(s.cooling - followed);
+    }
+  }
+
+  /** A pause on the coarse level alone (no window open). */
+  private async runCoarsePhase(duration: number): Promise<void> {
+    const nc = Math.max(1, Math.ceil(duration / this.coarseDt - 1e-9));
+    const dtc = duration / nc;
+    const t0 = this.time;
+    for (let j = 0; j < nc; j++) {
+      await this.coarseStep(dtc);
+      this.lastPeak = this.coarseDoseStep(dtc);
+      const tmp = this.Uc;
+      this.Uc = this.Ucn;
+      this.Ucn = tmp;
+      this.time = j + 1 === nc ? t0 + duration : t0 + (j + 1) * dtc;
+      this.timeline.t.push(this.time);
+      this.timeline.peakTemperature.push(this.lastPeak);
+    }
   }
 
   private async runPhase(duration: number, scale: number): Promise<void> {
@@ -256,7 +300,7 @@ export class TreatmentSimulation {
     const dtf = dtc / m;
     const t0 = this.time;
     for (let j = 0; j < nc; j++) {
-      await this.coarseStep(dtc);
+      await this.coarseStep(dtc, scale !== 0 ? this.coarseSource : null);
       const w = this.activeBox as Window;
       this.interpolateBackground(this.Ucn, w.bgB);
       for (let k = 0; k < m; k++) await this.fineStep(dtf, scale, k / m, (k + 1) / m);
@@ -273,17 +317,29 @@ export class TreatmentSimulation {
 
   private lastPeak = 37;
 
-  private async coarseStep(dt: number): Promise<void> {
+  /** Stencil coefficient tables for a level and step, cached (a treatment reuses a handful of steps). */
+  private readonly tableCache = new Map<string, { cx: Float64Array; cy: Float64Array; cz: Float64Array; pc: Float64Array; sc: Float64Array }>();
+
+  private tables(level: 'fine' | 'coarse', dt: number) {
+    const key = `${level}:${dt}`;
+    let t = this.tableCache.get(key);
+    if (!t) {
+      const tab = level === 'fine' ? this.fineTab : this.coarseTab;
+      const L = tab.count;
+      const [dx, dy, dz] = (level === 'fine' ? this.grid : this.coarseGrid).spacing;
+      t = { cx: sharedFloat64(L * L), cy: sharedFloat64(L * L), cz: sharedFloat64(L * L), pc: sharedFloat64(L), sc: sharedFloat64(L) };
+      fillTables(tab, dt, dx, dy, dz, t.cx, t.cy, t.cz, t.pc, t.sc);
+      if (this.tableCache.size > 64) this.tableCache.clear();
+      this.tableCache.set(key, t);
+    }
+    return t;
+  }
+
+  private async coarseStep(dt: number, source: { patch: PatchHeatSource; scale: number } | null = null): Promise<void> {
     const tab = this.coarseTab;
     const L = tab.count;
-    const [dx, dy, dz] = this.coarseGrid.spacing;
     const [nx, ny, nz] = this.coarseGrid.shape;
-    const cx = sharedFloat64(L * L);
-    const cy = sharedFloat64(L * L);
-    const cz = sharedFloat64(L * L);
-    const pc = sharedFloat64(L);
-    const sc = sharedFloat64(L);
-    fillTables(tab, dt, dx, dy, dz, cx, cy, cz, pc, sc);
+    const { cx, cy, cz, pc, sc } = this.tables('coarse', dt);
     await this.executor.run(
       PENNES_EXPLICIT_KERNEL,
       {
@@ -309,6 +365,7 @@ export class TreatmentSimulation {
       nz,
     );
     this.voxelUpdates += nx * ny * nz;
+    if (source) addPatchSource(this.Ucn, this.coarse.labels, sc, this.coarseGrid, source.patch, source.scale);
     // heat that left the fine window during the previous coarse step enters the coarse level here
     const vc = voxelVolume(this.coarseGrid);
     const lab = this.coarse.labels;
@@ -320,7 +377,8 @@ export class TreatmentSimulation {
     }
   }
 
-  private coarseDoseStep(dt: number): void {
+  /** Accrues dose on coarse cells outside the window over a coarse step; returns the coarse peak temperature. */
+  private coarseDoseStep(dt: number): number {
     const Ta = this.medium.arterialTemperature;
     let peak = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < this.Uc.length; i++) {
@@ -336,20 +394,14 @@ export class TreatmentSimulation {
     }
     if (peak > this.lastPeak) this.lastPeak = peak;
     if (peak > this.peakTemperature) this.peakTemperature = peak;
+    return peak;
   }
 
   private async fineStep(dt: number, scale: number, f0: number, f1: number): Promise<void> {
     const w = this.activeBox as Window;
-    const tab = this.fineTab;
-    const L = tab.count;
-    const [dx, dy, dz] = this.grid.spacing;
+    const L = this.fineTab.count;
     const [nx, ny, nz] = w.n;
-    const cx = sharedFloat64(L * L);
-    const cy = sharedFloat64(L * L);
-    const cz = sharedFloat64(L * L);
-    const pc = sharedFloat64(L);
-    const sc = sharedFloat64(L);
-    fillTables(tab, dt, dx, dy, dz, cx, cy, cz, pc, sc);
+    const { cx, cy, cz, pc, sc } = this.tables('fine', dt);
     this.accumulateLeak(w, cx, cy, cz);
     await this.executor.run(
       PENNES_EXPLICIT_KERNEL,
@@ -471,27 +523,38 @@ export class TreatmentSimulation {
     const [cnx, cny, cnz] = this.coarseGrid.shape;
     const [nx, ny, nz] = w.n;
     const off = (r - 1) / 2;
+    const sy = cnx;
+    const sz = cnx * cny;
+    // Per-axis cell indices and weights, computed once (the window is a product of three 1D ranges).
+    const axis = (n: number, o: number, cn: number) => {
+      const i0 = new Int32Array(n);
+      const i1 = new Int32Array(n);
+      const t = new Float64Array(n);
+      for (let x = 0; x < n; x++) {
+        const f = Math.min(Math.max((o + x - off) / r, 0), cn - 1);
+        const a = Math.min(f | 0, cn - 2 < 0 ? 0 : cn - 2);
+        i0[x] = a;
+        i1[x] = Math.min(a + 1, cn - 1);
+        t[x] = cn > 1 ? f - a : 0;
+      }
+      return { i0, i1, t };
+    };
+    const ax = axis(nx, w.o[0], cnx);
+    const ay = axis(ny, w.o[1], cny);
+    const az = axis(nz, w.o[2], cnz);
     for (let z = 0; z < nz; z++) {
-      const fz = Math.min(Math.max((w.o[2] + z - off) / r, 0), cnz - 1);
-      const k0 = Math.min(fz | 0, cnz - 2 < 0 ? 0 : cnz - 2);
-      const tz = cnz > 1 ? fz - k0 : 0;
+      const k0 = az.i0[z] * sz, k1 = az.i1[z] * sz, tz = az.t[z];
       for (let y = 0; y < ny; y++) {
-        const fy = Math.min(Math.max((w.o[1] + y - off) / r, 0), cny - 1);
-        const j0 = Math.min(fy | 0, cny - 2 < 0 ? 0 : cny - 2);
-        const ty = cny > 1 ? fy - j0 : 0;
+        const j0 = ay.i0[y] * sy, j1 = ay.i1[y] * sy, ty = ay.t[y];
+        const b00 = j0 + k0, b10 = j1 + k0, b01 = j0 + k1, b11 = j1 + k1;
+        const row = nx * (y + ny * z);
         for (let x = 0; x < nx; x++) {
-          const fx = Math.min(Math.max((w.o[0] + x - off) / r, 0), cnx - 1);
-          const i0 = Math.min(fx | 0, cnx - 2 < 0 ? 0 : cnx - 2);
-          const tx = cnx > 1 ? fx - i0 : 0;
-          const i1 = Math.min(i0 + 1, cnx - 1);
-          const j1 = Math.min(j0 + 1, cny - 1);
-          const k1 = Math.min(k0 + 1, cnz - 1);
-          const at = (i: number, j: number, k: number) => U[i + cnx * (j + cny * k)];
-          const c00 = at(i0, j0, k0) * (1 - tx) + at(i1, j0, k0) * tx;
-          const c10 = at(i0, j1, k0) * (1 - tx) + at(i1, j1, k0) * tx;
-          const c01 = at(i0, j0, k1) * (1 - tx) + at(i1, j0, k1) * tx;
-          const c11 = at(i0, j1, k1) * (1 - tx) + at(i1, j1, k1) * tx;
-          out[x + nx * (y + ny * z)] = (c00 * (1 - ty) + c10 * ty) * (1 - tz) + (c01 * (1 - ty) + c11 * ty) * tz;
+          const i0 = ax.i0[x], i1 = ax.i1[x], tx = ax.t[x];
+          const c00 = U[b00 + i0] * (1 - tx) + U[b00 + i1] * tx;
+          const c10 = U[b10 + i0] * (1 - tx) + U[b10 + i1] * tx;
+          const c01 = U[b01 + i0] * (1 - tx) + U[b01 + i1] * tx;
+          const c11 = U[b11 + i0] * (1 - tx) + U[b11 + i1] * tx;
+          out[row + x] = (c00 * (1 - ty) + c10 * ty) * (1 - tz) + (c01 * (1 - ty) + c11 * ty) * tz;
         }
       }
     }

@@ -41,6 +41,17 @@ describe('TreatmentSimulation (coarse level + moving fine window) against the br
     expect(Math.abs(fast.peakTemperature - brute.peakTemperature)).toBeLessThan(0.3);
     // far fewer voxel-updates than the brute force's 40·40·48 per step
     expect(fast.voxelUpdates).toBeLessThan(0.5 * brute.steps * 40 * 40 * 48);
+    // handing each pause over to the coarse level after 2 s keeps the same accuracy
+    const early = new TreatmentSimulation(medium, beam, sonications, { coarseFactor: 3, margin: 2e-3, windowCooling: 2 });
+    await early.advance();
+    expect(early.time).toBeCloseTo(48, 9);
+    expect(Math.abs(lesionVolume(early.dose(), grid) / bruteVolume - 1)).toBeLessThan(0.03);
+    expect(Math.abs(early.peakTemperature - brute.peakTemperature)).toBeLessThan(0.3);
+    expect(early.voxelUpdates).toBeLessThan(fast.voxelUpdates);
+    // the maximum-temperature map reaches the peak and never falls below the final temperature
+    const tmax = fast.maxTemperature();
+    expect(Math.max(...tmax)).toBeCloseTo(fast.peakTemperature, 3);
+    expect(tmax.every((t) => t >= 37 - 1e-6)).toBe(true);
   });
 
   it('rejects bad options and foci outside the grid', async () => {

@@ -1,0 +1,60 @@
+import { heatScenario, heatingGrid, parseScenario, parseSonication, voxelCount } from '@openfuas/core';
+import type { Command } from 'commander';
+import { type HeatingOutputFlags, addHeatingOutputOptions, heatingExecutor, heatingSummary, heatingText, writeHeatingVolumes } from '../heating-output.js';
+import { readJsonFile } from '../io.js';
+import { runAction } from '../run-action.js';
+
+/** Boxes smaller than this run on the main thread (a pool's start-up would cost more than it saves). */
+const POOL_MIN_VOXELS = 32 ** 3;
+
+/** JSON cannot hold NaN: unresolved widths/lengths print as null. */
+const num = (v: number) => (Number.isFinite(v) ? v : null);
+
+export function register(program: Command): void {
+  const command = program
+    .command('heat')
+    .description(
+      'one sonication from sound to lesion: the field of SCENARIO.json (as fuas field) on a box around the focus, ' +
+        'its heat source, Pennes bioheat for sonication.duration then sonication.cooling s, dose and lesion',
+    )
+    .argument('<scenario>', 'SCENARIO.json: { transducer, medium, sonication: { duration (s), cooling (s) } }');
+  addHeatingOutputOptions(command).action(
+    runAction(async (file: string, opts: HeatingOutputFlags) => {
+      const json = await readJsonFile(file);
+      const scenario = parseScenario(json);
+      const sonication = parseSonication((json as Record<string, unknown>).sonication);
+      const executor = heatingExecutor(opts.threads, voxelCount(heatingGrid(scenario, sonication)), POOL_MIN_VOXELS);
+      try {
+        const r = await heatScenario(scenario, sonication, { executor });
+        await writeHeatingVolumes(r.grid, r, opts, ', transducer frame');
+        if (opts.json) {
+          const out = {
+            ...heatingSummary(r),
+            focus: {
+              position: r.focus.position,
+              pressure: r.focus.pressure,
+              intensity: r.focus.intensity,
+              width6dB: num(r.focus.width6dB),
+              length6dB: num(r.focus.length6dB),
+            },
+            absorbedPower: r.absorbedPower,
+            grid: { shape: r.grid.shape, spacing: r.grid.spacing, origin: r.grid.origin },
+          };
+          process.stdout.write(`${JSON.stringify(out)}\n`);
+        } else {
+          const mm = (v: number) => (Number.isFinite(v) ? `${(v * 1000).toFixed(2)} mm` : 'n/a');
+          process.stdout.write(
+            `focus z = ${mm(r.focus.position[2])} (shift ${mm(r.focus.focalShift)}), p = ${(r.focus.pressure / 1e6).toFixed(3)} MPa, ` +
+              `-6 dB width ${mm(r.focus.width6dB)}, length ${mm(r.focus.length6dB)}\n` +
+              `box ${r.grid.shape.join('×')} at ${mm(r.grid.spacing[0])}, ${r.absorbedPower.toFixed(2)} W absorbed in it\n` +
+              heatingText(r) +
+              (opts.out ? `wrote ${opts.out}\n` : '') +
+              (opts.doseOut ? `wrote ${opts.doseOut}\n` : ''),
+          );
+        }
+      } finally {
+        await executor.dispose();
+      }
+    }),
+  );
+}

@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import {
+  type Case,
+  type ParallelExecutor,
+  type Plan,
+  type PlanSimulationResult,
+  SerialExecutor,
+  type SimulationOutcome,
+  encodeNifti,
+  renderReportHtml,
+  simulatePlan,
+  treatmentReportData,
+} from '@openfuas/core';
+import { writeFileBytes } from './io.js';
+import { WorkerPoolExecutor } from './parallel/worker-pool.js';
+import type { ProgressBar } from './progress-bar.js';
+
+/** The executor for `--threads N`: the serial reference for 1, a worker pool otherwise. */
+export function executorFor(threads: number): ParallelExecutor {
+  return threads > 1 ? new WorkerPoolExecutor(threads) : new SerialExecutor();
+}
+
+const PHASE_LABEL: Record<string, string> = { acoustics: 'acoustics', 'near-field': 'near field', treatment: 'treatment', outcome: 'outcome' };
+
+/** Simulates a plan with progress bars on stderr. */
+export async function simulateWithProgress(c: Case, plan: Plan, executor: ParallelExecutor, bar: ProgressBar, nearField = true): Promise<PlanSimulationResult> {
+  return simulatePlan(c, plan, {
+    executor,
+    nearField,
+    onProgress: (p) => {
+      const detail = p.peakTemperature !== undefined ? `peak ${p.peakTemperature.toFixed(0)} °C` : '';
+      bar.update(PHASE_LABEL[p.phase] ?? p.phase, p.fraction, detail);
+    },
+  });
+}
+
+/** The JSON contract of `fuas simulate --json` / `fuas demo --json` (exactly these keys, SI units). */
+export function outcomeJson(o: SimulationOutcome): SimulationOutcome {
+  return {
+    target: { volume: o.target.volume },
+    ablatedTargetVolume: o.ablatedTargetVolume,
+    ablatedVolume: o.ablatedVolume,
+    npvRatio: o.npvRatio,
+    eef: o.eef,
+    energy: o.energy,
+    sonicationTime: o.sonicationTime,
+    treatmentTime: o.treatmentTime,
+    sonications: o.sonications,
+    peakTemperature: o.peakTemperature,
+    structures: o.structures,
+    findings: o.findings,
+  };
+}
+
+/** Writes the volumes (temperature-max and dose NIfTI on the fine grid) to a folder; returns the paths. */
+export async function writeResultVolumes(result: PlanSimulationResult, dir: string): Promise<string[]> {
+  const files: Array<[string, Float32Array, string]> = [
+    ['temperature-max.nii.gz', result.maxTemperature, 'maximum temperature (degC)'],
+    ['dose-cem43.nii.gz', result.dose, 'thermal dose (CEM43 min)'],
+  ];
+  const out: string[] = [];
+  for (const [name, data, description] of files) {
+    const path = join(dir, name);
+    await writeFileBytes(path, encodeNifti({ grid: result.grid, data }, { gzip: true, description }));
+    out.push(path);
+  }
+  return out;
+}
+
+/** Writes the self-contained HTML report. */
+export async function writeReport(c: Case, plan: Plan, result: PlanSimulationResult, path: string): Promise<void> {
+  await writeFileBytes(path, renderReportHtml(treatmentReportData(c, plan, result)));
+}
+
+/** A one-screen summary of an outcome for people. */
+export function outcomeSummary(o: SimulationOutcome, extra: string[] = []): string {
+  const lines = [
+    `Predicted outcome (${o.sonications} sonications)`,
+    `  NPV ratio            ${(o.npvRatio * 100).toFixed(1)} %   (ablated ${(o.ablatedTargetVolume * 1e6).toFixed(1)} of ${(o.target.volume * 1e6).toFixed(1)} cm³ of target)`,
+    `  Ablated volume       ${(o.ablatedVolume * 1e6).toFixed(1)} cm³ (all tissue, CEM43 ≥ 240)`,
+    `  EEF                  ${o.eef.toFixed(2)} J/mm³`,
+    `  Energy               ${(o.energy / 1000).toFixed(1)} kJ`,
+    `  Sonication time      ${(o.sonicationTime / 60).toFixed(1)} min`,
+    `  Treatment time       ${(o.treatmentTime / 60).toFixed(1)} min`,
+    `  Peak temperature     ${o.peakTemperature.toFixed(1)} °C`,
+    '  Structure      max °C    max CEM43',
+    ...Object.entries(o.structures).map(([n, s]) => `  ${n.padEnd(14)} ${s.maxTemperature.toFixed(1).padStart(6)}  ${s.maxDose < 1e4 ? s.maxDose.toFixed(1) : s.maxDose.toExponential(1)}`),
+    'Findings:',
+    ...(o.findings.length ? o.findings.map((f) => `  [${f.severity}] ${f.message}`) : ['  none']),
+    ...extra,
+  ];
+  return `${lines.join('\n')}\n`;
+}
