@@ -1,0 +1,88 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeNifti, parsePlan } from '@openfuas/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runFuas } from '../run-cli.js';
+
+const CONTRACT_KEYS = [
+  'ablatedTargetVolume', 'ablatedVolume', 'eef', 'energy', 'findings', 'npvRatio', 'peakTemperature', 'sonicationTime', 'sonications',
+  'structures', 'target', 'treatmentTime',
+].sort();
+
+describe('fuas plan / simulate / demo', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fuas-plan-'));
+  const caseDir = join(dir, 'case');
+  let plan: ReturnType<typeof parsePlan>;
+
+  beforeAll(() => {
+    const r = runFuas(['case', 'phantom', '--out', caseDir]);
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it('fuas plan writes a valid plan and a JSON summary', () => {
+    const out = join(dir, 'plan.json');
+    const r = runFuas(['plan', caseDir, '--out', out, '--json'], { timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.sonications).toBeGreaterThan(50);
+    expect(summary.power).toBeGreaterThan(0);
+    expect(summary.lesion.width).toBeGreaterThan(0.5e-3);
+    plan = parsePlan(JSON.parse(readFileSync(out, 'utf8')));
+    expect(plan.sonications.length).toBe(summary.sonications);
+    // deepest slice first: the beam runs along −A, so the first slice has the smallest A coordinate
+    expect(plan.sonications[0].focus[1]).toBeLessThan(plan.sonications[plan.sonications.length - 1].focus[1]);
+  });
+
+  it('fuas plan rejects a bad margin with exit 2', () => {
+    const r = runFuas(['plan', caseDir, '--out', join(dir, 'x.json'), '--margins', 'serosa=ten']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/serosa/);
+  });
+
+  it('fuas simulate prints the outcome contract and writes the report and volumes', () => {
+    const small = { ...plan, sonications: plan.sonications.slice(0, 6) };
+    const planPath = join(dir, 'small-plan.json');
+    writeFileSync(planPath, JSON.stringify(small));
+    const report = join(dir, 'report.html');
+    const vol = join(dir, 'volumes');
+    const r = runFuas(['simulate', caseDir, planPath, '--json', '--report', report, '--out', vol], { timeout: 180_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(Object.keys(o).sort()).toEqual(CONTRACT_KEYS);
+    expect(o.sonications).toBe(6);
+    expect(o.npvRatio).toBeGreaterThan(0);
+    expect(o.npvRatio).toBeLessThanOrEqual(1);
+    expect(o.energy).toBeCloseTo(small.sonications.reduce((a, s) => a + s.power * s.exposure, 0), 6);
+    const html = readFileSync(report, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toMatch(/NPV ratio/);
+    expect(html).not.toMatch(/<script src=|<link [^>]*href="http/);
+    const dose = decodeNifti(new Uint8Array(readFileSync(join(vol, 'dose-cem43.nii.gz'))));
+    expect(dose.data.reduce((m, v) => Math.max(m, v), 0)).toBeGreaterThanOrEqual(240);
+    expect(existsSync(join(vol, 'temperature-max.nii.gz'))).toBe(true);
+  });
+
+  it('fuas simulate refuses a plan outside the device limits with exit 2 naming the field', () => {
+    const bad = { ...plan, sonications: [{ ...plan.sonications[0], power: 5000 }] };
+    const planPath = join(dir, 'bad-plan.json');
+    writeFileSync(planPath, JSON.stringify(bad));
+    const r = runFuas(['simulate', caseDir, planPath, '--json']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/sonications\[0\]\.power/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('fuas demo runs phantom → plan → simulation → report and prints the contract', () => {
+    const out = join(dir, 'demo');
+    const r = runFuas(['demo', '--json', '--out', out], { timeout: 300_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(Object.keys(o).sort()).toEqual(CONTRACT_KEYS);
+    expect(o.sonications).toBeGreaterThan(50);
+    expect(o.npvRatio).toBeGreaterThan(0);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    expect(existsSync(join(out, 'plan.json'))).toBe(true);
+    expect(r.stderr).toMatch(/treatment/);
+  });
+}, 600_000);

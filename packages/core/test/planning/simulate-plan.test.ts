@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { type Case, type Plan, generatePhantom, parsePlan, planningCaseOf, simulatePlan } from '../../src/index.js';
+import { perpendicularBasis } from '../../src/planning/beam-path.js';
+
+/** Centroid (RAS m) of the target's voxels. */
+function targetCentroid(c: Case): [number, number, number] {
+  const label = c.structures.find((s) => s.name === c.target)!.label;
+  const [nx, ny] = c.grid.shape;
+  const m = c.grid.affine;
+  const sum = [0, 0, 0];
+  let n = 0;
+  for (let i = 0; i < c.labels.length; i++) {
+    if (c.labels[i] !== label) continue;
+    const x = i % nx, y = Math.floor(i / nx) % ny, z = Math.floor(i / (nx * ny));
+    for (let r = 0; r < 3; r++) sum[r] += (m[4 * r] * x + m[4 * r + 1] * y + m[4 * r + 2] * z + m[4 * r + 3]) / 1000;
+    n++;
+  }
+  return [sum[0] / n, sum[1] / n, sum[2] / n];
+}
+
+/** The same small treatment for every case: a 3 × 3 lattice of 5 mm pitch on the target's centroid plane. */
+function latticePlan(c: Case, power: number): Plan {
+  const f = targetCentroid(c);
+  const [u, v] = perpendicularBasis(c.couch.beamDirection);
+  const sonications = [];
+  for (const a of [-1, 0, 1])
+    for (const b of [-1, 0, 1])
+      sonications.push({
+        focus: [0, 1, 2].map((r) => f[r] + 0.005 * (a * u[r] + b * v[r])),
+        power,
+        exposure: 3,
+        cooling: 6,
+        slice: 0,
+      });
+  return parsePlan({ format: 'openfuas-plan', version: 1, device: { preset: 'clinical-0.8mhz' }, sonications });
+}
+
+async function energyPerAblatedVolume(c: Case): Promise<number> {
+  const r = await simulatePlan(c, latticePlan(c, 80), { nearField: false });
+  expect(r.outcome.ablatedTargetVolume).toBeGreaterThan(0);
+  return r.outcome.energy / r.outcome.ablatedTargetVolume;
+}
+
+describe('simulatePlan(case, plan)', () => {
+  const base = generatePhantom();
+
+  it('predicts an outcome with the contract fields, from the physics', async () => {
+    const plan = latticePlan(base, 80);
+    const r = await simulatePlan(base, plan);
+    const o = r.outcome;
+    expect(Object.keys(o).sort()).toEqual(
+      ['ablatedTargetVolume', 'ablatedVolume', 'eef', 'energy', 'findings', 'npvRatio', 'peakTemperature', 'sonicationTime', 'sonications', 'structures', 'target', 'treatmentTime'].sort(),
+    );
+    expect(o.sonications).toBe(9);
+    expect(o.energy).toBeCloseTo(9 * 80 * 3, 9);
+    expect(o.sonicationTime).toBeCloseTo(27, 9);
+    expect(o.treatmentTime).toBeCloseTo(81, 9);
+    // 55 mm sphere: 87.1 cm³
+    expect(o.target.volume * 1e6).toBeGreaterThan(85);
+    expect(o.target.volume * 1e6).toBeLessThan(89);
+    expect(o.npvRatio).toBeGreaterThan(0);
+    expect(o.npvRatio).toBeLessThan(0.2);
+    expect(o.ablatedVolume).toBeGreaterThanOrEqual(o.ablatedTargetVolume);
+    expect(o.eef).toBeCloseTo((0.7 * o.energy) / (o.ablatedTargetVolume * 1e9), 9);
+    expect(o.peakTemperature).toBeGreaterThan(60);
+    for (const name of ['skin', 'fat', 'muscle', 'uterus', 'fibroid', 'bladder', 'bone']) {
+      expect(o.structures[name].maxTemperature).toBeGreaterThanOrEqual(37);
+      expect(Number.isFinite(o.structures[name].maxDose)).toBe(true);
+    }
+    expect(o.structures.fibroid.maxTemperature).toBeCloseTo(o.peakTemperature, 6);
+    expect(r.dose.every(Number.isFinite)).toBe(true);
+    expect(r.maxTemperature.every((t) => Number.isFinite(t) && t >= 37 - 1e-3)).toBe(true);
+    // near field: skin barely warms with 9 sonications at 80 W
+    expect(o.structures.skin.maxTemperature).toBeLessThan(42);
+    expect(r.timeline.t.length).toBe(r.timeline.energy.length);
+    expect(r.timeline.energy[r.timeline.energy.length - 1]).toBeCloseTo(o.energy, 6);
+  });
+
+  it('needs more energy per ablated volume through a thicker wall, for a posterior fibroid and a T2-bright fibroid', async () => {
+    const reference = await energyPerAblatedVolume(base);
+    const thick = await energyPerAblatedVolume(generatePhantom({ wall: 'thick' }));
+    const posterior = await energyPerAblatedVolume(generatePhantom({ fibroids: [{ diameterMm: 55, position: 'posterior' }] }));
+    const bright = await energyPerAblatedVolume(generatePhantom({ fibroids: [{ diameterMm: 55, t2Type: 3 }] }));
+    expect(thick).toBeGreaterThan(reference);
+    expect(posterior).toBeGreaterThan(reference);
+    expect(bright).toBeGreaterThan(reference);
+  });
+
+  it('refuses a plan beyond the device limits and cancels on request', async () => {
+    const plan = latticePlan(base, 80);
+    plan.sonications[0].power = 2000;
+    await expect(simulatePlan(base, plan)).rejects.toThrow(/power/);
+    await expect(simulatePlan(base, latticePlan(base, 80), { signal: { aborted: true } })).rejects.toThrow(/cancelled/);
+  });
+
+  it('exposes the planning view of a case', () => {
+    const pc = planningCaseOf(base);
+    expect(pc.structures.fibroid).toBeDefined();
+    expect(pc.beamDirection).toEqual([0, -1, 0]);
+  });
+}, 180_000);
