@@ -1,31 +1,26 @@
 // Whole-treatment prediction on the built-in phantom against the clinical anchors of
 // shared/reference/devices-and-protocol.md, plus the direction of the sensitivity effects.
-import { type Case, type Plan, autoPlan, generatePhantom, parsePlan, perpendicularBasis, simulatePlan } from '../packages/core/src/index.ts';
+import {
+  type Case,
+  type Plan,
+  autoPlan,
+  generatePhantom,
+  labelCentroid,
+  parsePlan,
+  perpendicularBasis,
+  simulatePlan,
+} from '../packages/core/src/index.ts';
 import { linePlot } from '../scripts/svg-plot.ts';
 import type { ValidationCase } from '../scripts/validation-types.ts';
 
-function centroid(c: Case): number[] {
-  const label = c.structures.find((s) => s.name === c.target)!.label;
-  const [nx, ny] = c.grid.shape;
-  const m = c.grid.affine;
-  const sum = [0, 0, 0];
-  let n = 0;
-  for (let i = 0; i < c.labels.length; i++) {
-    if (c.labels[i] !== label) continue;
-    const x = i % nx, y = Math.floor(i / nx) % ny, z = Math.floor(i / (nx * ny));
-    for (let r = 0; r < 3; r++) sum[r] += (m[4 * r] * x + m[4 * r + 1] * y + m[4 * r + 2] * z + m[4 * r + 3]) / 1000;
-    n++;
-  }
-  return sum.map((s) => s / n);
-}
-
 /** The same 3 × 3 lattice (5 mm) at 80 W × 3 s on every case's target centroid plane. */
 function lattice(c: Case): Plan {
-  const f = centroid(c);
+  const f = labelCentroid(c, c.structures.find((s) => s.name === c.target)!.label);
   const [u, v] = perpendicularBasis(c.couch.beamDirection);
   const sonications = [];
   for (const a of [-1, 0, 1])
-    for (const b of [-1, 0, 1]) sonications.push({ focus: [0, 1, 2].map((r) => f[r] + 0.005 * (a * u[r] + b * v[r])), power: 80, exposure: 3, cooling: 6, slice: 0 });
+    for (const b of [-1, 0, 1])
+      sonications.push({ focus: [0, 1, 2].map((r) => f[r] + 0.005 * (a * u[r] + b * v[r])), power: 80, exposure: 3, cooling: 6, slice: 0 });
   return parsePlan({ format: 'openfuas-plan', version: 1, device: { preset: 'clinical-0.8mhz' }, sonications });
 }
 
@@ -43,15 +38,35 @@ const validation: ValidationCase = {
     const o = r.outcome;
     const shot = planned.shot;
     const clinical: (string | number)[][] = [
-      ['single-shot lesion (width × length)', `${(shot.lesionWidth * 1000).toFixed(1)} × ${(shot.lesionLength * 1000).toFixed(1)} mm`, '≈ 1.5 × 1.5 × 10 mm for 1–3 s at 300–400 W', 'size agrees'],
-      ['acoustic power for that lesion', `${shot.power} W (peak ${shot.peakTemperature.toFixed(0)} °C)`, '300–400 W', 'model needs 3–5× less power'],
+      [
+        'single-shot lesion (width × length)',
+        `${(shot.lesionWidth * 1000).toFixed(1)} × ${(shot.lesionLength * 1000).toFixed(1)} mm`,
+        '≈ 1.5 × 1.5 × 10 mm for 1–3 s at 300–400 W',
+        'size agrees',
+      ],
+      [
+        'acoustic power for that lesion',
+        `${shot.power} W (peak ${shot.peakTemperature.toFixed(0)} °C)`,
+        '300–400 W',
+        'model needs 3–5× less power',
+      ],
       ['sonications (3 s points)', o.sonications, 'hundreds', 'same order'],
-      ['point spacing', `${((shot.lesionWidth * 2.5) * 1000).toFixed(1)} mm`, '≈ 5 mm slices and points', 'similar'],
+      ['point spacing', `${(shot.lesionWidth * 2.5 * 1000).toFixed(1)} mm`, '≈ 5 mm slices and points', 'similar'],
       ['NPV ratio', `${(o.npvRatio * 100).toFixed(0)} %`, '≥ 80 % technical success, < 70 % failure', 'model far lower'],
       ['EEF', `${o.eef.toFixed(1)} J/mm³`, 'several J/mm³, higher for T2-bright fibroids', 'same order'],
       ['energy', `${(o.energy / 1000).toFixed(0)} kJ`, '—', ''],
-      ['sonication / treatment time', `${(o.sonicationTime / 60).toFixed(0)} / ${(o.treatmentTime / 60).toFixed(0)} min`, '≈ 20–30 min of sonication in a 1–2 h session', 'same order'],
-      ['skin / fat / muscle maximum', `${o.structures.skin.maxTemperature.toFixed(0)} / ${o.structures.fat.maxTemperature.toFixed(0)} / ${o.structures.muscle.maxTemperature.toFixed(0)} °C`, 'skin burns and fat injury are uncommon complications', 'model overheats the near field'],
+      [
+        'sonication / treatment time',
+        `${(o.sonicationTime / 60).toFixed(0)} / ${(o.treatmentTime / 60).toFixed(0)} min`,
+        '≈ 20–30 min of sonication in a 1–2 h session',
+        'same order',
+      ],
+      [
+        'skin / fat / muscle maximum',
+        `${o.structures.skin.maxTemperature.toFixed(0)} / ${o.structures.fat.maxTemperature.toFixed(0)} / ${o.structures.muscle.maxTemperature.toFixed(0)} °C`,
+        'skin burns and fat injury are uncommon complications',
+        'model overheats the near field',
+      ],
     ];
     const cases: Array<[string, Case]> = [
       ['default (median wall, anterior, T2 type 2)', c],
@@ -92,13 +107,22 @@ remove heat in patients. Lowering \`--pitch-factor\` buys NPV ratio with sonicat
 80 W × 3 s sonications on each case's target: a thicker wall, a posterior (deeper) fibroid and a T2-bright (more perfused, more
 attenuating) fibroid each need more energy per ablated volume.`,
       tables: [
-        { caption: 'Default phantom: prediction against the clinical anchors', columns: ['quantity', 'model', 'clinical anchor', 'comparison'], rows: clinical },
-        { caption: 'Sensitivity: energy per ablated target volume for the same 9-point lattice', columns: ['case', 'ablated mm³', 'J/mm³ (P·t/V)', 'relative to default'], rows: sens },
+        {
+          caption: 'Default phantom: prediction against the clinical anchors',
+          columns: ['quantity', 'model', 'clinical anchor', 'comparison'],
+          rows: clinical,
+        },
+        {
+          caption: 'Sensitivity: energy per ablated target volume for the same 9-point lattice',
+          columns: ['case', 'ablated mm³', 'J/mm³ (P·t/V)', 'relative to default'],
+          rows: sens,
+        },
       ],
       figures: [
         {
           file: 'treatment-temperature.svg',
-          caption: 'Default phantom: peak temperature in the fine domain (focus while sonicating) and the near-field peak over the treatment',
+          caption:
+            'Default phantom: peak temperature in the fine domain (focus while sonicating) and the near-field peak over the treatment',
           svg: linePlot({
             title: 'Treatment temperatures',
             xLabel: 'time (min)',

@@ -20,10 +20,21 @@ export function executorFor(threads: number): ParallelExecutor {
   return threads > 1 ? new WorkerPoolExecutor(threads) : new SerialExecutor();
 }
 
-const PHASE_LABEL: Record<string, string> = { acoustics: 'acoustics', 'near-field': 'near field', treatment: 'treatment', outcome: 'outcome' };
+const PHASE_LABEL: Record<string, string> = {
+  acoustics: 'acoustics',
+  'near-field': 'near field',
+  treatment: 'treatment',
+  outcome: 'outcome',
+};
 
 /** Simulates a plan with progress bars on stderr. */
-export async function simulateWithProgress(c: Case, plan: Plan, executor: ParallelExecutor, bar: ProgressBar, nearField = true): Promise<PlanSimulationResult> {
+export async function simulateWithProgress(
+  c: Case,
+  plan: Plan,
+  executor: ParallelExecutor,
+  bar: ProgressBar,
+  nearField = true,
+): Promise<PlanSimulationResult> {
   return simulatePlan(c, plan, {
     executor,
     nearField,
@@ -84,7 +95,10 @@ export function outcomeSummary(o: SimulationOutcome, extra: string[] = []): stri
     `  Treatment time       ${(o.treatmentTime / 60).toFixed(1)} min`,
     `  Peak temperature     ${o.peakTemperature.toFixed(1)} °C`,
     '  Structure      max °C    max CEM43',
-    ...Object.entries(o.structures).map(([n, s]) => `  ${n.padEnd(14)} ${s.maxTemperature.toFixed(1).padStart(6)}  ${s.maxDose < 1e4 ? s.maxDose.toFixed(1) : s.maxDose.toExponential(1)}`),
+    ...Object.entries(o.structures).map(
+      ([n, s]) =>
+        `  ${n.padEnd(14)} ${s.maxTemperature.toFixed(1).padStart(6)}  ${s.maxDose < 1e4 ? s.maxDose.toFixed(1) : s.maxDose.toExponential(1)}`,
+    ),
     'Findings:',
     ...(o.findings.length ? o.findings.map((f) => `  [${f.severity}] ${f.message}`) : ['  none']),
     ...extra,

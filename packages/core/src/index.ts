@@ -141,7 +141,7 @@ export { DOSE_ERROR, DOSE_WARNING, EEF_FOCUSING_COEFFICIENT, NEAR_FIELD_STRUCTUR
 export type { SingleShot } from './planning/single-shot.js';
 export { chooseShot, singleShot } from './planning/single-shot.js';
 export type { AutoPlanOptions, AutoPlanResult } from './planning/auto-plan.js';
-export { autoPlan, nearFieldCooling, planningCaseOf } from './planning/auto-plan.js';
+export { autoPlan, labelCentroid, nearFieldCooling, planningCaseOf } from './planning/auto-plan.js';
 export { alignedGrid, caseMaterials, caseThermalMedium, sampleLabels } from './planning/case-grids.js';
 export type { PlanSimulationOptions, PlanSimulationProgress, PlanSimulationResult } from './planning/simulate-plan.js';
 export { cumulativeEnergy, simulatePlan } from './planning/simulate-plan.js';

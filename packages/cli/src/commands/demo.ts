@@ -28,12 +28,17 @@ export function register(program: Command): void {
           const planned = await autoPlan(c, { executor });
           const plan = planned.plan;
           await writeFileBytes(join(opts.out, 'plan.json'), `${JSON.stringify(plan, null, 1)}\n`);
-          bar.note(`plan: ${plan.sonications.length} sonications, ${planned.shot.power} W × ${planned.shot.exposure} s, cooling ${planned.cooling.seconds} s`);
+          bar.note(
+            `plan: ${plan.sonications.length} sonications, ${planned.shot.power} W × ${planned.shot.exposure} s, cooling ${planned.cooling.seconds} s`,
+          );
           const result = await simulateWithProgress(c, plan, executor, bar, opts.nearField);
           const volumes = await writeResultVolumes(result, opts.out);
           const report = join(opts.out, 'report.html');
           await writeReport(c, plan, result, report);
-          const outcome = { ...result.outcome, findings: [...planned.findings.filter((f) => f.severity !== 'info' || f.code === 'probe-shot'), ...result.outcome.findings] };
+          const outcome = {
+            ...result.outcome,
+            findings: [...planned.findings.filter((f) => f.severity !== 'info' || f.code === 'probe-shot'), ...result.outcome.findings],
+          };
           const seconds = (performance.now() - t0) / 1000;
           if (opts.json) process.stdout.write(`${JSON.stringify(outcomeJson(outcome))}\n`);
           else

@@ -1,6 +1,13 @@
 import { heatScenario, heatingGrid, parseScenario, parseSonication, voxelCount } from '@openfuas/core';
 import type { Command } from 'commander';
-import { type HeatingOutputFlags, addHeatingOutputOptions, heatingExecutor, heatingSummary, heatingText, writeHeatingVolumes } from '../heating-output.js';
+import {
+  type HeatingOutputFlags,
+  addHeatingOutputOptions,
+  heatingExecutor,
+  heatingSummary,
+  heatingText,
+  writeHeatingVolumes,
+} from '../heating-output.js';
 import { readJsonFile } from '../io.js';
 import { runAction } from '../run-action.js';
 

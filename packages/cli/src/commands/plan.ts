@@ -21,8 +21,12 @@ export function parseMargins(value: string): Partial<PlanConstraints> {
     const [k, v] = part.split('=').map((s) => s.trim());
     const key = MARGIN_KEYS[k];
     const mm = Number(v);
-    if (!key) throw new InvalidArgumentError(`unknown margin "${k}"; use ${Object.keys(MARGIN_KEYS).join(', ')} (mm), e.g. serosa=10,endometrium=15`);
-    if (v === undefined || v === '' || !Number.isFinite(mm) || mm < 0) throw new InvalidArgumentError(`margin ${k} must be a number of millimetres >= 0, got "${v}"`);
+    if (!key)
+      throw new InvalidArgumentError(
+        `unknown margin "${k}"; use ${Object.keys(MARGIN_KEYS).join(', ')} (mm), e.g. serosa=10,endometrium=15`,
+      );
+    if (v === undefined || v === '' || !Number.isFinite(mm) || mm < 0)
+      throw new InvalidArgumentError(`margin ${k} must be a number of millimetres >= 0, got "${v}"`);
     out[key] = mm / 1000;
   }
   return out as Partial<PlanConstraints>;
@@ -41,37 +45,56 @@ export function register(program: Command): void {
     .option('--threads <n>', 'worker threads for the acoustics', parseIntegerOption('--threads', 1, 64), 1)
     .option('--json', 'print the plan summary as JSON on stdout')
     .action(
-      runAction(async (dir: string, opts: { out: string; margins?: Partial<PlanConstraints>; exposure: number; maxPower: number; pitchFactor: number; threads: number; json?: boolean }) => {
-        const bar = new ProgressBar();
-        const c = await readCaseFolder(dir);
-        bar.note(`case ${c.name}: planning (probe sonication, slices, beam-path checks)...`);
-        const executor = executorFor(opts.threads);
-        try {
-          const planned = await autoPlan(c, { constraints: opts.margins, exposure: opts.exposure, maxPower: opts.maxPower, pitchFactor: opts.pitchFactor, executor });
-          await writeFileBytes(opts.out, `${JSON.stringify(planned.plan, null, 1)}\n`);
-          const summary = {
-            plan: opts.out,
-            sonications: planned.plan.sonications.length,
-            slices: new Set(planned.plan.sonications.map((s) => s.slice)).size,
-            power: planned.shot.power,
-            exposure: planned.shot.exposure,
-            cooling: planned.cooling.seconds,
-            lesion: { width: planned.shot.lesionWidth, length: planned.shot.lesionLength },
-            reachableVolume: planned.reachableVolume,
-            targetVolume: planned.targetVolume,
-            skipped: planned.skipped.length,
-            findings: planned.findings,
-          };
-          if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-          else {
-            process.stdout.write(
-              `wrote ${opts.out}: ${summary.sonications} sonications in ${summary.slices} slices, ${summary.power} W × ${summary.exposure} s, cooling ${summary.cooling} s\n` +
-                planned.findings.map((f) => `  [${f.severity}] ${f.message}\n`).join(''),
-            );
+      runAction(
+        async (
+          dir: string,
+          opts: {
+            out: string;
+            margins?: Partial<PlanConstraints>;
+            exposure: number;
+            maxPower: number;
+            pitchFactor: number;
+            threads: number;
+            json?: boolean;
+          },
+        ) => {
+          const bar = new ProgressBar();
+          const c = await readCaseFolder(dir);
+          bar.note(`case ${c.name}: planning (probe sonication, slices, beam-path checks)...`);
+          const executor = executorFor(opts.threads);
+          try {
+            const planned = await autoPlan(c, {
+              constraints: opts.margins,
+              exposure: opts.exposure,
+              maxPower: opts.maxPower,
+              pitchFactor: opts.pitchFactor,
+              executor,
+            });
+            await writeFileBytes(opts.out, `${JSON.stringify(planned.plan, null, 1)}\n`);
+            const summary = {
+              plan: opts.out,
+              sonications: planned.plan.sonications.length,
+              slices: new Set(planned.plan.sonications.map((s) => s.slice)).size,
+              power: planned.shot.power,
+              exposure: planned.shot.exposure,
+              cooling: planned.cooling.seconds,
+              lesion: { width: planned.shot.lesionWidth, length: planned.shot.lesionLength },
+              reachableVolume: planned.reachableVolume,
+              targetVolume: planned.targetVolume,
+              skipped: planned.skipped.length,
+              findings: planned.findings,
+            };
+            if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+            else {
+              process.stdout.write(
+                `wrote ${opts.out}: ${summary.sonications} sonications in ${summary.slices} slices, ${summary.power} W × ${summary.exposure} s, cooling ${summary.cooling} s\n` +
+                  planned.findings.map((f) => `  [${f.severity}] ${f.message}\n`).join(''),
+              );
+            }
+          } finally {
+            await executor.dispose();
           }
-        } finally {
-          await executor.dispose();
-        }
-      }),
+        },
+      ),
     );
 }

@@ -19,24 +19,36 @@ export function register(program: Command): void {
     .option('--threads <n>', 'worker threads', parseIntegerOption('--threads', 1, 64), 1)
     .option('--no-near-field', 'skip the coarse near-field (skin, fat, muscle) simulation')
     .action(
-      runAction(async (dir: string, planPath: string, opts: { json?: boolean; report?: string; out?: string; threads: number; nearField: boolean }) => {
-        const c = await readCaseFolder(dir);
-        const plan = parsePlan(await readJsonFile(planPath));
-        const bar = new ProgressBar();
-        const executor = executorFor(opts.threads);
-        try {
-          const result = await simulateWithProgress(c, plan, executor, bar, opts.nearField);
-          const written: string[] = [];
-          if (opts.out) written.push(...(await writeResultVolumes(result, opts.out)));
-          if (opts.report) {
-            await writeReport(c, plan, result, opts.report);
-            written.push(opts.report);
+      runAction(
+        async (
+          dir: string,
+          planPath: string,
+          opts: { json?: boolean; report?: string; out?: string; threads: number; nearField: boolean },
+        ) => {
+          const c = await readCaseFolder(dir);
+          const plan = parsePlan(await readJsonFile(planPath));
+          const bar = new ProgressBar();
+          const executor = executorFor(opts.threads);
+          try {
+            const result = await simulateWithProgress(c, plan, executor, bar, opts.nearField);
+            const written: string[] = [];
+            if (opts.out) written.push(...(await writeResultVolumes(result, opts.out)));
+            if (opts.report) {
+              await writeReport(c, plan, result, opts.report);
+              written.push(opts.report);
+            }
+            if (opts.json) process.stdout.write(`${JSON.stringify(outcomeJson(result.outcome))}\n`);
+            else
+              process.stdout.write(
+                outcomeSummary(
+                  result.outcome,
+                  written.map((w) => `wrote ${w}`),
+                ),
+              );
+          } finally {
+            await executor.dispose();
           }
-          if (opts.json) process.stdout.write(`${JSON.stringify(outcomeJson(result.outcome))}\n`);
-          else process.stdout.write(outcomeSummary(result.outcome, written.map((w) => `wrote ${w}`)));
-        } finally {
-          await executor.dispose();
-        }
-      }),
+        },
+      ),
     );
 }

@@ -85,7 +85,11 @@ describe('fuas heat', () => {
     ['zero duration', { ...scenario, sonication: { duration: 0, cooling: 1 } }, /sonication\.duration: must be > 0/],
     ['negative cooling', { ...scenario, sonication: { duration: 1, cooling: -1 } }, /sonication\.cooling: must be >= 0/],
     ['duration as a string', { ...scenario, sonication: { duration: '1', cooling: 0 } }, /sonication\.duration: expected a finite number/],
-    ['infinite duration', '{"transducer":{"preset":"clinical-0.8mhz"},"sonication":{"duration":1e999,"cooling":0}}', /sonication\.duration/],
+    [
+      'infinite duration',
+      '{"transducer":{"preset":"clinical-0.8mhz"},"sonication":{"duration":1e999,"cooling":0}}',
+      /sonication\.duration/,
+    ],
     ['bad transducer', { ...scenario, transducer: { ...transducer, aperture: 0.07 } }, /transducer\.aperture/],
   ];
   for (const [name, json, message] of bad) {

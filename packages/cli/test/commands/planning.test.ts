@@ -6,8 +6,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runFuas } from '../run-cli.js';
 
 const CONTRACT_KEYS = [
-  'ablatedTargetVolume', 'ablatedVolume', 'eef', 'energy', 'findings', 'npvRatio', 'peakTemperature', 'sonicationTime', 'sonications',
-  'structures', 'target', 'treatmentTime',
+  'ablatedTargetVolume',
+  'ablatedVolume',
+  'eef',
+  'energy',
+  'findings',
+  'npvRatio',
+  'peakTemperature',
+  'sonicationTime',
+  'sonications',
+  'structures',
+  'target',
+  'treatmentTime',
 ].sort();
 
 describe('fuas plan / simulate / demo', () => {
@@ -53,7 +63,10 @@ describe('fuas plan / simulate / demo', () => {
     expect(o.sonications).toBe(6);
     expect(o.npvRatio).toBeGreaterThan(0);
     expect(o.npvRatio).toBeLessThanOrEqual(1);
-    expect(o.energy).toBeCloseTo(small.sonications.reduce((a, s) => a + s.power * s.exposure, 0), 6);
+    expect(o.energy).toBeCloseTo(
+      small.sonications.reduce((a, s) => a + s.power * s.exposure, 0),
+      6,
+    );
     const html = readFileSync(report, 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toMatch(/NPV ratio/);

@@ -47,11 +47,18 @@ export interface AutoPlanResult extends PlannedTreatment {
 
 /** The PlanningCase view of a Case. */
 export function planningCaseOf(c: Case): PlanningCase {
-  return { name: c.name, grid: c.grid, labels: c.labels, structures: structureLabels(c), target: c.target, beamDirection: c.couch.beamDirection };
+  return {
+    name: c.name,
+    grid: c.grid,
+    labels: c.labels,
+    structures: structureLabels(c),
+    target: c.target,
+    beamDirection: c.couch.beamDirection,
+  };
 }
 
-/** Centroid (RAS m) of a structure's voxels. */
-function centroid(c: Case, label: number): Vec3 {
+/** Centroid (RAS m) of the voxels with a label (a structure's). */
+export function labelCentroid(c: Pick<Case, 'grid' | 'labels'>, label: number): Vec3 {
   const [nx, ny] = c.grid.shape;
   const mm = [0, 0, 0];
   const sum = [0, 0, 0];
@@ -75,7 +82,14 @@ const NEAR_FIELD = ['skin', 'fat', 'muscle'];
  * duty cycle D = t_on/(t_on + t_off) the mean rise settles at h·D/λ, and each shot adds h·t_on on top. Requiring
  * 37 + h·D/λ + h·t_on ≤ limit gives D, hence the pause. A first-order estimate: the simulation then checks it.
  */
-export function nearFieldCooling(c: Case, beam: BeamSources, focus: Vec3, power: number, exposure: number, limit: number): AutoPlanResult['cooling'] {
+export function nearFieldCooling(
+  c: Case,
+  beam: BeamSources,
+  focus: Vec3,
+  power: number,
+  exposure: number,
+  limit: number,
+): AutoPlanResult['cooling'] {
   const tissues = tissuesByLabel(c);
   const names = structureLabels(c);
   const patch = beam.path;
@@ -90,9 +104,17 @@ export function nearFieldCooling(c: Case, beam: BeamSources, focus: Vec3, power:
       for (let i = 0; i < s[0]; i++) {
         const q = patch.source.q[i + s[0] * (j + s[1] * k)];
         if (q <= 0) continue;
-        const p = [0, 1, 2].map((r) => focus[r] + ((i - centre[0]) * patch.spacing[0] * patch.axes[0][r] + (j - centre[1]) * patch.spacing[1] * patch.axes[1][r] + (k - centre[2]) * patch.spacing[2] * patch.axes[2][r]));
+        const p = [0, 1, 2].map(
+          (r) =>
+            focus[r] +
+            ((i - centre[0]) * patch.spacing[0] * patch.axes[0][r] +
+              (j - centre[1]) * patch.spacing[1] * patch.axes[1][r] +
+              (k - centre[2]) * patch.spacing[2] * patch.axes[2][r]),
+        );
         rasMmToVoxel(c.grid, p[0] * 1000, p[1] * 1000, p[2] * 1000, v);
-        const a = Math.round(v[0]), b = Math.round(v[1]), d = Math.round(v[2]);
+        const a = Math.round(v[0]),
+          b = Math.round(v[1]),
+          d = Math.round(v[2]);
         if (a < 0 || b < 0 || d < 0 || a >= nx || b >= ny || d >= nz) continue;
         const label = c.labels[a + nx * (b + ny * d)];
         const name = Object.keys(names).find((n) => names[n] === label);
@@ -108,7 +130,8 @@ export function nearFieldCooling(c: Case, beam: BeamSources, focus: Vec3, power:
   const h = worst.rate;
   const headroom = limit - 37 - h * exposure;
   if (h === 0) return { seconds: 0, nearFieldHeatingRate: 0, removalRate: worst.removal, structure: worst.structure };
-  if (headroom <= 0) return { seconds: Number.POSITIVE_INFINITY, nearFieldHeatingRate: h, removalRate: worst.removal, structure: worst.structure };
+  if (headroom <= 0)
+    return { seconds: Number.POSITIVE_INFINITY, nearFieldHeatingRate: h, removalRate: worst.removal, structure: worst.structure };
   const duty = Math.min(1, (worst.removal * headroom) / h);
   return { seconds: exposure * (1 / duty - 1), nearFieldHeatingRate: h, removalRate: worst.removal, structure: worst.structure };
 }
@@ -126,7 +149,7 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
   const exposure = options.exposure ?? 3;
   const pc = planningCaseOf(c);
   const targetLabel = pc.structures[c.target];
-  const probeFocus = centroid(c, targetLabel);
+  const probeFocus = labelCentroid(c, targetLabel);
   const beam = await computeBeamSources({ case: c, focus: probeFocus, beam: c.couch.beamDirection, device }, options.executor);
   const shot = await chooseShot(c, beam, probeFocus, limits, {
     exposure,

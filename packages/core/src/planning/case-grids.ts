@@ -34,10 +34,22 @@ export function alignedGrid(caseGrid: Grid3D, spacing: number, lo: Vec3, hi: Vec
   const o = [0, 1, 2].map((r) => (min[0] * axes[0][r] + min[1] * axes[1][r] + min[2] * axes[2][r]) * 1000);
   const s = spacing * 1000;
   const affine = [
-    axes[0][0] * s, axes[1][0] * s, axes[2][0] * s, o[0],
-    axes[0][1] * s, axes[1][1] * s, axes[2][1] * s, o[1],
-    axes[0][2] * s, axes[1][2] * s, axes[2][2] * s, o[2],
-    0, 0, 0, 1,
+    axes[0][0] * s,
+    axes[1][0] * s,
+    axes[2][0] * s,
+    o[0],
+    axes[0][1] * s,
+    axes[1][1] * s,
+    axes[2][1] * s,
+    o[1],
+    axes[0][2] * s,
+    axes[1][2] * s,
+    axes[2][2] * s,
+    o[2],
+    0,
+    0,
+    0,
+    1,
   ];
   return createGrid(shape, [spacing, spacing, spacing], [0, 0, 0], affine);
 }
@@ -55,7 +67,9 @@ export function sampleLabels(c: Case, grid: Grid3D): Uint8Array {
       for (let i = 0; i < nx; i++) {
         voxelToRasMm(grid, i, j, k, mm);
         rasMmToVoxel(c.grid, mm[0], mm[1], mm[2], v);
-        const a = Math.round(v[0]), b = Math.round(v[1]), d = Math.round(v[2]);
+        const a = Math.round(v[0]),
+          b = Math.round(v[1]),
+          d = Math.round(v[2]);
         out[i + nx * (j + ny * k)] = a >= 0 && b >= 0 && d >= 0 && a < cx && b < cy && d < cz ? c.labels[a + cx * (b + cy * d)] : outside;
       }
   return out;
@@ -72,7 +86,8 @@ export function caseMaterials(c: Case): ThermalMaterial[] {
   const water = getTissue('water');
   return byLabel.map((t) => {
     if (!t) return water;
-    if (t.reflector) return { name: t.name, density: water.density, specificHeat: water.specificHeat, conductivity: t.conductivity, perfusion: 0 };
+    if (t.reflector)
+      return { name: t.name, density: water.density, specificHeat: water.specificHeat, conductivity: t.conductivity, perfusion: 0 };
     return t;
   });
 }
@@ -136,7 +151,6 @@ export function gridFrame(grid: Grid3D, ras: Vec3): Vec3 {
   return [grid.origin[0] + v[0] * grid.spacing[0], grid.origin[1] + v[1] * grid.spacing[1], grid.origin[2] + v[2] * grid.spacing[2]];
 }
 
-
 /**
  * The case's tissues as a thermal medium on `grid`: labels sampled from the case, materials compacted to the
  * labels present (the solvers' coefficient tables grow with the square of the material count). Returns the
@@ -178,7 +192,13 @@ export function coarsenPatch(p: BeamPatch, factor: number): BeamPatch {
   const c = p.source.centre;
   return {
     ...p,
-    source: { ...p.source, q, shape, centre: [Math.floor(c[0] / factor), Math.floor(c[1] / factor), Math.floor(c[2] / factor)], offset: [0, 0, 0] },
+    source: {
+      ...p.source,
+      q,
+      shape,
+      centre: [Math.floor(c[0] / factor), Math.floor(c[1] / factor), Math.floor(c[2] / factor)],
+      offset: [0, 0, 0],
+    },
     spacing: [p.spacing[0] * factor, p.spacing[1] * factor, p.spacing[2] * factor],
   };
 }

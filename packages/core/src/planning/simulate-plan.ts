@@ -58,7 +58,14 @@ export interface PlanSimulationResult {
   /** time series: peak temperature in the fine domain (≈ at the focus while sonicating), peak outside it (near field), cumulative energy */
   timeline: { t: number[]; focalTemperature: number[]; energy: number[]; nearFieldTemperature?: number[] };
   /** what was computed: beam computations, seconds per phase */
-  stats: { beamComputations: number; acousticsSeconds: number; nearFieldSeconds: number; treatmentSeconds: number; fineVoxels: number; nearFieldVoxels: number };
+  stats: {
+    beamComputations: number;
+    acousticsSeconds: number;
+    nearFieldSeconds: number;
+    treatmentSeconds: number;
+    fineVoxels: number;
+    nearFieldVoxels: number;
+  };
 }
 
 /** Cumulative acoustic energy (J) of a plan at times t (s): linear during sonications, flat during cooling. */
@@ -114,7 +121,14 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
   const sources = await treatmentBeamSources(
     c,
     plan,
-    { focalHalfWidth: 4e-3, focalHalfLength: 10e-3, ...options.sources, focalSpacing: fine, pathSpacing: fine * coarseFactor, pathOutsideFocal: true },
+    {
+      focalHalfWidth: 4e-3,
+      focalHalfLength: 10e-3,
+      ...options.sources,
+      focalSpacing: fine,
+      pathSpacing: fine * coarseFactor,
+      pathOutsideFocal: true,
+    },
     executor,
   );
   const nearFactor = Math.max(1, Math.round(nearSpacing / (fine * coarseFactor)));
@@ -212,13 +226,22 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
   const first = placedFine[0];
   const treatment = new TreatmentSimulation(
     medium,
-    first ? { ...placeBeamPatch(first, grid, plan.sonications[0].focus as unknown as Vec3), offset: [0, 0, 0] } : { kind: 'patch', q: new Float32Array(1), shape: [1, 1, 1], offset: [0, 0, 0], centre: [0, 0, 0] },
+    first
+      ? { ...placeBeamPatch(first, grid, plan.sonications[0].focus as unknown as Vec3), offset: [0, 0, 0] }
+      : { kind: 'patch', q: new Float32Array(1), shape: [1, 1, 1], offset: [0, 0, 0], centre: [0, 0, 0] },
     sonications,
     { coarseFactor, windowCooling: options.windowCooling ?? 3, executor },
   );
   const end = treatment.endTime;
   const result = await treatment.advance(Number.POSITIVE_INFINITY, {
-    onProgress: (p) => progress({ phase: 'treatment', fraction: end > 0 ? p.time / end : 1, time: p.time, sonication: p.sonication, peakTemperature: p.peakTemperature }),
+    onProgress: (p) =>
+      progress({
+        phase: 'treatment',
+        fraction: end > 0 ? p.time / end : 1,
+        time: p.time,
+        sonication: p.sonication,
+        peakTemperature: p.peakTemperature,
+      }),
     signal: options.signal,
   });
   if (result.cancelled) throw new FuasError('cancelled', 'simulation cancelled');
@@ -235,7 +258,8 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
   if (nearField) {
     const outside = outsideMask(nearField.grid, grid);
     for (const [name, label] of Object.entries(structures)) {
-      let tMax = Number.NEGATIVE_INFINITY, dMax = Number.NEGATIVE_INFINITY;
+      let tMax = Number.NEGATIVE_INFINITY,
+        dMax = Number.NEGATIVE_INFINITY;
       for (let i = 0; i < nearField.labels.length; i++) {
         if (nearField.labels[i] !== label || !outside[i]) continue;
         if (nearField.maxTemperature[i] > tMax) tMax = nearField.maxTemperature[i];
@@ -244,7 +268,11 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
       if (Number.isFinite(tMax)) nearMaxima[name] = { maxTemperature: tMax, maxDose: dMax };
     }
   } else {
-    findings.push({ severity: 'info', code: 'near-field-skipped', message: 'near-field heating not simulated: skin, fat and muscle maxima cover the fine domain only' });
+    findings.push({
+      severity: 'info',
+      code: 'near-field-skipped',
+      message: 'near-field heating not simulated: skin, fat and muscle maxima cover the fine domain only',
+    });
   }
   if (sources.worstDifference.depth > 0) {
     findings.push({

@@ -37,15 +37,29 @@ export async function singleShot(
   const patch = beam.focal;
   const box = patchBox(patch, focus);
   const m = 4e-3;
-  const grid = alignedGrid(c.grid, patch.spacing[0], [box.lo[0] - m, box.lo[1] - m, box.lo[2] - m], [box.hi[0] + m, box.hi[1] + m, box.hi[2] + m]);
+  const grid = alignedGrid(
+    c.grid,
+    patch.spacing[0],
+    [box.lo[0] - m, box.lo[1] - m, box.lo[2] - m],
+    [box.hi[0] + m, box.hi[1] + m, box.hi[2] + m],
+  );
   const { medium } = caseThermalMedium(c, grid);
   const source = placeBeamPatch(patch, grid, focus);
   const cooling = options.cooling ?? 5;
-  const sim = new ThermalSimulation(medium, [{ duration: exposure, source, power }, { duration: cooling, source: null }], { executor: options.executor });
+  const sim = new ThermalSimulation(
+    medium,
+    [
+      { duration: exposure, source, power },
+      { duration: cooling, source: null },
+    ],
+    { executor: options.executor },
+  );
   await sim.advance();
   // The grid axis most aligned with the beam measures the length.
   const a = grid.affine;
-  const dots = [0, 1, 2].map((k) => Math.abs(a[k] * beam.beam[0] + a[4 + k] * beam.beam[1] + a[8 + k] * beam.beam[2]) / Math.hypot(a[k], a[4 + k], a[8 + k]));
+  const dots = [0, 1, 2].map(
+    (k) => Math.abs(a[k] * beam.beam[0] + a[4 + k] * beam.beam[1] + a[8 + k] * beam.beam[2]) / Math.hypot(a[k], a[4 + k], a[8 + k]),
+  );
   const axis = dots.indexOf(Math.max(...dots)) as 0 | 1 | 2;
   const dims = lesionDimensions(sim.dose, grid, sim.doseThreshold, axis);
   let boiling = false;
@@ -83,9 +97,13 @@ export async function chooseShot(
   let power = rise > 0 ? Math.min(top, (top * (maxPeak - 37)) / rise) : top;
   power = Math.floor(power / 5) * 5; // consoles set power in steps of a few watts
   if (power < limits.minPower) {
-    throw new InputError('power', `even ${limits.minPower} W heats the focus above ${maxPeak} °C in ${options.exposure} s; shorten the exposure`);
+    throw new InputError(
+      'power',
+      `even ${limits.minPower} W heats the focus above ${maxPeak} °C in ${options.exposure} s; shorten the exposure`,
+    );
   }
   const shot = power === top ? probe : await singleShot(c, beam, focus, power, options.exposure, { executor: options.executor });
-  if (!(shot.lesionVolume > 0)) throw new InputError('power', `no lesion forms at ${power} W for ${options.exposure} s at this depth; lengthen the exposure`);
+  if (!(shot.lesionVolume > 0))
+    throw new InputError('power', `no lesion forms at ${power} W for ${options.exposure} s at this depth; lengthen the exposure`);
   return shot;
 }

@@ -16,7 +16,12 @@ const ORANGE: [number, number, number] = [255, 150, 0];
  * The data of a treatment report: case summary, plan, outcome, curves, and three slices (axial, coronal,
  * sagittal) through the voxel of highest dose (or the target centre) with the 240 and 18 CEM43 contours.
  */
-export function treatmentReportData(c: Case, plan: Plan, result: PlanSimulationResult, generatedAt = new Date().toISOString()): TreatmentReportData {
+export function treatmentReportData(
+  c: Case,
+  plan: Plan,
+  result: PlanSimulationResult,
+  generatedAt = new Date().toISOString(),
+): TreatmentReportData {
   const labels = structureLabels(c);
   const target = labels[c.target];
   // Centre of the slices: the highest-dose voxel of the fine grid, in case voxels.
@@ -31,7 +36,14 @@ export function treatmentReportData(c: Case, plan: Plan, result: PlanSimulationR
   const mm = voxelToRasMm(result.grid, bi % gx, Math.floor(bi / gx) % gy, Math.floor(bi / (gx * gy)));
   const v = rasMmToVoxel(c.grid, mm[0], mm[1], mm[2]).map(Math.round);
   const image = c.images[0]?.volume.data ?? c.labels;
-  const overlay = { grid: result.grid, data: result.dose, contours: [{ level: 18, color: ORANGE }, { level: plan.constraints.lesionDose, color: RED }] };
+  const overlay = {
+    grid: result.grid,
+    data: result.dose,
+    contours: [
+      { level: 18, color: ORANGE },
+      { level: plan.constraints.lesionDose, color: RED },
+    ],
+  };
   const planes: Array<[Plane, number, string]> = [
     ['axial', v[2], 'Axial (transverse) slice'],
     ['coronal', v[1], 'Coronal slice (perpendicular to the beam)'],

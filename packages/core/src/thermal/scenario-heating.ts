@@ -107,8 +107,7 @@ export function heatingBoxSize(scenario: Scenario, sonication: ScenarioSonicatio
   let kappa = 0;
   for (const l of layers) kappa = Math.max(kappa, diffusivity(l.tissue));
   const ell = Math.sqrt(4 * kappa * (sonication.duration + sonication.cooling));
-  const halfWidth =
-    options.halfWidth === undefined ? 2 * r0 + margin * ell : requireFinite('halfWidth', options.halfWidth, 'positive');
+  const halfWidth = options.halfWidth === undefined ? 2 * r0 + margin * ell : requireFinite('halfWidth', options.halfWidth, 'positive');
   const halfLength =
     options.halfLength === undefined ? 1.5 * z0 + margin * ell : requireFinite('halfLength', options.halfLength, 'positive');
   let spacing: number;

@@ -134,7 +134,10 @@ export class TreatmentSimulation {
     this.r = r;
     this.coarseFactor = r;
     this.margin = requireFinite('margin', options.margin ?? 3e-3, 'non-negative');
-    this.windowCooling = options.windowCooling === undefined ? Number.POSITIVE_INFINITY : requireFinite('windowCooling', options.windowCooling, 'non-negative');
+    this.windowCooling =
+      options.windowCooling === undefined
+        ? Number.POSITIVE_INFINITY
+        : requireFinite('windowCooling', options.windowCooling, 'non-negative');
     this.threshold = requireFinite('doseThreshold', options.doseThreshold ?? LETHAL_CEM43, 'positive');
     this.shutdown = requireFinite('perfusionShutdown', options.perfusionShutdown ?? 0, 'non-negative');
     const courant = requireFinite('courant', options.courant ?? 0.9, 'positive');
@@ -264,7 +267,10 @@ export class TreatmentSimulation {
     this.openWindow(s);
     const scale = s.power / ((s.beam ?? this.beam).referencePower ?? 1);
     this.coarseSource = s.coarseBeam
-      ? { patch: placePatch(s.coarseBeam, this.coarseGrid, s.coarsePosition ?? s.position), scale: s.power / (s.coarseBeam.referencePower ?? 1) }
+      ? {
+          patch: placePatch(s.coarseBeam, this.coarseGrid, s.coarsePosition ?? s.position),
+          scale: s.power / (s.coarseBeam.referencePower ?? 1),
+        }
       : null;
     await this.runPhase(s.duration, scale);
     this.coarseSource = null;
@@ -318,7 +324,10 @@ export class TreatmentSimulation {
   private lastPeak = 37;
 
   /** Stencil coefficient tables for a level and step, cached (a treatment reuses a handful of steps). */
-  private readonly tableCache = new Map<string, { cx: Float64Array; cy: Float64Array; cz: Float64Array; pc: Float64Array; sc: Float64Array }>();
+  private readonly tableCache = new Map<
+    string,
+    { cx: Float64Array; cy: Float64Array; cz: Float64Array; pc: Float64Array; sc: Float64Array }
+  >();
 
   private tables(level: 'fine' | 'coarse', dt: number) {
     const key = `${level}:${dt}`;
@@ -543,13 +552,22 @@ export class TreatmentSimulation {
     const ay = axis(ny, w.o[1], cny);
     const az = axis(nz, w.o[2], cnz);
     for (let z = 0; z < nz; z++) {
-      const k0 = az.i0[z] * sz, k1 = az.i1[z] * sz, tz = az.t[z];
+      const k0 = az.i0[z] * sz,
+        k1 = az.i1[z] * sz,
+        tz = az.t[z];
       for (let y = 0; y < ny; y++) {
-        const j0 = ay.i0[y] * sy, j1 = ay.i1[y] * sy, ty = ay.t[y];
-        const b00 = j0 + k0, b10 = j1 + k0, b01 = j0 + k1, b11 = j1 + k1;
+        const j0 = ay.i0[y] * sy,
+          j1 = ay.i1[y] * sy,
+          ty = ay.t[y];
+        const b00 = j0 + k0,
+          b10 = j1 + k0,
+          b01 = j0 + k1,
+          b11 = j1 + k1;
         const row = nx * (y + ny * z);
         for (let x = 0; x < nx; x++) {
-          const i0 = ax.i0[x], i1 = ax.i1[x], tx = ax.t[x];
+          const i0 = ax.i0[x],
+            i1 = ax.i1[x],
+            tx = ax.t[x];
           const c00 = U[b00 + i0] * (1 - tx) + U[b00 + i1] * tx;
           const c10 = U[b10 + i0] * (1 - tx) + U[b10 + i1] * tx;
           const c01 = U[b01 + i0] * (1 - tx) + U[b01 + i1] * tx;

@@ -1,0 +1,17 @@
+import { generatePhantom } from '@openfuas/core';
+import { autoPlan } from '../core/src/planning/auto-plan.ts';
+import { simulatePlan } from '../core/src/planning/simulate-plan.ts';
+import { WorkerPoolExecutor } from './src/parallel/worker-pool.ts';
+const t0 = performance.now();
+const c = generatePhantom();
+console.log('phantom', ((performance.now() - t0) / 1000).toFixed(2), c.grid.shape);
+const t1 = performance.now();
+const planned = await autoPlan(c, { exposure: Number(process.env.EXPOSURE ?? 3), pitchFactor: process.env.PITCH ? Number(process.env.PITCH) : undefined, maxPeakTemperature: Number(process.env.PEAK ?? 95) });
+console.log('plan', ((performance.now() - t1) / 1000).toFixed(2), planned.plan.sonications.length, planned.findings, planned.shot, planned.cooling);
+if (process.argv[2] === 'planonly') process.exit(0);
+const ex = process.argv[2] === 'pool' ? new WorkerPoolExecutor(2) : undefined;
+let last = 0;
+const r = await simulatePlan(c, planned.plan, { executor: ex, nearField: process.argv[3] !== 'nonear', sources: { focalHalfWidth: 5e-3, focalHalfLength: 12e-3 }, onProgress: (p) => { if (performance.now() - last > 5000) { last = performance.now(); console.log(((performance.now() - t0) / 1000).toFixed(1), p.phase, p.fraction.toFixed(2), p.peakTemperature?.toFixed(1)); } } });
+console.log(JSON.stringify(r.outcome, null, 1).slice(0, 3000));
+console.log(r.stats, 'total', ((performance.now() - t0) / 1000).toFixed(1), 'rss MB', (process.memoryUsage().rss / 1e6).toFixed(0));
+await ex?.dispose();
