@@ -108,7 +108,7 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
     if (options.signal?.aborted) throw new FuasError('cancelled', 'simulation cancelled');
   };
   const limits = deviceLimits(plan.device);
-  plan.sonications.forEach((s, i) => checkSonicationLimits(limits, s, `plan.sonications[${i}]`));
+  for (let i = 0; i < plan.sonications.length; i++) checkSonicationLimits(limits, plan.sonications[i], `plan.sonications[${i}]`);
   const structures = structureLabels(c);
   const targetLabel = structures[c.target];
   if (targetLabel === undefined) throw new InputError('case.target', `no structure "${c.target}"`);

@@ -1,6 +1,4 @@
-import type { PlannedTreatment } from '@openfuas/core';
 import type { CaseReply, CaseRequest } from './case-worker.js';
-import type { PlanParams } from './planning.js';
 import type { PhantomParams } from './phantom-source.js';
 import type { WorkstationCase } from './workstation-case.js';
 
@@ -41,14 +39,6 @@ function request(req: DistributiveOmit<CaseRequest, 'id'>, transfer: Transferabl
 /** Builds a phantom case in the case worker. */
 export async function loadPhantom(params: PhantomParams): Promise<{ case: WorkstationCase; ms: number }> {
   return (await request({ kind: 'phantom', params })) as { case: WorkstationCase; ms: number };
-}
-
-/** Runs the automatic planner in the case worker (a copy of the label map travels there). */
-export async function planInWorker(c: WorkstationCase, params: PlanParams): Promise<{ planned: PlannedTreatment; ms: number }> {
-  const { image: _image, core: _core, ...rest } = c;
-  const labels = rest.labels ? new Uint8Array(rest.labels) : null;
-  const r = await request({ kind: 'plan', case: { ...rest, labels }, params }, labels ? [labels.buffer] : []);
-  return r as { planned: PlannedTreatment; ms: number };
 }
 
 /** Reads local NIfTI files (image, optional label map and label-name JSON) in the case worker. */

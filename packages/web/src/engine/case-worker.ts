@@ -1,9 +1,7 @@
 /// <reference lib="webworker" />
 // Case worker: builds the phantom or decodes NIfTI files off the main thread, so the page never freezes while a
 // case loads. Replies with the case; its arrays are transferred, not copied.
-import type { PlannedTreatment } from '@openfuas/core';
 import { caseFromNifti } from './nifti-case.js';
-import { type PlanParams, autoPlan } from './planning.js';
 import { type PhantomParams, makePhantom } from './phantom-source.js';
 import type { WorkstationCase } from './workstation-case.js';
 
@@ -15,11 +13,9 @@ export type CaseRequest =
       image: { name: string; bytes: Uint8Array };
       labels?: { name: string; bytes: Uint8Array };
       labelMap?: { name: string; text: string };
-    }
-  | { id: number; kind: 'plan'; case: Omit<WorkstationCase, 'image' | 'core'>; params: PlanParams };
+    };
 export type CaseReply =
   | { id: number; ok: true; case: WorkstationCase; ms: number }
-  | { id: number; ok: true; planned: PlannedTreatment; ms: number }
   | { id: number; ok: false; error: string };
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -27,11 +23,6 @@ scope.onmessage = (e: MessageEvent<CaseRequest>) => {
   const req = e.data;
   const t0 = performance.now();
   try {
-    if (req.kind === 'plan') {
-      const planned = autoPlan(req.case as WorkstationCase, req.params);
-      scope.postMessage({ id: req.id, ok: true, planned, ms: performance.now() - t0 } satisfies CaseReply);
-      return;
-    }
     const c = req.kind === 'phantom' ? makePhantom(req.params) : caseFromNifti(req.image, req.labels, req.labelMap);
     const transfer: Transferable[] = [c.image.buffer as ArrayBuffer];
     if (c.labels && c.labels.buffer !== c.image.buffer) transfer.push(c.labels.buffer as ArrayBuffer);

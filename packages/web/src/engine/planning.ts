@@ -1,45 +1,61 @@
-import { type PlannedTreatment, getTransducerPreset, planTreatment } from '@openfuas/core';
-import type { WorkstationCase } from './workstation-case.js';
+import { type AutoPlanResult, type Case, type ParallelExecutor, autoPlan } from '@openfuas/core';
 
-/** The Plan tab's inputs (units as shown: W, s, mm). */
+/** The Plan tab's inputs (units as shown: W, s, mm). Null overrides mean "as the planner chose". */
 export interface PlanParams {
   device: string;
-  powerW: number;
+  /** s per sonication */
   exposureS: number;
-  coolingS: number;
-  /** lateral spacing of points within a slice, mm (the single-shot lesion width) */
-  pointSpacingMm: number;
+  /** W, highest power the planner may choose */
+  maxPowerW: number;
+  /** lattice pitch / single-shot lesion width */
+  pitchFactor: number;
   /** distance between treatment slices along the beam, mm */
   sliceSpacingMm: number;
+  /** W for every sonication instead of the probe shot's power */
+  powerW: number | null;
+  /** s of cooling after every sonication instead of the near-field heat budget's */
+  coolingS: number | null;
 }
 
 export const DEFAULT_PLAN_PARAMS: PlanParams = {
   device: 'clinical-0.8mhz',
-  powerW: 400,
   exposureS: 3,
-  coolingS: 6,
-  pointSpacingMm: 4,
+  maxPowerW: 400,
+  pitchFactor: 2.5,
   sliceSpacingMm: 5,
+  powerW: null,
+  coolingS: null,
 };
 
-/** Runs the core automatic fibroid planner on a case (margins are the protocol's defaults). */
-export function autoPlan(
-  c: Pick<WorkstationCase, 'name' | 'grid' | 'labels' | 'structures' | 'target' | 'beamDirection'>,
-  p: PlanParams,
-): PlannedTreatment {
-  if (!c.labels) throw new Error('the case has no label map');
-  const t = getTransducerPreset(p.device);
-  return planTreatment(
-    { name: c.name, grid: c.grid, labels: c.labels, structures: c.structures, target: c.target, beamDirection: c.beamDirection },
-    {
-      device: { preset: p.device },
-      geometry: { radiusOfCurvature: t.radiusOfCurvature, aperture: t.aperture },
-      power: p.powerW,
-      exposure: p.exposureS,
-      cooling: p.coolingS,
-      lesionWidth: p.pointSpacingMm / 1000,
-      lesionLength: 0.01,
-      constraints: { sliceSpacing: p.sliceSpacingMm / 1000 },
-    },
-  );
+/** A plan from the automatic planner, with the overrides the user set (what they replaced is kept for display). */
+export interface WorkstationPlan extends AutoPlanResult {
+  overrides: { powerW: number | null; coolingS: number | null };
+}
+
+/**
+ * Runs the core automatic fibroid planner (probe sonication → power and point spacing, near-field heat budget →
+ * cooling, then slices and points within the protocol's margins) and applies the manual overrides of power and
+ * cooling to every sonication (the device limits are checked again by the simulation).
+ */
+export async function autoPlanCase(c: Case, p: PlanParams, executor?: ParallelExecutor): Promise<WorkstationPlan> {
+  const r = await autoPlan(c, {
+    device: { preset: p.device },
+    exposure: p.exposureS,
+    maxPower: p.maxPowerW,
+    pitchFactor: p.pitchFactor,
+    constraints: { sliceSpacing: p.sliceSpacingMm / 1000 },
+    executor,
+  });
+  return applyOverrides(r, { powerW: p.powerW, coolingS: p.coolingS });
+}
+
+/** Sets power and/or cooling of every sonication (null: keep the planner's). */
+export function applyOverrides(r: AutoPlanResult, o: WorkstationPlan['overrides']): WorkstationPlan {
+  if (o.powerW !== null || o.coolingS !== null) {
+    for (const s of r.plan.sonications) {
+      if (o.powerW !== null) s.power = o.powerW;
+      if (o.coolingS !== null) s.cooling = o.coolingS;
+    }
+  }
+  return { ...r, overrides: o };
 }

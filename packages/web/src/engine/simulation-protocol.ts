@@ -1,4 +1,5 @@
-import type { Case, Grid3D, Plan } from '@openfuas/core';
+import type { Case, Grid3D, Plan, SimulationOutcome, Vec3 } from '@openfuas/core';
+import type { PlanParams, WorkstationPlan } from './planning.js';
 
 /**
  * Messages between the page and the simulation worker. The page starts a job, the worker reports progress,
@@ -8,10 +9,20 @@ import type { Case, Grid3D, Plan } from '@openfuas/core';
  */
 
 /** Stage names the progress bar shows (translated as `sim.stage.<name>`). */
-export type SimulationStage = 'starting' | 'acoustics' | 'thermal' | 'dose' | 'outcome' | 'selftest';
+export type SimulationStage = 'starting' | 'planning' | 'acoustics' | 'thermal' | 'dose' | 'outcome' | 'report' | 'selftest';
+
+/** How finely a treatment is simulated: the core defaults (0.5 mm, near field on) or a coarser quick look. */
+export interface SimulationSettings {
+  /** thermal spacing around the foci, m (core default 0.5 mm) */
+  fineSpacing?: number;
+  /** simulate the near field (skin, fat, muscle) on its own grid */
+  nearField: boolean;
+}
 
 export type SimulationJob =
-  | { kind: 'treatment'; case: Case; plan: Plan; threads: number }
+  | { kind: 'treatment'; case: Case; plan: Plan; threads: number; settings: SimulationSettings }
+  /** the core automatic planner (probe sonication, near-field budget, layout) */
+  | { kind: 'autoplan'; case: Case; params: PlanParams; threads: number }
   /** runs a core kernel through the Web Worker pool and checks it against the serial executor */
   | { kind: 'selftest'; threads: number; size: number; repeats: number };
 
@@ -46,19 +57,28 @@ export interface SelftestResult {
 export interface TreatmentResult {
   kind: 'treatment';
   /** the JSON contract of `fuas simulate --json` */
-  outcome: Record<string, unknown>;
+  outcome: SimulationOutcome;
+  settings: SimulationSettings;
   /** maximum temperature (°C) and dose (CEM43 min) on the case grid */
   maxTemperature: Float32Array | null;
   dose: Float32Array | null;
   /** focal temperature and cumulative energy against time, for the plot and the report */
-  series: { t: number[]; focalTemperature: number[]; energy: number[] };
+  series: { t: number[]; focalTemperature: number[]; energy: number[]; nearFieldTemperature?: number[] };
+  /** RAS mm of the voxel of highest thermal dose (where the viewer goes after a run) */
+  hottest: Vec3;
   /** the fields on the simulation's own (fine) grid, for the NIfTI downloads */
   fine: { grid: Grid3D; dose: Float32Array; maxTemperature: Float32Array };
-  /** self-contained HTML report when the core library provides one */
-  reportHtml?: string;
+  /** the self-contained HTML treatment report (core treatmentReportData + renderReportHtml) */
+  reportHtml: string;
 }
 
-export type SimulationResult = SelftestResult | TreatmentResult;
+export interface AutoPlanJobResult {
+  kind: 'autoplan';
+  planned: WorkstationPlan;
+  ms: number;
+}
+
+export type SimulationResult = SelftestResult | TreatmentResult | AutoPlanJobResult;
 
 export type FromWorker =
   | { type: 'progress'; id: number; fraction: number; stage: SimulationStage; detail?: string }

@@ -4,7 +4,7 @@
 import { CancelledError, type JobContext } from './simulation-context.js';
 import type { FromWorker, PartialResult, SimulationResult, ToWorker } from './simulation-protocol.js';
 import { runSelftest } from './selftest-job.js';
-import { runTreatment } from './treatment-job.js';
+import { runAutoPlan, runTreatment } from './treatment-job.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
@@ -43,7 +43,12 @@ scope.onmessage = async (e: MessageEvent<ToWorker>) => {
     yield: () => new Promise((resolve) => setTimeout(resolve, 0)),
   };
   try {
-    const result = job.kind === 'selftest' ? await runSelftest(job, ctx) : await runTreatment(job.case, job.plan, job.threads, ctx);
+    const result =
+      job.kind === 'selftest'
+        ? await runSelftest(job, ctx)
+        : job.kind === 'autoplan'
+          ? await runAutoPlan(job.case, job.params, job.threads, ctx)
+          : await runTreatment(job.case, job.plan, job.threads, job.settings, ctx);
     if (ctx.cancelled) post({ type: 'cancelled', id });
     else post({ type: 'done', id, result }, transferables(result));
   } catch (err) {

@@ -1,10 +1,18 @@
-import type { Case, Plan } from '@openfuas/core';
-// TODO(issue 6): import simulatePlan and cumulativeEnergy from '@openfuas/core' once the index exports them.
-import { cumulativeEnergy, simulatePlan } from '@openfuas/core/planning/simulate-plan.ts';
+import {
+  type Case,
+  type Plan,
+  type Vec3,
+  cumulativeEnergy,
+  renderReportHtml,
+  simulatePlan,
+  treatmentReportData,
+  voxelToRasMm,
+} from '@openfuas/core';
 import { WebWorkerExecutor } from '../parallel/web-worker-executor.js';
+import { type PlanParams, autoPlanCase } from './planning.js';
 import { maxOntoCaseGrid } from './resample-to-case.js';
 import { CancelledError, type JobContext } from './simulation-context.js';
-import type { SimulationStage, TreatmentResult } from './simulation-protocol.js';
+import type { AutoPlanJobResult, SimulationSettings, SimulationStage, TreatmentResult } from './simulation-protocol.js';
 
 const PHASE_STAGE: Record<string, SimulationStage> = {
   acoustics: 'acoustics',
@@ -14,28 +22,58 @@ const PHASE_STAGE: Record<string, SimulationStage> = {
 };
 /** Share of the progress bar per phase (acoustics and near field are short next to the treatment heating). */
 const PHASE_SPAN: Record<string, [number, number]> = {
-  acoustics: [0, 0.15],
-  'near-field': [0.15, 0.25],
-  treatment: [0.25, 0.95],
-  outcome: [0.95, 1],
+  acoustics: [0, 0.3],
+  'near-field': [0.3, 0.4],
+  treatment: [0.4, 0.9],
+  outcome: [0.9, 0.95],
 };
+
+/** A Web Worker kernel pool when shared memory is available and more than one thread is asked for. */
+async function kernelPool(threads: number): Promise<WebWorkerExecutor | null> {
+  if (!(threads > 1 && typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated)) return null;
+  const pool = new WebWorkerExecutor(threads);
+  await pool.ready();
+  return pool;
+}
+
+/** RAS mm of the largest value of a field on a grid. */
+function argmaxMm(grid: Case['grid'], values: Float32Array): Vec3 {
+  let best = Number.NEGATIVE_INFINITY;
+  let at = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] > best) {
+      best = values[i];
+      at = i;
+    }
+  }
+  const [nx, ny] = grid.shape;
+  const mm = voxelToRasMm(grid, at % nx, Math.floor(at / nx) % ny, Math.floor(at / (nx * ny)));
+  return [mm[0], mm[1], mm[2]];
+}
 
 /**
  * Whole-treatment simulation of a plan on a case, in the simulation worker: the core library's `simulatePlan`
  * (acoustics per focus, two-level Pennes heating through the timeline, CEM43, outcome) run on a Web Worker kernel
  * pool, adapted to the worker protocol: progress, the focal temperature and energy as they advance (a few times
- * per second), cancel, and the maximum temperature and dose carried onto the case grid for the viewer.
+ * per second), cancel, the maximum temperature and dose carried onto the case grid for the viewer, and the
+ * treatment report (core treatmentReportData + renderReportHtml).
  */
-export async function runTreatment(c: Case, plan: Plan, threads: number, ctx: JobContext): Promise<TreatmentResult> {
+export async function runTreatment(
+  c: Case,
+  plan: Plan,
+  threads: number,
+  settings: SimulationSettings,
+  ctx: JobContext,
+): Promise<TreatmentResult> {
   ctx.progress(0, 'starting');
-  const pool =
-    threads > 1 && typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated ? new WebWorkerExecutor(threads) : null;
+  const pool = await kernelPool(threads);
   try {
-    if (pool) await pool.ready();
     let lastPartial = 0;
     const result = await simulatePlan(c, plan, {
       executor: pool ?? undefined,
       signal: ctx.signal,
+      nearField: settings.nearField,
+      fineSpacing: settings.fineSpacing,
       onProgress: (p) => {
         const [a, b] = PHASE_SPAN[p.phase] ?? [0, 1];
         ctx.progress(
@@ -56,23 +94,50 @@ export async function runTreatment(c: Case, plan: Plan, threads: number, ctx: Jo
       },
     });
     if (ctx.cancelled) throw new CancelledError();
+    ctx.progress(0.95, 'report');
     const maxTemperature = maxOntoCaseGrid(result.grid, result.maxTemperature, c.grid, 37);
     const dose = maxOntoCaseGrid(result.grid, result.dose, c.grid, 0);
+    const reportHtml = renderReportHtml(treatmentReportData(c, plan, result));
     // at most ~2000 points for the plot
     const tl = result.timeline;
     const stride = Math.max(1, Math.ceil(tl.t.length / 2000));
     const pick = (a: number[]) => a.filter((_, i) => i % stride === 0 || i === a.length - 1);
+    ctx.progress(1, 'report');
     return {
       kind: 'treatment',
-      outcome: result.outcome as unknown as Record<string, unknown>,
+      outcome: result.outcome,
+      settings,
       maxTemperature,
       dose,
-      series: { t: pick(tl.t), focalTemperature: pick(tl.focalTemperature), energy: pick(tl.energy) },
+      series: {
+        t: pick(tl.t),
+        focalTemperature: pick(tl.focalTemperature),
+        energy: pick(tl.energy),
+        nearFieldTemperature: tl.nearFieldTemperature ? pick(tl.nearFieldTemperature) : undefined,
+      },
+      hottest: argmaxMm(result.grid, result.dose),
       fine: { grid: result.grid, dose: result.dose, maxTemperature: result.maxTemperature },
+      reportHtml,
     };
   } catch (e) {
     if (ctx.cancelled) throw new CancelledError();
     throw e;
+  } finally {
+    await pool?.dispose();
+  }
+}
+
+/** The automatic planner in the simulation worker, on the kernel pool (its probe sonication is a simulation). */
+export async function runAutoPlan(c: Case, params: PlanParams, threads: number, ctx: JobContext): Promise<AutoPlanJobResult> {
+  ctx.progress(0, 'starting');
+  const t0 = performance.now();
+  const pool = await kernelPool(threads);
+  try {
+    ctx.progress(0.1, 'planning');
+    const planned = await autoPlanCase(c, params, pool ?? undefined);
+    if (ctx.cancelled) throw new CancelledError();
+    ctx.progress(1, 'planning');
+    return { kind: 'autoplan', planned, ms: performance.now() - t0 };
   } finally {
     await pool?.dispose();
   }

@@ -2,8 +2,6 @@
 // Worker entry of WebWorkerExecutor: imports the core index (which registers every kernel) and runs blocks of a
 // kernel over SharedArrayBuffer-backed typed arrays, replying when each block is done.
 import { getKernel } from '@openfuas/core';
-// TODO(issue 6): drop once the core index exports simulatePlan (its kernels then register through the index).
-import '@openfuas/core/planning/simulate-plan.ts';
 
 export interface KernelTask {
   job: number;
