@@ -1,12 +1,12 @@
 import { VERSION, canShareMemory } from '@openfuas/core';
-import { type PlannedTreatment, encodeNifti, getTransducerPreset } from '@openfuas/core';
+import { type Plan, type Vec3, encodeNifti, getTransducerPreset } from '@openfuas/core';
 import { beamConeMask } from './engine/beam-cone.js';
-import { loadNiftiFiles, loadPhantom, planInWorker } from './engine/case-client.js';
+import { loadNiftiFiles, loadPhantom } from './engine/case-client.js';
 import { MARKER, planMarkers } from './engine/plan-markers.js';
 import { SimulationCancelled, SimulationClient } from './engine/simulation-client.js';
-import type { SimulationStage, TreatmentResult } from './engine/simulation-protocol.js';
-import { regionOutline } from './engine/resample-to-case.js';
-import { treatmentReportHtml } from './engine/report.js';
+import type { SimulationSettings, SimulationStage, TreatmentResult } from './engine/simulation-protocol.js';
+import type { WorkstationPlan } from './engine/planning.js';
+import { DOSE_MASK, doseMask } from './engine/resample-to-case.js';
 import { depthFromSkin } from './engine/case-geometry.js';
 import { DEFAULT_PHANTOM } from './engine/phantom-source.js';
 import type { WorkstationCase } from './engine/workstation-case.js';
@@ -15,7 +15,7 @@ import { buildCasePanel } from './ui/case-panel.js';
 import { fmt } from './ui/dom.js';
 import { buildLayout } from './ui/layout.js';
 import { buildPlanPanel } from './ui/plan-panel.js';
-import { type Download, type OutcomeView, buildResultsPanel } from './ui/results-panel.js';
+import { type Download, type RunInfo, buildResultsPanel } from './ui/results-panel.js';
 import { buildSimulatePanel } from './ui/simulate-panel.js';
 import { Store } from './ui/store.js';
 import { labelColorTable } from './viewer/label-colors.js';
@@ -132,7 +132,7 @@ store.on('case', (c) => {
 
 // ---- Results and downloads --------------------------------------------------------------------------------
 const resultsPanel = buildResultsPanel(layout.panels.results);
-let lastResult: { result: TreatmentResult; plan: PlannedTreatment['plan'] } | null = null;
+let lastResult: { result: TreatmentResult; plan: Plan } | null = null;
 
 /** The files the user can save now: the case volumes always, the plan once planned, results after a run. */
 function updateDownloads(): void {
@@ -157,7 +157,7 @@ function updateDownloads(): void {
     list.push({
       key: 'results.download.report',
       testId: 'download-report',
-      make: () => ({ name: `${name}-report.html`, type: 'text/html', bytes: c ? treatmentReportHtml(c, lastResult!.plan, result) : '' }),
+      make: () => ({ name: `${name}-report.html`, type: 'text/html', bytes: result.reportHtml }),
     });
     list.push({
       key: 'results.download.dose',
@@ -208,7 +208,7 @@ function updateDownloads(): void {
 }
 
 // ---- Plan -------------------------------------------------------------------------------------------------
-let planned: PlannedTreatment | null = null;
+let planned: WorkstationPlan | null = null;
 let selectedSlice: number | null = null;
 let selectedPoint: number | null = null;
 
@@ -243,9 +243,23 @@ async function showMarkers(): Promise<void> {
 const planPanel = buildPlanPanel(layout.panels.plan, {
   plan: async (params) => {
     const c = store.case;
-    if (!c) return;
-    const r = await planInWorker(c, params);
+    if (!c?.core || !c.labels) throw new Error(t('plan.needsLabels'));
+    if (simulation.running) throw new Error(t('plan.busy'));
+    // the planner's probe sonication is a simulation: it runs in the simulation worker on the kernel pool
+    const r = await simulation.run(
+      { kind: 'autoplan', case: { ...c.core, images: [] }, params, threads: navigator.hardwareConcurrency || 2 },
+      { onProgress },
+    );
+    if (r.kind !== 'autoplan') return;
     planned = r.planned;
+    // results of an earlier plan no longer apply
+    lastResult = null;
+    resultsPanel.show(null);
+    simulatePanel.plot.clear();
+    simulatePanel.setPlayback(false);
+    await viewer?.setOverlay('temperature', null, 'warm', [43, 90]);
+    await viewer?.setMaskOverlay('dose', null, []);
+    simulatePanel.reset();
     selectedSlice = null;
     selectedPoint = null;
     planPanel.show(planned);
@@ -315,39 +329,66 @@ async function runSelftest(): Promise<void> {
   }
 }
 
-/** The plan to simulate: all sonications, the selected slice's, or the first few (a quick look). */
-function planToSimulate(): PlannedTreatment['plan'] | null {
+/** Points of a quick preview: a cluster of this many around the centre of the slice. */
+const QUICK_POINTS = 12;
+
+/** The slice a partial simulation uses: the selected one, else the slice with the most points (mid-target). */
+function workingSlice(sons: Plan['sonications']): number {
+  if (selectedSlice !== null && sons.some((s) => s.slice === selectedSlice)) return selectedSlice;
+  const counts = new Map<number, number>();
+  for (const s of sons) counts.set(s.slice, (counts.get(s.slice) ?? 0) + 1);
+  let best = sons[0]?.slice ?? 0;
+  for (const [slice, n] of counts) if (n > (counts.get(best) ?? 0)) best = slice;
+  return best;
+}
+
+/**
+ * The plan to simulate and how finely: the whole plan or the working slice at the core's resolution (0.5 mm,
+ * near field on), or a quick preview: the QUICK_POINTS points nearest the centre of the working slice, in plan
+ * order, on a 1 mm thermal grid without the near field (seconds instead of minutes; numbers indicative).
+ */
+function planToSimulate(): { plan: Plan; settings: SimulationSettings; scope: RunInfo['scope'] } | null {
   if (!planned) return null;
   const all = planned.plan.sonications;
   const scope = simulatePanel.scope();
-  const firstSlice = all.length ? all[0].slice : 0;
-  const sons =
-    scope === 'all'
-      ? all
-      : scope === 'slice'
-        ? all.filter((s) => s.slice === (selectedSlice ?? firstSlice))
-        : all.filter((s) => s.slice === firstSlice).slice(0, 6);
-  return { ...planned.plan, sonications: sons };
+  if (scope === 'all') return { plan: planned.plan, settings: { nearField: true }, scope };
+  const slice = workingSlice(all);
+  const inSlice = all.filter((s) => s.slice === slice);
+  if (scope === 'slice') return { plan: { ...planned.plan, sonications: inSlice }, settings: { nearField: true }, scope };
+  const centre = [0, 1, 2].map((a) => inSlice.reduce((sum, s) => sum + s.focus[a], 0) / Math.max(1, inSlice.length));
+  const near = inSlice
+    .map((s, i) => ({ i, d: Math.hypot(s.focus[0] - centre[0], s.focus[1] - centre[1], s.focus[2] - centre[2]) }))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, QUICK_POINTS)
+    .map((x) => x.i)
+    .sort((a, b) => a - b);
+  return {
+    plan: { ...planned.plan, sonications: near.map((i) => inSlice[i]) },
+    settings: { fineSpacing: 1e-3, nearField: false },
+    scope,
+  };
 }
 
 async function runTreatment(): Promise<void> {
   const c = store.case;
-  const plan = planToSimulate();
-  if (!c?.core || !plan || plan.sonications.length === 0) {
+  const job = planToSimulate();
+  if (!c?.core || !job || job.plan.sonications.length === 0) {
     simulatePanel.message('sim.needsPlan');
     return;
   }
+  const { plan, settings, scope } = job;
   simulatePanel.setRunning(true);
   simulatePanel.reset();
   simulatePanel.message(null);
   simulatePanel.plot.clear();
+  simulatePanel.setPlayback(false);
   resultsPanel.show(null);
+  delete layout.panels.results.dataset.done;
   const started = performance.now();
-  // the worker needs labels, structures, tissues and geometry, not the images
-  const core = { ...c.core, images: [] };
   try {
+    // the whole core case travels (a copy): the report draws its slices on the case image
     const r = await simulation.run(
-      { kind: 'treatment', case: core, plan, threads: navigator.hardwareConcurrency || 2 },
+      { kind: 'treatment', case: c.core, plan, threads: navigator.hardwareConcurrency || 2, settings },
       {
         onProgress,
         onPartial: (p) => simulatePanel.plot.append(p.time, p.focalTemperature, p.energy / 1000),
@@ -359,15 +400,30 @@ async function runTreatment(): Promise<void> {
       r.series.focalTemperature,
       r.series.energy.map((e) => e / 1000),
     );
-    simulatePanel.message('sim.done', { s: ((performance.now() - started) / 1000).toFixed(1) });
+    simulatePanel.setPlayback(true);
+    const seconds = (performance.now() - started) / 1000;
+    simulatePanel.message('sim.done', { s: seconds.toFixed(1) });
+    layout.panels.simulate.dataset.seconds = seconds.toFixed(2);
     lastResult = { result: r, plan };
     if (viewer && r.maxTemperature && r.dose) {
-      await viewer.setOverlay('temperature', r.maxTemperature, 'warm', [43, 90], 0.6);
-      await viewer.setMaskOverlay('dose', regionOutline(c.grid, r.dose, 240), [
-        { label: 1, name: '240 CEM43', rgb: [255, 40, 40], alpha: 255 },
+      // the result replaces the plan's markers on the slices (selecting a slice or point in the Plan tab shows them again)
+      await viewer.setMaskOverlay('beam', null, []);
+      await viewer.setMaskOverlay('points', null, []);
+      await viewer.setOverlay('temperature', r.maxTemperature, 'warm', [43, 90], 0.5);
+      await viewer.setMaskOverlay('dose', doseMask(c.grid, r.dose, plan.constraints.lesionDose), [
+        { label: DOSE_MASK.inside, name: 'ablated', rgb: [255, 40, 40], alpha: 150 },
+        { label: DOSE_MASK.outline, name: '240 CEM43', rgb: [255, 40, 40], alpha: 255 },
       ]);
+      // the slices through the hottest (highest-dose) point show the lesion
+      viewer.setCrosshair(r.hottest as Vec3);
     }
-    resultsPanel.show(r.outcome as unknown as OutcomeView);
+    resultsPanel.show(r.outcome, {
+      scope,
+      simulated: plan.sonications.length,
+      planned: planned?.plan.sonications.length ?? plan.sonications.length,
+      fineSpacing: settings.fineSpacing ?? 0.5e-3,
+      nearField: settings.nearField,
+    });
     updateDownloads();
     layout.panels.results.dataset.done = 'true';
   } catch (e) {

@@ -14,9 +14,7 @@ export type CaseRequest =
       labels?: { name: string; bytes: Uint8Array };
       labelMap?: { name: string; text: string };
     };
-export type CaseReply =
-  | { id: number; ok: true; case: WorkstationCase; ms: number }
-  | { id: number; ok: false; error: string };
+export type CaseReply = { id: number; ok: true; case: WorkstationCase; ms: number } | { id: number; ok: false; error: string };
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 scope.onmessage = (e: MessageEvent<CaseRequest>) => {

@@ -64,3 +64,20 @@ export function regionOutline(grid: Grid3D, values: ArrayLike<number>, threshold
   }
   return out;
 }
+
+/** Values of the dose overlay: inside the thresholded region, and its outline. */
+export const DOSE_MASK = { inside: 1, outline: 2 } as const;
+
+/**
+ * The thermal-dose overlay of the case view: DOSE_MASK.outline on the region's outline (regionOutline), DOSE_MASK.inside
+ * on its other voxels, 0 elsewhere. Drawn as a solid contour over a translucent fill, a lesion only a voxel or two
+ * across on the case grid (one sonication is ~2 × 8 mm) still shows as a red patch, not a lone speck.
+ */
+export function doseMask(grid: Grid3D, values: ArrayLike<number>, threshold: number): Uint8Array {
+  const out = regionOutline(grid, values, threshold);
+  for (let i = 0; i < out.length; i++) {
+    if (out[i] === 1) out[i] = DOSE_MASK.outline;
+    else if (values[i] >= threshold) out[i] = DOSE_MASK.inside;
+  }
+  return out;
+}

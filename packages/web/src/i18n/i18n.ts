@@ -52,6 +52,8 @@ export function onLanguageChange(listener: (lang: Language) => void): () => void
 export function translateTree(root: ParentNode): void {
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = t(el.dataset.i18n as MessageKey);
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle as MessageKey);
+  for (const el of root.querySelectorAll<HTMLInputElement>('[data-i18n-placeholder]'))
+    el.placeholder = t(el.dataset.i18nPlaceholder as MessageKey);
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-aria]'))
     el.setAttribute('aria-label', t(el.dataset.i18nAria as MessageKey));
 }

@@ -1,6 +1,6 @@
-import type { Finding, PlannedTreatment, Vec3 } from '@openfuas/core';
-import { DEFAULT_PLAN_PARAMS, type PlanParams } from '../engine/planning.js';
-import { type MessageKey, onLanguageChange, t } from '../i18n/i18n.js';
+import type { Finding, Vec3 } from '@openfuas/core';
+import { DEFAULT_PLAN_PARAMS, type PlanParams, type WorkstationPlan } from '../engine/planning.js';
+import { type MessageKey, onLanguageChange, structureName, t } from '../i18n/i18n.js';
 import { fmt, h, tx } from './dom.js';
 
 export interface PlanPanelActions {
@@ -30,33 +30,46 @@ export function findingsList(findings: readonly Finding[], testId: string): HTML
 /** The Plan tab: planner parameters, the automatic plan, its slices and points, the planner's findings. */
 export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions) {
   const d = DEFAULT_PLAN_PARAMS;
-  const num = (key: MessageKey, name: string, value: number, min: number, max: number, step: number) =>
+  const num = (key: MessageKey, name: string, value: number | null, min: number, max: number, step: number) =>
     h(
       'label',
       { class: 'row' },
       tx('span', key),
-      h('input', { type: 'number', name, value, min, max, step, 'data-testid': `plan-${name}` }),
+      h('input', {
+        type: 'number',
+        name,
+        value: value ?? undefined,
+        min,
+        max,
+        step,
+        placeholder: value === null ? t('plan.autoValue') : undefined,
+        'data-i18n-placeholder': value === null ? 'plan.autoValue' : undefined,
+        'data-testid': `plan-${name}`,
+      }),
     );
   const run = tx('button', 'plan.run', { type: 'submit', class: 'primary', 'data-testid': 'plan-run' });
   const form = h(
     'form',
     { class: 'form' },
     h('label', { class: 'row' }, tx('span', 'plan.device'), h('span', { class: 'mono' }, d.device)),
-    num('plan.power', 'power', d.powerW, 50, 600, 10),
-    num('plan.exposure', 'exposure', d.exposureS, 0.5, 20, 0.5),
-    num('plan.cooling', 'cooling', d.coolingS, 0, 120, 1),
-    num('plan.pointSpacing', 'spacing', d.pointSpacingMm, 1, 15, 0.5),
+    num('plan.exposure', 'exposure', d.exposureS, 0.5, 5, 0.5),
+    num('plan.maxPower', 'max-power', d.maxPowerW, 50, 520, 10),
+    num('plan.pitchFactor', 'pitch', d.pitchFactor, 1, 5, 0.1),
     num('plan.sliceSpacing', 'slices', d.sliceSpacingMm, 2, 15, 0.5),
+    tx('p', 'plan.overrides', { class: 'hint' }),
+    num('plan.powerOverride', 'power', null, 50, 520, 10),
+    num('plan.coolingOverride', 'cooling', null, 1, 120, 1),
     run,
   );
   const status = h('p', { class: 'hint', 'data-testid': 'plan-status' });
   const body = h('div', { 'data-testid': 'plan-body' });
-  panel.append(tx('h2', 'plan.auto'), form, status, body);
+  panel.append(tx('h2', 'plan.auto'), tx('p', 'plan.hint', { class: 'hint' }), form, status, body);
 
-  let planned: PlannedTreatment | null = null;
+  let planned: WorkstationPlan | null = null;
   let slice: number | null = null;
   let point: number | null = null;
 
+  const optional = (v: FormDataEntryValue | null) => (v === null || String(v).trim() === '' ? null : Number(v));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const f = new FormData(form);
@@ -65,11 +78,12 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions) {
     try {
       await actions.plan({
         device: d.device,
-        powerW: Number(f.get('power')),
         exposureS: Number(f.get('exposure')),
-        coolingS: Number(f.get('cooling')),
-        pointSpacingMm: Number(f.get('spacing')),
+        maxPowerW: Number(f.get('max-power')),
+        pitchFactor: Number(f.get('pitch')),
         sliceSpacingMm: Number(f.get('slices')),
+        powerW: optional(f.get('power')),
+        coolingS: optional(f.get('cooling')),
       });
       status.textContent = '';
     } catch (err) {
@@ -78,6 +92,46 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions) {
       run.disabled = false;
     }
   });
+
+  /** The probe sonication that set power, spacing and cooling, and the overrides that replaced them. */
+  const probe = (p: WorkstationPlan) => {
+    const shot = p.shot;
+    const pitch = pitchOf(p);
+    const row = (key: MessageKey, value: string, testId: string) =>
+      [h('dt', {}, t(key)), h('dd', { 'data-testid': testId }, value)] as const;
+    const over = (value: string, o: number | null, unit: string) =>
+      o === null ? value : `${value} → ${t('plan.overridden', { value: `${fmt(o, 0)} ${unit}` })}`;
+    return h(
+      'section',
+      { class: 'probe', 'data-testid': 'plan-probe' },
+      tx('h3', 'plan.probe'),
+      h(
+        'dl',
+        {},
+        ...row(
+          'plan.probe.shot',
+          over(`${fmt(shot.power, 0)} ${t('unit.w')} × ${fmt(shot.exposure, 1)} ${t('unit.s')}`, p.overrides.powerW, t('unit.w')),
+          'probe-shot',
+        ),
+        ...row('plan.probe.peak', `${fmt(shot.peakTemperature, 1)} ${t('unit.celsius')}`, 'probe-peak'),
+        ...row(
+          'plan.probe.lesion',
+          `${fmt(shot.lesionWidth * 1000, 1)} × ${fmt(shot.lesionLength * 1000, 1)} ${t('unit.mm')}`,
+          'probe-lesion',
+        ),
+        ...row('plan.probe.spacing', pitch !== null ? `${fmt(pitch * 1000, 1)} ${t('unit.mm')}` : '–', 'probe-spacing'),
+        ...row(
+          'plan.probe.cooling',
+          over(
+            t('plan.probe.coolingFrom', { s: fmt(p.cooling.seconds, 0), structure: structureName(p.cooling.structure) }),
+            p.overrides.coolingS,
+            t('unit.s'),
+          ),
+          'probe-cooling',
+        ),
+      ),
+    );
+  };
 
   const render = () => {
     if (!planned) {
@@ -113,7 +167,11 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions) {
           { class: i === point ? 'selected' : undefined, 'data-point': i },
           h('td', {}, s.label ?? String(i + 1)),
           h('td', { class: 'num mono' }, (s.focus as Vec3).map((v) => fmt(v * 1000, 1)).join(', ')),
-          h('td', { class: 'num' }, `${fmt(s.power, 0)} W · ${fmt(s.exposure, 1)} s`),
+          h(
+            'td',
+            { class: 'num' },
+            `${fmt(s.power, 0)} ${t('unit.w')} · ${fmt(s.exposure, 1)} ${t('unit.s')} · ${fmt(s.cooling, 0)} ${t('unit.s')}`,
+          ),
           h('td', {}, del),
         );
         tr.addEventListener('click', () => {
@@ -126,6 +184,7 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions) {
       });
     body.replaceChildren(
       h('p', { 'data-testid': 'plan-summary', class: 'summary' }, t('plan.summary', { points: sons.length, slices: slices.length })),
+      probe(planned),
       h(
         'dl',
         {},
@@ -156,7 +215,7 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions) {
             {},
             h('th', {}, t('plan.point')),
             h('th', { class: 'num' }, t('plan.focus')),
-            h('th', { class: 'num' }, ''),
+            h('th', { class: 'num' }, t('plan.shotColumns')),
             h('th', {}, ''),
           ),
         ),
@@ -169,7 +228,7 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions) {
   render();
   onLanguageChange(render);
   return {
-    show(p: PlannedTreatment | null) {
+    show(p: WorkstationPlan | null) {
       planned = p;
       slice = null;
       point = null;
@@ -179,4 +238,18 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions) {
       render();
     },
   };
+}
+
+/** Lateral distance between neighbouring points of the densest slice, m (the lattice pitch), or null. */
+function pitchOf(p: WorkstationPlan): number | null {
+  const sons = p.plan.sonications;
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < Math.min(sons.length, 200); i++) {
+    for (let j = i + 1; j < Math.min(sons.length, 200); j++) {
+      if (sons[i].slice !== sons[j].slice) continue;
+      const d = Math.hypot(sons[i].focus[0] - sons[j].focus[0], sons[i].focus[1] - sons[j].focus[1], sons[i].focus[2] - sons[j].focus[2]);
+      if (d > 1e-6 && d < best) best = d;
+    }
+  }
+  return Number.isFinite(best) ? best : null;
 }

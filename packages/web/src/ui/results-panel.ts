@@ -1,22 +1,19 @@
-import type { Finding } from '@openfuas/core';
+import type { SimulationOutcome } from '@openfuas/core';
 import { type MessageKey, onLanguageChange, structureName, t } from '../i18n/i18n.js';
 import { fmt, h, tx } from './dom.js';
 import { findingsList } from './plan-panel.js';
 
 /** The outcome numbers the Results tab shows: the JSON contract of `fuas simulate --json` (SI units). */
-export interface OutcomeView {
-  target: { volume: number };
-  ablatedTargetVolume: number;
-  ablatedVolume: number;
-  npvRatio: number;
-  eef: number;
-  energy: number;
-  sonicationTime: number;
-  treatmentTime: number;
-  sonications: number;
-  peakTemperature: number;
-  structures: Record<string, { maxTemperature: number; maxDose: number }>;
-  findings: Finding[];
+export type OutcomeView = SimulationOutcome;
+
+/** What was simulated, for the line above the numbers. */
+export interface RunInfo {
+  scope: 'quick' | 'slice' | 'all';
+  simulated: number;
+  planned: number;
+  /** thermal grid spacing, m */
+  fineSpacing: number;
+  nearField: boolean;
 }
 
 export interface Download {
@@ -26,6 +23,17 @@ export interface Download {
   make: () =>
     | { name: string; type: string; bytes: Uint8Array | string }
     | Promise<{ name: string; type: string; bytes: Uint8Array | string }>;
+}
+
+/** Structures outside the patient: not listed among the per-structure maxima. */
+const OUTSIDE_BODY = new Set(['air', 'background']);
+
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+/** A thermal dose in CEM43 min: plain below 10⁴, else as a × 10ⁿ (doses grow exponentially with temperature). */
+export function doseText(v: number): string {
+  if (!(v >= 1e4)) return fmt(v, 1);
+  const [mantissa, exponent] = v.toExponential(1).split('e+');
+  return `${mantissa} × 10${[...exponent].map((d) => SUPERSCRIPT[Number(d)]).join('')}`;
 }
 
 function minutes(s: number): string {
@@ -50,12 +58,13 @@ export function buildResultsPanel(panel: HTMLElement) {
   const downloads = h('div', { class: 'downloads', 'data-testid': 'downloads' });
   panel.append(tx('h2', 'tab.results'), body, tx('h3', 'results.download'), downloads);
   let outcome: OutcomeView | null = null;
+  let info: RunInfo | null = null;
   let available: Download[] = [];
 
-  const metric = (label: string, value: string, testId: string, big = false) =>
+  const metric = (label: string, value: string, testId: string, big?: 'good' | 'fair' | 'bad' | 'neutral') =>
     h(
       'div',
-      { class: big ? 'metric big' : 'metric', 'data-testid': testId },
+      { class: big ? `metric big ${big}` : 'metric', 'data-testid': testId },
       h('div', { class: 'k' }, label),
       h('div', { class: 'v' }, value),
     );
@@ -65,13 +74,35 @@ export function buildResultsPanel(panel: HTMLElement) {
       body.replaceChildren(tx('p', 'results.none', { class: 'hint' }));
     } else {
       const o = outcome;
-      const verdict = o.npvRatio >= 0.8 ? t('results.success') : o.npvRatio < 0.7 ? t('results.failure') : '';
+      // the protocol's technical success/failure verdict applies to a whole treatment only
+      const verdict =
+        info && info.scope !== 'all' ? '' : o.npvRatio >= 0.8 ? t('results.success') : o.npvRatio < 0.7 ? t('results.failure') : '';
+      const scopeLine = info
+        ? h(
+            'p',
+            { class: info.scope === 'all' ? 'hint' : 'hint caution', 'data-testid': 'result-scope' },
+            t(info.simulated < info.planned ? 'results.scopeLine' : 'results.scopeWhole', {
+              n: info.simulated,
+              total: info.planned,
+              spacing: fmt(info.fineSpacing * 1000, 1),
+            }),
+            info.nearField ? '' : ` ${t('results.nearFieldOff')}`,
+          )
+        : '';
       body.replaceChildren(
+        scopeLine,
         h(
           'div',
           { class: 'metrics' },
-          metric(t('results.npv'), `${fmt(o.npvRatio * 100, 1)} %`, 'result-npv', true),
-          metric(t('results.ablated'), `${fmt(o.ablatedVolume * 1e6, 1)} ${t('unit.ml')}`, 'result-ablated'),
+          metric(
+            t('results.npv'),
+            `${fmt(o.npvRatio * 100, o.npvRatio < 0.1 ? 2 : 1)} %`,
+            'result-npv',
+            // coloured by the protocol's criterion for a whole treatment only
+            !info || info.simulated >= info.planned ? (o.npvRatio >= 0.8 ? 'good' : o.npvRatio < 0.7 ? 'bad' : 'fair') : 'neutral',
+          ),
+          metric(t('results.ablated'), `${fmt(o.ablatedVolume * 1e6, 2)} ${t('unit.ml')}`, 'result-ablated'),
+          metric(t('results.ablatedTarget'), `${fmt(o.ablatedTargetVolume * 1e6, 2)} ${t('unit.ml')}`, 'result-ablated-target'),
           metric(t('results.target'), `${fmt(o.target.volume * 1e6, 1)} ${t('unit.ml')}`, 'result-target'),
           metric(t('results.eef'), `${fmt(o.eef, 2)} ${t('unit.jPerMm3')}`, 'result-eef'),
           metric(t('results.energy'), `${fmt(o.energy / 1000, 1)} ${t('unit.kj')}`, 'result-energy'),
@@ -99,15 +130,17 @@ export function buildResultsPanel(panel: HTMLElement) {
           h(
             'tbody',
             {},
-            ...Object.entries(o.structures).map(([name, s]) =>
-              h(
-                'tr',
-                {},
-                h('td', {}, structureName(name)),
-                h('td', { class: 'num' }, fmt(s.maxTemperature, 1)),
-                h('td', { class: 'num' }, s.maxDose >= 1e4 ? s.maxDose.toExponential(1) : fmt(s.maxDose, 1)),
+            ...Object.entries(o.structures)
+              .filter(([name]) => !OUTSIDE_BODY.has(name))
+              .map(([name, s]) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, structureName(name)),
+                  h('td', { class: 'num' }, fmt(s.maxTemperature, 1)),
+                  h('td', { class: 'num' }, doseText(s.maxDose)),
+                ),
               ),
-            ),
           ),
         ),
         tx('h3', 'results.findings'),
@@ -128,8 +161,9 @@ export function buildResultsPanel(panel: HTMLElement) {
   render();
   onLanguageChange(render);
   return {
-    show(o: OutcomeView | null) {
+    show(o: OutcomeView | null, run: RunInfo | null = null) {
       outcome = o;
+      info = run;
       render();
     },
     setDownloads(d: Download[]) {

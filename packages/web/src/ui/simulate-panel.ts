@@ -16,15 +16,20 @@ export function buildSimulatePanel(panel: HTMLElement, actions: SimulatePanelAct
   const cancel = tx('button', 'sim.cancel', { type: 'button', class: 'danger', 'data-testid': 'sim-cancel', disabled: true });
   const scope = h('select', { 'data-testid': 'sim-scope' });
   for (const [v, k] of [
-    ['all', 'sim.scope.all'],
+    ['quick', 'sim.scope.quick'],
     ['slice', 'sim.scope.slice'],
-    ['preview', 'sim.scope.preview'],
+    ['all', 'sim.scope.all'],
   ] as Array<[string, MessageKey]>) {
     scope.append(tx('option', k, { value: v }));
   }
   const bar = h('progress', { max: 1, value: 0, 'data-testid': 'sim-progress' });
   const stage = h('span', { class: 'stage', 'data-testid': 'sim-stage' });
   const message = h('p', { class: 'hint', 'data-testid': 'sim-message' });
+  const scopeNote = h('p', { class: 'hint', 'data-testid': 'sim-scope-note' });
+  // timeline playback after a run: a slider over the treatment time moves a cursor on the plot
+  const slider = h('input', { type: 'range', min: 0, max: 1, step: 'any', value: 0, 'data-testid': 'sim-playback', disabled: true });
+  const readout = h('span', { class: 'mono', 'data-testid': 'sim-playback-readout' });
+  const playback = h('div', { class: 'playback' }, h('label', { class: 'row inline' }, tx('span', 'sim.playback'), slider), readout);
   const plotLabels = () => ({
     title: t('sim.plot.title'),
     x: t('sim.plot.time'),
@@ -36,16 +41,35 @@ export function buildSimulatePanel(panel: HTMLElement, actions: SimulatePanelAct
     { value: 43, label: '43 °C' },
     { value: 60, label: '60 °C' },
   ]);
+  const showCursor = () => {
+    if (slider.disabled) {
+      readout.textContent = '';
+      return;
+    }
+    const time = Number(slider.value);
+    plot.setCursor(time);
+    const v = plot.valuesAt(time);
+    readout.textContent = v
+      ? t('sim.playback.at', {
+          t: time.toFixed(0),
+          temperature: v.a.toFixed(1),
+          energy: v.b.toFixed(2),
+        })
+      : '';
+  };
+  slider.addEventListener('input', showCursor);
   run.addEventListener('click', actions.simulate);
   selftest.addEventListener('click', actions.selftest);
   cancel.addEventListener('click', actions.cancel);
   panel.append(
     tx('h2', 'tab.simulate'),
     h('label', { class: 'row inline' }, tx('span', 'sim.scope'), scope),
+    scopeNote,
     h('div', { class: 'buttons' }, run, cancel),
     h('div', { class: 'progress-row' }, bar, stage),
     message,
     plot.canvas,
+    playback,
     h('details', { 'data-testid': 'sim-advanced' }, tx('summary', 'sim.advanced'), h('div', { class: 'buttons' }, selftest)),
   );
   let msg: [MessageKey, Record<string, string | number>] | null = ['sim.idle', {}];
@@ -55,13 +79,24 @@ export function buildSimulatePanel(panel: HTMLElement, actions: SimulatePanelAct
     message.textContent = msg ? t(msg[0], msg[1]) : '';
     stage.textContent = stageKey ? `${t(`sim.stage.${stageKey}` as MessageKey)} ${detail}` : '';
     plot.setLabels(plotLabels());
+    scopeNote.textContent = t(`sim.scope.${scope.value}.note` as MessageKey);
+    showCursor();
   };
+  scope.addEventListener('change', renderText);
   renderText();
   onLanguageChange(renderText);
   return {
     plot,
     /** which sonications to simulate: the whole plan, the selected slice, or a quick preview of a few */
-    scope: () => scope.value as 'all' | 'slice' | 'preview',
+    scope: () => scope.value as 'all' | 'slice' | 'quick',
+    /** turns the playback slider on over the plotted timeline (after a run) or off */
+    setPlayback(on: boolean) {
+      slider.disabled = !on;
+      slider.max = String(plot.duration || 1);
+      slider.value = String(on ? plot.duration : 0);
+      if (!on) plot.setCursor(null);
+      showCursor();
+    },
     setRunning(running: boolean) {
       run.disabled = running;
       selftest.disabled = running;

@@ -16,6 +16,7 @@ export class TimePlot {
   private b: number[] = [];
   private labels: PlotLabels;
   private marks: Array<{ value: number; label: string }> = [];
+  private cursor: number | null = null;
 
   constructor(labels: PlotLabels) {
     this.labels = labels;
@@ -38,7 +39,36 @@ export class TimePlot {
     this.draw();
   }
 
+  /** A vertical cursor at time `t` (s) with dots on both curves (timeline playback); null removes it. */
+  setCursor(t: number | null): void {
+    this.cursor = t;
+    this.draw();
+  }
+
+  /** Both series interpolated linearly at time `t` (s), or null when empty. */
+  valuesAt(t: number): { a: number; b: number } | null {
+    const n = this.t.length;
+    if (n === 0) return null;
+    if (t <= this.t[0]) return { a: this.a[0], b: this.b[0] };
+    if (t >= this.t[n - 1]) return { a: this.a[n - 1], b: this.b[n - 1] };
+    let lo = 0;
+    let hi = n - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (this.t[mid] <= t) lo = mid;
+      else hi = mid;
+    }
+    const w = (t - this.t[lo]) / (this.t[hi] - this.t[lo] || 1);
+    return { a: this.a[lo] + w * (this.a[hi] - this.a[lo]), b: this.b[lo] + w * (this.b[hi] - this.b[lo]) };
+  }
+
+  /** Last time of the series, s (0 when empty). */
+  get duration(): number {
+    return this.t.length ? this.t[this.t.length - 1] : 0;
+  }
+
   clear(): void {
+    this.cursor = null;
     this.t = [];
     this.a = [];
     this.b = [];
@@ -129,5 +159,24 @@ export class TimePlot {
     };
     line(this.a, ya, '#ff8a3d');
     line(this.b, yb, '#38c7e8');
+    const at = this.cursor === null ? null : this.valuesAt(this.cursor);
+    if (this.cursor !== null && at) {
+      const cx = x(this.cursor);
+      ctx.strokeStyle = '#e3eaf0';
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(cx, T);
+      ctx.lineTo(cx, H - B);
+      ctx.stroke();
+      for (const [v, y, color] of [
+        [at.a, ya, '#ff8a3d'],
+        [at.b, yb, '#38c7e8'],
+      ] as const) {
+        ctx.fillStyle = color;
+        ctx.beginPath();
+        ctx.arc(cx, y(v), 5, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    }
   }
 }

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,8 +96,18 @@ describe('workstation in headless Chromium', () => {
   it('plans automatically and draws the sonication points on the slices', async () => {
     await page.getByTestId('tab-plan').click();
     const before = await shot(page.getByTestId('viewer'));
+    const t0 = Date.now();
     await page.getByTestId('plan-run').click();
-    await page.getByTestId('plan-summary').waitFor({ timeout: 30_000 });
+    await page.getByTestId('plan-summary').waitFor({ timeout: 60_000 });
+    console.log(`auto-plan (probe sonication + layout) in the browser: ${Date.now() - t0} ms`);
+    // power, lesion size and cooling come from the probe sonication: physical numbers are shown
+    const power = Number((await page.getByTestId('probe-shot').textContent())?.match(/^(\d+) W/)?.[1]);
+    expect(power).toBeGreaterThanOrEqual(50);
+    expect(power).toBeLessThanOrEqual(400);
+    const peak = Number((await page.getByTestId('probe-peak').textContent())?.match(/^([\d.]+)/)?.[1]);
+    expect(peak).toBeGreaterThan(60);
+    expect(peak).toBeLessThan(100);
+    expect(await page.getByTestId('probe-lesion').textContent()).toMatch(/^\d+\.\d × \d+\.\d mm$/);
     const summary = (await page.getByTestId('plan-summary').textContent()) ?? '';
     const points = Number(summary.match(/^(\d+) points/)?.[1]);
     expect(points).toBeGreaterThan(10);
@@ -140,9 +150,81 @@ describe('workstation in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('runs a quick treatment simulation to the end: NPV ratio, dose contour, time plot, report and volumes', async () => {
+    // no slice selected: the quick preview takes the centre of the largest slice (mid-target)
+    await page.getByTestId('tab-plan').click();
+    await page.getByTestId('plan-slice').selectOption({ index: 0 });
+    await page.getByTestId('tab-simulate').click();
+    await page.getByTestId('sim-scope').selectOption('quick');
+    const before = await shot(page.getByTestId('viewer'));
+    const t0 = Date.now();
+    await page.getByTestId('sim-run').click();
+    await page.locator('[data-testid="panel-simulate"][data-running="true"]').waitFor({ timeout: 5_000 });
+    await page.locator('[data-testid="panel-simulate"][data-running="false"]').waitFor({ timeout: 45_000 });
+    expect(await page.getByTestId('sim-message').textContent()).toMatch(/^Finished in/);
+    await page.locator('[data-testid="panel-results"][data-done="true"]').waitFor({ state: 'attached', timeout: 5_000 });
+    console.log(
+      `quick simulation (12 points, 1 mm): ${Date.now() - t0} ms in the test, ${await page.getByTestId('panel-simulate').getAttribute('data-seconds')} s in the page`,
+    );
+    // the plot has the whole timeline and the playback slider moves a cursor over it
+    await page.getByTestId('sim-playback').fill('20');
+    expect(await page.getByTestId('sim-playback-readout').textContent()).toMatch(/^t = 20 s · focal [\d.]+ °C · [\d.]+ kJ$/);
+    writeFileSync(`${SCREENSHOTS}simulate.png`, await shot(page));
+    // the viewer shows the 240 CEM43 contour in red (none before the run)
+    await page.waitForTimeout(300);
+    const after = await shot(page.getByTestId('viewer'));
+    const red = countColor(after, [255, 40, 40], 30);
+    console.log(`240 CEM43 contour: ${red} red pixels (before the run: ${countColor(before, [255, 40, 40], 30)})`);
+    expect(red).toBeGreaterThan(100);
+    expect(countColor(before, [255, 40, 40], 30)).toBeLessThan(red / 5);
+    // the Results tab: every outcome number, an NPV ratio > 0, per-structure maxima, findings
+    await page.getByTestId('tab-results').click();
+    const npv = Number((await page.getByTestId('result-npv').locator('.v').textContent())?.replace(' %', ''));
+    expect(npv).toBeGreaterThan(0);
+    expect(npv).toBeLessThan(100);
+    for (const id of ['ablated', 'ablated-target', 'target', 'eef', 'energy', 'sonications', 'sonication-time', 'treatment-time', 'peak'])
+      expect(await page.getByTestId(`result-${id}`).locator('.v').textContent(), id).not.toMatch(/–|NaN/);
+    expect(await page.getByTestId('result-sonications').locator('.v').textContent()).toBe('12');
+    expect(await page.getByTestId('result-structures').locator('tbody tr').count()).toBeGreaterThan(2);
+    expect(await page.getByTestId('result-scope').textContent()).toMatch(/^Simulated 12 of \d+ planned points/);
+    writeFileSync(`${SCREENSHOTS}results.png`, await shot(page));
+    // downloads: the report is self-contained HTML with the NPV ratio; the plan is a plan file; the volumes NIfTI
+    const save = async (testId: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+      return { name: download.suggestedFilename(), bytes: readFileSync((await download.path()) as string) };
+    };
+    const report = await save('download-report');
+    expect(report.name).toMatch(/report\.html$/);
+    const html = report.bytes.toString('utf8');
+    expect(html.startsWith('<!doctype html>') || html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain('</html>');
+    expect(html).toContain('NPV ratio');
+    const npvInReport = Number(html.match(/NPV ratio \(predicted\)<\/th><td>([\d.]+) %/)?.[1]);
+    expect(Math.abs(npvInReport - npv)).toBeLessThan(0.02 + npv * 0.01);
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+    const plan = JSON.parse((await save('download-plan')).bytes.toString('utf8'));
+    expect(plan.sonications.length).toBeGreaterThan(12);
+    for (const id of ['download-dose', 'download-tmax']) {
+      const f = await save(id);
+      expect(f.name).toMatch(/\.nii\.gz$/);
+      expect([f.bytes[0], f.bytes[1]]).toEqual([0x1f, 0x8b]);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the new strings in Chinese and French too', async () => {
+    await page.getByTestId('language').selectOption('zh');
+    expect(await page.getByTestId('result-scope').textContent()).toMatch(/^已仿真/);
+    await page.getByTestId('tab-plan').click();
+    expect(await page.getByTestId('plan-probe').locator('h3').textContent()).toBe('靶区中心的探测辐照');
+    await page.getByTestId('language').selectOption('fr');
+    expect(await page.getByTestId('plan-probe').locator('h3').textContent()).toBe('Tir d’essai au centre de la cible');
+    await page.getByTestId('language').selectOption('en');
+  });
+
   it('starts the treatment simulation in workers (progress moves) and cancels it, the page staying usable', async () => {
     await page.getByTestId('tab-simulate').click();
-    await page.getByTestId('sim-scope').selectOption('preview');
+    await page.getByTestId('sim-scope').selectOption('quick');
     await page.getByTestId('sim-run').click();
     await page.locator('[data-testid="panel-simulate"][data-running="true"]').waitFor();
     // the physics runs: the stage leaves "starting workers" for the acoustic field (core simulatePlan)

@@ -1,7 +1,7 @@
 import { createGrid } from '@openfuas/core';
 import { describe, expect, it } from 'vitest';
 import { beamConeMask } from '../../src/engine/beam-cone.js';
-import { maxOntoCaseGrid, regionOutline } from '../../src/engine/resample-to-case.js';
+import { DOSE_MASK, doseMask, maxOntoCaseGrid, regionOutline } from '../../src/engine/resample-to-case.js';
 
 describe('viewer overlays on the case grid', () => {
   it('beamConeMask fills the cone between the rim and the focus, minus the central opening', () => {
@@ -41,5 +41,16 @@ describe('viewer overlays on the case grid', () => {
     // with one z-slice every voxel touches the outside along z: the whole 3×3 region is outline
     expect(o.reduce((a, b) => a + b, 0)).toBe(9);
     expect(o[0]).toBe(0);
+  });
+
+  it('doseMask fills the inside of the region and marks its outline', () => {
+    const g = createGrid([5, 5, 3], [0.001, 0.001, 0.001], [0, 0, 0]);
+    const v = new Float32Array(75);
+    for (let k = 0; k < 3; k++) for (let j = 1; j <= 3; j++) for (let i = 1; i <= 3; i++) v[i + 5 * (j + 5 * k)] = 300;
+    const m = doseMask(g, v, 240);
+    // the middle voxel of the middle slice is surrounded on all six sides: inside; the rest of the 3×3×3 block is outline
+    expect(m[2 + 5 * (2 + 5 * 1)]).toBe(DOSE_MASK.inside);
+    expect(m.filter((x) => x === DOSE_MASK.outline).length).toBe(26);
+    expect(m[0]).toBe(0);
   });
 });
