@@ -51,7 +51,16 @@ export {
 export { fft1d, fft2d, fft3d, fftWavenumber, isPowerOfTwo, nextPowerOfTwo } from './math/fft.js';
 export { airy, besselJ1 } from './math/bessel.js';
 export type { BowlTransducer, Drive } from './transducer/bowl.js';
-export { MAX_FREQUENCY, MIN_FREQUENCY, bowlArea, capHeight, radiatedPower, rimHeight, surfaceVelocity, validateBowl } from './transducer/bowl.js';
+export {
+  MAX_FREQUENCY,
+  MIN_FREQUENCY,
+  bowlArea,
+  capHeight,
+  radiatedPower,
+  rimHeight,
+  surfaceVelocity,
+  validateBowl,
+} from './transducer/bowl.js';
 export { getTransducerPreset, transducerPresetNames } from './transducer/presets.js';
 export type { SurfacePoints } from './transducer/surface-sampling.js';
 export { MAX_SURFACE_POINTS, bowlPointCount, sampleBowl } from './transducer/surface-sampling.js';
@@ -82,7 +91,15 @@ export {
 } from './acoustics/field-solver.js';
 // Patient cases (issue 5): NIfTI, DICOM, case model, phantom.
 export type { NiftiDatatypeName, NiftiHeader, Volume, VoxelArray } from './case/nifti.js';
-export { MAX_NIFTI_DATA_BYTES, NIFTI_INTENT_LABEL, affineToQuatern, decodeNifti, encodeNifti, isGzip, quaternToAffine } from './case/nifti.js';
+export {
+  MAX_NIFTI_DATA_BYTES,
+  NIFTI_INTENT_LABEL,
+  affineToQuatern,
+  decodeNifti,
+  encodeNifti,
+  isGzip,
+  quaternToAffine,
+} from './case/nifti.js';
 export type { Case, CaseImage, CouchGeometry, SkinEntry } from './case/case.js';
 export {
   PRONE_BEAM_DIRECTION,
@@ -112,7 +129,15 @@ export { OUTSIDE_STRUCTURES, depthFromSkin, skinEntryMask, structureVolumes, tis
 export type { CaseInfo } from './case/case-info.js';
 export { caseInfo } from './case/case-info.js';
 export type { CaseManifest } from './case/case-files.js';
-export { CASE_FORMAT, CASE_FORMAT_VERSION, CASE_MANIFEST, caseManifest, decodeCaseFiles, encodeCaseFiles, parseCaseManifest } from './case/case-files.js';
+export {
+  CASE_FORMAT,
+  CASE_FORMAT_VERSION,
+  CASE_MANIFEST,
+  caseManifest,
+  decodeCaseFiles,
+  encodeCaseFiles,
+  parseCaseManifest,
+} from './case/case-files.js';
 export type { FibroidPosition, FibroidSpec, PhantomOptions, T2Type } from './case/phantom.js';
 export { MAX_PHANTOM_VOXELS, T2_TYPES, WALL_PRESETS, fibroidOverrides, generatePhantom } from './case/phantom.js';
 export type { DicomFile, DicomSeriesInfo } from './case/dicom.js';
@@ -137,7 +162,15 @@ export { BLOCKING_STRUCTURES, CAUTION_STRUCTURES, checkBeamPath, perpendicularBa
 export type { PlannedTreatment, PlannerOptions } from './planning/planner.js';
 export { planTreatment } from './planning/planner.js';
 export type { SimulationOutcome, OutcomeInput } from './planning/outcome.js';
-export { DOSE_ERROR, DOSE_WARNING, EEF_FOCUSING_COEFFICIENT, NEAR_FIELD_STRUCTURES, PROTECTED_STRUCTURES, computeOutcome, planTotals } from './planning/outcome.js';
+export {
+  DOSE_ERROR,
+  DOSE_WARNING,
+  EEF_FOCUSING_COEFFICIENT,
+  NEAR_FIELD_STRUCTURES,
+  PROTECTED_STRUCTURES,
+  computeOutcome,
+  planTotals,
+} from './planning/outcome.js';
 export type { SingleShot } from './planning/single-shot.js';
 export { chooseShot, singleShot } from './planning/single-shot.js';
 export type { AutoPlanOptions, AutoPlanResult } from './planning/auto-plan.js';

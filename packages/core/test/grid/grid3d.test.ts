@@ -36,7 +36,7 @@ describe('Grid3D', () => {
     const v = positionToVoxel(g, p[0], p[1], p[2]);
     expect(v.map((x) => Math.round(x * 1e9) / 1e9)).toEqual([2, 3, 4]);
     expect(voxelVolume(g)).toBeCloseTo(1e-9, 20);
-    expect(Array.from(axisCoordinates(g, 0))).toEqual([-0.01, -0.009, -0.008, -0.007].map((x, i) => -0.01 + i * 0.001));
+    expect(Array.from(axisCoordinates(g, 0))).toEqual([-0.01, -0.009, -0.008, -0.007].map((_x, i) => -0.01 + i * 0.001));
   });
 
   it('maps voxels to RAS millimetres through a rotated affine and inverts it', () => {
