@@ -1,7 +1,7 @@
 import type { Case } from '../case/case.js';
 import { structureLabels } from '../case/case.js';
 import { FuasError, InputError } from '../errors.js';
-import { type Grid3D, type Vec3, voxelCount } from '../grid/grid3d.js';
+import { type Grid3D, type Vec3, createGrid, voxelCount } from '../grid/grid3d.js';
 import { type ParallelExecutor, SerialExecutor } from '../parallel/parallel-executor.js';
 import { ThermalSimulation } from '../thermal/thermal-simulation.js';
 import { TreatmentSimulation, type TreatmentSonication } from '../thermal/treatment-simulation.js';
@@ -41,6 +41,13 @@ export interface PlanSimulationOptions {
   sources?: Omit<BeamSourceOptions, 'focalSpacing' | 'pathSpacing'>;
   executor?: ParallelExecutor;
   onProgress?: (p: PlanSimulationProgress) => void;
+  /**
+   * live frames of the treatment heating, at most every `frameIntervalMs` (default 500 ms of wall time): the
+   * temperature now (°C) on the solver's coarse grid (affine to RAS mm), with the hottest fine voxel of the moving
+   * window pooled into its cell while a window is open; frames come between sonications
+   */
+  onFrame?: (f: { time: number; sonication: number; grid: Grid3D; temperature: Float32Array }) => void;
+  frameIntervalMs?: number;
   signal?: { readonly aborted: boolean };
 }
 
@@ -66,6 +73,22 @@ export interface PlanSimulationResult {
     fineVoxels: number;
     nearFieldVoxels: number;
   };
+}
+
+/**
+ * The two-level solver's coarse grid (which lives in the fine grid's frame: origin offset, spacing × factor)
+ * with an affine to RAS mm built from the fine grid's, so viewers can place its frames.
+ */
+function coarseFrameGrid(fine: Grid3D, coarse: Grid3D, factor: number): Grid3D {
+  const a = fine.affine;
+  const f = [0, 1, 2].map((k) => coarse.origin[k] / fine.spacing[k]); // fine voxel index of coarse voxel 0
+  const row = (r: number) => [
+    a[4 * r] * factor,
+    a[4 * r + 1] * factor,
+    a[4 * r + 2] * factor,
+    a[4 * r] * f[0] + a[4 * r + 1] * f[1] + a[4 * r + 2] * f[2] + a[4 * r + 3],
+  ];
+  return createGrid(coarse.shape, coarse.spacing, [0, 0, 0], [...row(0), ...row(1), ...row(2), 0, 0, 0, 1]);
 }
 
 /** Cumulative acoustic energy (J) of a plan at times t (s): linear during sonications, flat during cooling. */
@@ -233,15 +256,23 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
     { coarseFactor, windowCooling: options.windowCooling ?? 3, executor },
   );
   const end = treatment.endTime;
+  const frameGrid = coarseFrameGrid(grid, treatment.coarseGrid, coarseFactor);
+  let lastFrame = Number.NEGATIVE_INFINITY;
+  const frameEvery = options.frameIntervalMs ?? 500;
   const result = await treatment.advance(Number.POSITIVE_INFINITY, {
-    onProgress: (p) =>
+    onProgress: (p) => {
       progress({
         phase: 'treatment',
         fraction: end > 0 ? p.time / end : 1,
         time: p.time,
         sonication: p.sonication,
         peakTemperature: p.peakTemperature,
-      }),
+      });
+      if (options.onFrame && performance.now() - lastFrame >= frameEvery) {
+        lastFrame = performance.now();
+        options.onFrame({ time: p.time, sonication: p.sonication, grid: frameGrid, temperature: treatment.temperatureSnapshot() });
+      }
+    },
     signal: options.signal,
   });
   if (result.cancelled) throw new FuasError('cancelled', 'simulation cancelled');

@@ -253,6 +253,28 @@ export class TreatmentSimulation {
     return c * voxelVolume(this.grid);
   }
 
+  /**
+   * Temperature now (°C) on coarseGrid for live views: each coarse cell's temperature, raised to the hottest fine
+   * voxel of the open window inside it (so the focus shows while it heats).
+   */
+  temperatureSnapshot(): Float32Array {
+    const Ta = this.medium.arterialTemperature;
+    const out = Float32Array.from(this.Uc, (u) => u + Ta);
+    const w = this.activeBox;
+    if (!w) return out;
+    const r = this.r;
+    const cs = this.coarseGrid.shape;
+    for (let z = 0; z < w.n[2]; z++)
+      for (let y = 0; y < w.n[1]; y++)
+        for (let x = 0; x < w.n[0]; x++) {
+          const wi = x + w.n[0] * (y + w.n[1] * z);
+          const ci = (((w.o[0] + x) / r) | 0) + cs[0] * ((((w.o[1] + y) / r) | 0) + cs[1] * (((w.o[2] + z) / r) | 0));
+          const t = Ta + w.T[wi] + w.bgA[wi];
+          if (t > out[ci]) out[ci] = t;
+        }
+    return out;
+  }
+
   /** The coarse-level temperature (°C) on coarseGrid, without the current window's heat. */
   coarseTemperature(): Float32Array {
     const Ta = this.medium.arterialTemperature;

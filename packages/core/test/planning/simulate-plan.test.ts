@@ -30,8 +30,21 @@ describe('simulatePlan(case, plan)', () => {
 
   it('predicts an outcome with the contract fields, from the physics', async () => {
     const plan = latticePlan(base, 80);
-    const r = await simulatePlan(base, plan);
+    const frames: Array<{ n: number; hottest: number; voxels: number }> = [];
+    const r = await simulatePlan(base, plan, {
+      frameIntervalMs: 0,
+      onFrame: (f) =>
+        frames.push({
+          n: f.temperature.length,
+          hottest: f.temperature.reduce((m, t) => Math.max(m, t), 0),
+          voxels: f.grid.shape[0] * f.grid.shape[1] * f.grid.shape[2],
+        }),
+    });
     const o = r.outcome;
+    // live frames: one per sonication, on their own grid, warmer than the body
+    expect(frames.length).toBe(9);
+    for (const f of frames) expect(f.n).toBe(f.voxels);
+    expect(Math.max(...frames.map((f) => f.hottest))).toBeGreaterThan(40);
     expect(Object.keys(o).sort()).toEqual(
       [
         'ablatedTargetVolume',
