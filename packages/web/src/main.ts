@@ -4,7 +4,7 @@ import { beamConeMask } from './engine/beam-cone.js';
 import { loadNiftiFiles, loadPhantom } from './engine/case-client.js';
 import { MARKER, planMarkers } from './engine/plan-markers.js';
 import { SimulationCancelled, SimulationClient } from './engine/simulation-client.js';
-import type { SimulationSettings, SimulationStage, TreatmentResult } from './engine/simulation-protocol.js';
+import type { PartialResult, SimulationSettings, SimulationStage, TreatmentResult } from './engine/simulation-protocol.js';
 import type { WorkstationPlan } from './engine/planning.js';
 import { DOSE_MASK, doseMask } from './engine/resample-to-case.js';
 import { depthFromSkin } from './engine/case-geometry.js';
@@ -14,12 +14,14 @@ import { type Language, type MessageKey, isLanguage, onLanguageChange, setLangua
 import { buildCasePanel } from './ui/case-panel.js';
 import { fmt } from './ui/dom.js';
 import { buildLayout } from './ui/layout.js';
+import { LiveFrames } from './ui/live-frames.js';
 import { buildPlanPanel } from './ui/plan-panel.js';
 import { type Download, type RunInfo, buildResultsPanel } from './ui/results-panel.js';
 import { buildSimulatePanel } from './ui/simulate-panel.js';
 import { Store } from './ui/store.js';
 import { labelColorTable } from './viewer/label-colors.js';
 import { drawSlicePreview } from './viewer/slice-preview.js';
+import { TEMPERATURE_OVERLAY } from './viewer/temperature-overlay.js';
 import type { CaseViewer, ViewerLocation } from './viewer/viewer.js';
 import './style.css';
 
@@ -257,7 +259,7 @@ const planPanel = buildPlanPanel(layout.panels.plan, {
     resultsPanel.show(null);
     simulatePanel.plot.clear();
     simulatePanel.setPlayback(false);
-    await viewer?.setOverlay('temperature', null, 'warm', [43, 90]);
+    await viewer?.setOverlay('temperature', null, TEMPERATURE_OVERLAY.colormap, TEMPERATURE_OVERLAY.range);
     await viewer?.setMaskOverlay('dose', null, []);
     simulatePanel.reset();
     selectedSlice = null;
@@ -297,6 +299,61 @@ const simulatePanel = buildSimulatePanel(layout.panels.simulate, {
   cancel: () => simulation.cancel(),
 });
 simulatePanel.setCanSimulate(false);
+
+/** The thermal-dose overlay: a translucent red fill inside the 240 CEM43 region, its outline solid. */
+const DOSE_COLORS = [
+  { label: DOSE_MASK.inside, name: 'ablated', rgb: [255, 40, 40], alpha: 150 },
+  { label: DOSE_MASK.outline, name: '240 CEM43', rgb: [255, 40, 40], alpha: 255 },
+] as const;
+
+/** Shows a temperature volume on the case grid (°C) as the viewer's temperature overlay, or removes it (null). */
+async function showTemperature(temperature: Float32Array | null): Promise<void> {
+  const { colormap, range, opacity } = TEMPERATURE_OVERLAY;
+  await viewer?.setOverlay('temperature', temperature, colormap, range, opacity);
+}
+
+/**
+ * Hides the temperature and dose overlays in place (all voxels below range / 0). Their NiiVue volumes are kept:
+ * uploading in place costs one layer refresh, while removing a volume and adding it back costs more and, in
+ * headless Chromium, held up input events for seconds.
+ */
+async function hideResultOverlays(): Promise<void> {
+  const c = store.case;
+  if (!viewer || !c) return;
+  const n = c.grid.shape[0] * c.grid.shape[1] * c.grid.shape[2];
+  const v = viewer;
+  await v.batch(async () => {
+    if (v.hasOverlay('dose')) await v.setMaskOverlay('dose', new Uint8Array(n), DOSE_COLORS);
+    if (v.hasOverlay('temperature')) await showTemperature(new Float32Array(n));
+  });
+}
+
+/**
+ * The live temperature overlay while a treatment runs: the worker resamples each frame onto the case grid, so the
+ * page only uploads it (at most ~2×/s, the latest frame wins). data-live-frames / data-live-ms on the Simulate
+ * panel: frames drawn this run and the longest time one took on the main thread.
+ */
+let liveTotal = 0;
+let liveStale = false;
+const liveFrames = new LiveFrames<PartialResult>(
+  async (p) => {
+    if (!viewer) return;
+    // the first frame of a run also hides the previous result's dose: one viewer refresh for both
+    await viewer.batch(async () => {
+      if (liveStale) {
+        liveStale = false;
+        await hideResultOverlays();
+      }
+      if (p.temperature) await showTemperature(p.temperature);
+    });
+  },
+  450,
+  (p, count) => {
+    simulatePanel.live({ time: p.time, sonication: p.sonication, total: liveTotal }, count);
+    layout.panels.simulate.dataset.liveFrames = String(count);
+    layout.panels.simulate.dataset.liveMs = String(Math.round(liveFrames.maxShowMs));
+  },
+);
 
 function onProgress(fraction: number, stage: SimulationStage, detail?: string): void {
   simulatePanel.progress(fraction, stage, detail);
@@ -384,6 +441,16 @@ async function runTreatment(): Promise<void> {
   simulatePanel.setPlayback(false);
   resultsPanel.show(null);
   delete layout.panels.results.dataset.done;
+  // the slices go through the first focus simulated, so that the live temperature of its treatment slice shows (the
+  // user may move them meanwhile); the previous result's overlays stay until the first live frame replaces them
+  liveStale = true;
+  const first = plan.sonications[0].focus;
+  viewer?.setCrosshair([first[0] * 1000, first[1] * 1000, first[2] * 1000]);
+  liveTotal = plan.sonications.length;
+  simulatePanel.live(null, 0);
+  layout.panels.simulate.dataset.liveFrames = '0';
+  layout.panels.simulate.dataset.liveMs = '0';
+  liveFrames.start();
   const started = performance.now();
   try {
     // the whole core case travels (a copy): the report draws its slices on the case image
@@ -391,9 +458,16 @@ async function runTreatment(): Promise<void> {
       { kind: 'treatment', case: c.core, plan, threads: navigator.hardwareConcurrency || 2, settings },
       {
         onProgress,
-        onPartial: (p) => simulatePanel.plot.append(p.time, p.focalTemperature, p.energy / 1000),
+        onPartial: (p) => {
+          // a live frame repeats the last plotted point with the temperature volume
+          if (p.temperature) liveFrames.push(p);
+          else simulatePanel.plot.append(p.time, p.focalTemperature, p.energy / 1000);
+        },
       },
     );
+    // no live frame may land on the result's overlays
+    await liveFrames.stop();
+    simulatePanel.live(null);
     if (r.kind !== 'treatment') return;
     simulatePanel.plot.set(
       r.series.t,
@@ -409,11 +483,8 @@ async function runTreatment(): Promise<void> {
       // the result replaces the plan's markers on the slices (selecting a slice or point in the Plan tab shows them again)
       await viewer.setMaskOverlay('beam', null, []);
       await viewer.setMaskOverlay('points', null, []);
-      await viewer.setOverlay('temperature', r.maxTemperature, 'warm', [43, 90], 0.5);
-      await viewer.setMaskOverlay('dose', doseMask(c.grid, r.dose, plan.constraints.lesionDose), [
-        { label: DOSE_MASK.inside, name: 'ablated', rgb: [255, 40, 40], alpha: 150 },
-        { label: DOSE_MASK.outline, name: '240 CEM43', rgb: [255, 40, 40], alpha: 255 },
-      ]);
+      await showTemperature(r.maxTemperature);
+      await viewer.setMaskOverlay('dose', doseMask(c.grid, r.dose, plan.constraints.lesionDose), DOSE_COLORS);
       // the slices through the hottest (highest-dose) point show the lesion
       viewer.setCrosshair(r.hottest as Vec3);
     }
@@ -427,6 +498,10 @@ async function runTreatment(): Promise<void> {
     updateDownloads();
     layout.panels.results.dataset.done = 'true';
   } catch (e) {
+    // a partial heating map is no result: the live overlay goes with the run
+    await liveFrames.stop();
+    simulatePanel.live(null);
+    await hideResultOverlays();
     if (e instanceof SimulationCancelled) simulatePanel.message('sim.cancelled');
     else simulatePanel.message('sim.failed', { message: (e as Error).message });
   } finally {

@@ -7,9 +7,16 @@ import { type Grid3D, rasMmToVoxel, voxelToRasMm } from '@openfuas/core';
  * part of it reached 240 CEM43). Case voxels that no simulation voxel falls into keep `fill`.
  */
 export function maxOntoCaseGrid(src: Grid3D, values: ArrayLike<number>, dst: Grid3D, fill: number): Float32Array {
-  const [sx, sy, sz] = src.shape;
   const [dx, dy, dz] = dst.shape;
   const out = new Float32Array(dx * dy * dz).fill(fill);
+  pushMax(src, values, dst, out, fill);
+  return out;
+}
+
+/** maxOntoCaseGrid into `out`: a case voxel takes a source value above its own, or any when it still holds `fill`. */
+function pushMax(src: Grid3D, values: ArrayLike<number>, dst: Grid3D, out: Float32Array, fill: number): void {
+  const [sx, sy, sz] = src.shape;
+  const [dx, dy, dz] = dst.shape;
   const mm = [0, 0, 0];
   const v = [0, 0, 0];
   // the map from source voxel to destination voxel is affine: compute it once per row and step along x
@@ -36,6 +43,81 @@ export function maxOntoCaseGrid(src: Grid3D, values: ArrayLike<number>, dst: Gri
       }
     }
   }
+}
+
+/**
+ * Carries a field from a simulation grid onto the case grid whatever their relative spacing. Every case voxel
+ * whose centre lies in the source grid's extent (voxel centres ± half a voxel) takes the source trilinearly
+ * interpolated at that centre (nearest on the outer half voxel), so a source coarser than the case, such as the
+ * 3 mm coarse grid of the live frames on a 1.5 mm case, covers every case voxel it spans; then the maximum of
+ * the source voxels whose centres fall into a case voxel (maxOntoCaseGrid) where higher, so a source finer than
+ * the case keeps its peaks. Case voxels outside the source keep `fill`. Only the case voxels in the bounding box
+ * of the source are visited: cost ~ (source extent in case voxels) + (source voxels).
+ */
+export function sampleOntoCaseGrid(src: Grid3D, values: ArrayLike<number>, dst: Grid3D, fill: number): Float32Array {
+  const [sx, sy, sz] = src.shape;
+  const [dx, dy, dz] = dst.shape;
+  const out = new Float32Array(dx * dy * dz).fill(fill);
+  // bounding box, in case voxels, of the source's eight outer corners
+  const lo = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+  const hi = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  const mm = [0, 0, 0];
+  const v = [0, 0, 0];
+  for (let corner = 0; corner < 8; corner++) {
+    voxelToRasMm(src, corner & 1 ? sx - 0.5 : -0.5, corner & 2 ? sy - 0.5 : -0.5, corner & 4 ? sz - 0.5 : -0.5, mm);
+    rasMmToVoxel(dst, mm[0], mm[1], mm[2], v);
+    for (let a = 0; a < 3; a++) {
+      lo[a] = Math.min(lo[a], v[a]);
+      hi[a] = Math.max(hi[a], v[a]);
+    }
+  }
+  const [i0, j0, k0] = [0, 1, 2].map((a) => Math.max(0, Math.ceil(lo[a])));
+  const [i1, j1, k1] = [dx, dy, dz].map((n, a) => Math.min(n - 1, Math.floor(hi[a])));
+  const origin = [0, 0, 0];
+  const step = [0, 0, 0];
+  const sxy = sx * sy;
+  for (let k = k0; k <= k1; k++) {
+    for (let j = j0; j <= j1; j++) {
+      // case voxel -> source voxel is affine: once per row, then step along x
+      voxelToRasMm(dst, i0, j, k, mm);
+      rasMmToVoxel(src, mm[0], mm[1], mm[2], origin);
+      voxelToRasMm(dst, i0 + 1, j, k, mm);
+      rasMmToVoxel(src, mm[0], mm[1], mm[2], v);
+      step[0] = v[0] - origin[0];
+      step[1] = v[1] - origin[1];
+      step[2] = v[2] - origin[2];
+      const row = dx * (j + dy * k);
+      for (let i = i0; i <= i1; i++) {
+        const n = i - i0;
+        const u = origin[0] + n * step[0];
+        const w = origin[1] + n * step[1];
+        const t = origin[2] + n * step[2];
+        if (u < -0.5 || w < -0.5 || t < -0.5 || u > sx - 0.5 || w > sy - 0.5 || t > sz - 0.5) continue;
+        // trilinear weights between the clamped neighbouring voxel centres
+        const uc = Math.min(Math.max(u, 0), sx - 1);
+        const wc = Math.min(Math.max(w, 0), sy - 1);
+        const tc = Math.min(Math.max(t, 0), sz - 1);
+        const a0 = Math.min(Math.floor(uc), sx - 1);
+        const b0 = Math.min(Math.floor(wc), sy - 1);
+        const c0 = Math.min(Math.floor(tc), sz - 1);
+        const fa = uc - a0;
+        const fb = wc - b0;
+        const fc = tc - c0;
+        const da = a0 + 1 < sx ? 1 : 0;
+        const db = b0 + 1 < sy ? sx : 0;
+        const dc = c0 + 1 < sz ? sxy : 0;
+        const p = a0 + sx * b0 + sxy * c0;
+        const x00 = values[p] + fa * (values[p + da] - values[p]);
+        const x10 = values[p + db] + fa * (values[p + db + da] - values[p + db]);
+        const x01 = values[p + dc] + fa * (values[p + dc + da] - values[p + dc]);
+        const x11 = values[p + dc + db] + fa * (values[p + dc + db + da] - values[p + dc + db]);
+        const y0 = x00 + fb * (x10 - x00);
+        const y1 = x01 + fb * (x11 - x01);
+        out[row + i] = y0 + fc * (y1 - y0);
+      }
+    }
+  }
+  pushMax(src, values, dst, out, fill);
   return out;
 }
 

@@ -37,7 +37,7 @@ export interface PartialResult {
   energy: number;
   /** index of the sonication under way */
   sonication?: number;
-  /** temperature (°C) on the case grid, for the live overlay (sent at most a few times per second) */
+  /** temperature (°C) on the case grid for the live overlay: a live frame (the solver's coarse grid resampled in the worker, every ~500 ms) */
   temperature?: Float32Array;
   /** CEM43 (min) on the case grid, for the 240 CEM43 contour */
   dose?: Float32Array;

@@ -10,7 +10,7 @@ import {
 } from '@openfuas/core';
 import { WebWorkerExecutor } from '../parallel/web-worker-executor.js';
 import { type PlanParams, autoPlanCase } from './planning.js';
-import { maxOntoCaseGrid } from './resample-to-case.js';
+import { maxOntoCaseGrid, sampleOntoCaseGrid } from './resample-to-case.js';
 import { CancelledError, type JobContext } from './simulation-context.js';
 import type { AutoPlanJobResult, SimulationSettings, SimulationStage, TreatmentResult } from './simulation-protocol.js';
 
@@ -27,6 +27,15 @@ const PHASE_SPAN: Record<string, [number, number]> = {
   treatment: [0.4, 0.9],
   outcome: [0.9, 0.95],
 };
+
+/**
+ * Wall time between live temperature frames, ms: the page redraws the overlay at most ~2×/s, so a frame every
+ * 500 ms is what it can show; each frame costs the worker a snapshot and a resampling (a few ms).
+ */
+export const LIVE_FRAME_INTERVAL_MS = 500;
+
+/** Arterial (body) temperature, °C: what the live overlay shows outside the simulated domain (below its range). */
+const BODY_TEMPERATURE = 37;
 
 /** A Web Worker kernel pool when shared memory is available and more than one thread is asked for. */
 async function kernelPool(threads: number): Promise<WebWorkerExecutor | null> {
@@ -55,7 +64,8 @@ function argmaxMm(grid: Case['grid'], values: Float32Array): Vec3 {
  * Whole-treatment simulation of a plan on a case, in the simulation worker: the core library's `simulatePlan`
  * (acoustics per focus, two-level Pennes heating through the timeline, CEM43, outcome) run on a Web Worker kernel
  * pool, adapted to the worker protocol: progress, the focal temperature and energy as they advance (a few times
- * per second), cancel, the maximum temperature and dose carried onto the case grid for the viewer, and the
+ * per second), live temperature frames (the solver's coarse grid resampled here onto the case grid, so the page
+ * only uploads them), cancel, the maximum temperature and dose carried onto the case grid for the viewer, and the
  * treatment report (core treatmentReportData + renderReportHtml).
  */
 export async function runTreatment(
@@ -69,6 +79,7 @@ export async function runTreatment(
   const pool = await kernelPool(threads);
   try {
     let lastPartial = 0;
+    let focalTemperature = BODY_TEMPERATURE;
     const result = await simulatePlan(c, plan, {
       executor: pool ?? undefined,
       signal: ctx.signal,
@@ -81,6 +92,7 @@ export async function runTreatment(
           PHASE_STAGE[p.phase] ?? 'thermal',
           p.sonication !== undefined ? `${Math.min(p.sonication + 1, plan.sonications.length)}/${plan.sonications.length}` : undefined,
         );
+        if (p.peakTemperature !== undefined) focalTemperature = p.peakTemperature;
         const now = performance.now();
         if (p.phase === 'treatment' && p.time !== undefined && p.peakTemperature !== undefined && now - lastPartial > 150) {
           lastPartial = now;
@@ -91,6 +103,17 @@ export async function runTreatment(
             sonication: p.sonication,
           });
         }
+      },
+      frameIntervalMs: LIVE_FRAME_INTERVAL_MS,
+      onFrame: (f) => {
+        // the frame's temperature is a copy on the coarse grid (affine to RAS mm): onto the case grid by position
+        ctx.partial({
+          time: f.time,
+          focalTemperature,
+          energy: cumulativeEnergy(plan, [f.time])[0],
+          sonication: f.sonication,
+          temperature: sampleOntoCaseGrid(f.grid, f.temperature, c.grid, BODY_TEMPERATURE),
+        });
       },
     });
     if (ctx.cancelled) throw new CancelledError();

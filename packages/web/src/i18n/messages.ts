@@ -122,6 +122,7 @@ export const en = {
   'sim.plot.temperature': 'Focal temperature (°C)',
   'sim.plot.energy': 'Energy (kJ)',
   'sim.liveOverlay': 'Live temperature overlay',
+  'sim.live': 'Live temperature overlay ({range} °C) at t = {t} s, sonication {n} of {total}',
   'sim.doseContour': '240 CEM43 contour',
 
   'results.none': 'No results yet: run a simulation.',
@@ -335,6 +336,7 @@ export const zh: Messages = {
   'sim.plot.temperature': '焦点温度（°C）',
   'sim.plot.energy': '能量（千焦）',
   'sim.liveOverlay': '实时温度叠加',
+  'sim.live': '实时温度叠加（{range} °C）：t = {t} 秒，第 {n}/{total} 次辐照',
   'sim.doseContour': '240 CEM43 等值线',
 
   'results.none': '尚无结果：请先运行仿真。',
@@ -543,6 +545,7 @@ export const fr: Messages = {
   'sim.plot.temperature': 'Température focale (°C)',
   'sim.plot.energy': 'Énergie (kJ)',
   'sim.liveOverlay': 'Température en direct',
+  'sim.live': 'Température en direct ({range} °C) à t = {t} s, tir {n} sur {total}',
   'sim.doseContour': 'Contour 240 CEM43',
 
   'results.none': 'Pas encore de résultats : lancez une simulation.',

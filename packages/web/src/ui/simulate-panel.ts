@@ -1,6 +1,7 @@
 import type { SimulationStage } from '../engine/simulation-protocol.js';
 import { type MessageKey, onLanguageChange, t } from '../i18n/i18n.js';
 import { h, tx } from './dom.js';
+import { TEMPERATURE_OVERLAY } from '../viewer/temperature-overlay.js';
 import { TimePlot } from './time-plot.js';
 
 export interface SimulatePanelActions {
@@ -25,6 +26,8 @@ export function buildSimulatePanel(panel: HTMLElement, actions: SimulatePanelAct
   const bar = h('progress', { max: 1, value: 0, 'data-testid': 'sim-progress' });
   const stage = h('span', { class: 'stage', 'data-testid': 'sim-stage' });
   const message = h('p', { class: 'hint', 'data-testid': 'sim-message' });
+  // what the live temperature overlay on the viewer shows while a treatment runs; data-frames counts the frames drawn
+  const live = h('p', { class: 'hint', 'data-testid': 'sim-live', 'data-frames': '0' });
   const scopeNote = h('p', { class: 'hint', 'data-testid': 'sim-scope-note' });
   // timeline playback after a run: a slider over the treatment time moves a cursor on the plot
   const slider = h('input', { type: 'range', min: 0, max: 1, step: 'any', value: 0, 'data-testid': 'sim-playback', disabled: true });
@@ -67,6 +70,7 @@ export function buildSimulatePanel(panel: HTMLElement, actions: SimulatePanelAct
     scopeNote,
     h('div', { class: 'buttons' }, run, cancel),
     h('div', { class: 'progress-row' }, bar, stage),
+    live,
     message,
     plot.canvas,
     playback,
@@ -75,7 +79,16 @@ export function buildSimulatePanel(panel: HTMLElement, actions: SimulatePanelAct
   let msg: [MessageKey, Record<string, string | number>] | null = ['sim.idle', {}];
   let stageKey: SimulationStage | null = null;
   let detail = '';
+  let liveFrame: { time: number; sonication?: number; total: number } | null = null;
   const renderText = () => {
+    live.textContent = liveFrame
+      ? t('sim.live', {
+          range: TEMPERATURE_OVERLAY.range.join('–'),
+          t: liveFrame.time.toFixed(0),
+          n: Math.min((liveFrame.sonication ?? 0) + 1, liveFrame.total),
+          total: liveFrame.total,
+        })
+      : '';
     message.textContent = msg ? t(msg[0], msg[1]) : '';
     stage.textContent = stageKey ? `${t(`sim.stage.${stageKey}` as MessageKey)} ${detail}` : '';
     plot.setLabels(plotLabels());
@@ -116,6 +129,15 @@ export function buildSimulatePanel(panel: HTMLElement, actions: SimulatePanelAct
       msg = key ? [key, params] : null;
       renderText();
       if (raw) message.textContent = raw;
+    },
+    /**
+     * The frame the live temperature overlay shows (treatment time s, sonication index, of `total`) and how many
+     * frames have been drawn this run; null hides the line (no run, or the run ended).
+     */
+    live(frame: { time: number; sonication?: number; total: number } | null, frames?: number) {
+      liveFrame = frame;
+      if (frames !== undefined) live.dataset.frames = String(frames);
+      renderText();
     },
     reset() {
       bar.value = 0;

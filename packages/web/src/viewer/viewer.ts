@@ -82,6 +82,8 @@ export class CaseViewer {
   private labelImage: NVImage | null = null;
   private labelOpacity = 0.35;
   private readonly overlays = new Map<string, OverlayEntry>();
+  private batching = false;
+  private batchDirty = false;
   private readonly listeners = new Set<(loc: ViewerLocation) => void>();
   private readonly scratch = [0, 0, 0];
   /** milliseconds of the steps of the last setVolumes (for the first-paint budget) */
@@ -182,6 +184,28 @@ export class CaseViewer {
     });
   }
 
+  /**
+   * Runs overlay updates with one GPU refresh at the end instead of one per in-place update: NiiVue refreshes every
+   * layer on each update (a few hundred ms per refresh of the demo case in software WebGL), so two updates in one
+   * go cost half as much.
+   */
+  async batch(updates: () => Promise<void>): Promise<void> {
+    if (this.batching) return updates();
+    this.batching = true;
+    this.batchDirty = false;
+    try {
+      await updates();
+    } finally {
+      this.batching = false;
+      if (this.batchDirty) this.nv.updateGLVolume();
+    }
+  }
+
+  /** Whether a named overlay is shown (setOverlay / setMaskOverlay with data). */
+  hasOverlay(name: string): boolean {
+    return this.overlays.has(name);
+  }
+
   /** A named label-style overlay (values 1..n coloured by `colors`, 0 transparent): points, contours, beam cone. */
   async setMaskOverlay(name: string, data: Uint8Array | null, colors: readonly LabelColor[], opacity = 1): Promise<void> {
     await this.putOverlay(name, data, (img) => {
@@ -206,7 +230,8 @@ export class CaseViewer {
       (existing.image.img as Float32Array | Uint8Array).set(data);
       existing.data = data;
       style(existing.image);
-      this.nv.updateGLVolume();
+      if (this.batching) this.batchDirty = true;
+      else this.nv.updateGLVolume();
       return;
     }
     if (existing) this.nv.removeVolume(existing.image);

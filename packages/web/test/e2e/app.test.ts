@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkstation, launchBrowser, startServer } from './browser.js';
-import { countColor, drawnFraction, shot } from './pixels.js';
+import { countColor, countWarm, drawnFraction, shot } from './pixels.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
 /** The viewer's background colour (viewer.ts BACKGROUND, 0.04/0.05/0.06 of 255). */
@@ -156,11 +156,36 @@ describe('workstation in headless Chromium', () => {
     await page.getByTestId('plan-slice').selectOption({ index: 0 });
     await page.getByTestId('tab-simulate').click();
     await page.getByTestId('sim-scope').selectOption('quick');
+    // the label map hidden, the grey case image has no warm colours: any on the slices are the temperature overlay
+    await page.getByTestId('label-opacity').fill('0');
+    await page.waitForTimeout(100);
     const before = await shot(page.getByTestId('viewer'));
     const t0 = Date.now();
     await page.getByTestId('sim-run').click();
     await page.locator('[data-testid="panel-simulate"][data-running="true"]').waitFor({ timeout: 5_000 });
+    // live temperature frames while it runs: a frame drawn on the viewer shows heated voxels (≥ 43 °C) in warm colours
+    await page.locator('[data-testid="sim-live"]:not([data-frames="0"])').waitFor({ timeout: 45_000 });
+    const during = await shot(page.getByTestId('viewer'));
+    // the "live" line goes before the end-of-run overlay replaces the live one: still there, the shot showed a frame
+    const stillLive = ((await page.getByTestId('sim-live').textContent()) ?? '').startsWith('Live temperature overlay');
     await page.locator('[data-testid="panel-simulate"][data-running="false"]').waitFor({ timeout: 45_000 });
+    const panel = page.getByTestId('panel-simulate');
+    const liveFrames = Number(await panel.getAttribute('data-live-frames'));
+    const warmBefore = countWarm(before);
+    const warmDuring = countWarm(during);
+    console.log(
+      `live temperature: ${liveFrames} frames drawn, longest ${await panel.getAttribute('data-live-ms')} ms on the main thread; ` +
+        `${warmDuring} warm pixels on a frame (${stillLive ? 'shot while live' : 'run ended during the shot'}), ${warmBefore} before the run`,
+    );
+    expect(liveFrames).toBeGreaterThanOrEqual(1);
+    expect(Number(await page.getByTestId('sim-live').getAttribute('data-frames'))).toBe(liveFrames);
+    // the line about the live overlay leaves with the run
+    expect(await page.getByTestId('sim-live').textContent()).toBe('');
+    // a temperature overlay was on the slices by the first live frame (the live one, or the run's maximum if the run
+    // ended during the shot; which one is logged above: a 3 s run leaves no deterministic window for the former)
+    expect(warmDuring).toBeGreaterThan(30);
+    expect(warmBefore).toBeLessThan(warmDuring / 5);
+    await page.getByTestId('label-opacity').fill('0.35');
     expect(await page.getByTestId('sim-message').textContent()).toMatch(/^Finished in/);
     await page.locator('[data-testid="panel-results"][data-done="true"]').waitFor({ state: 'attached', timeout: 5_000 });
     console.log(

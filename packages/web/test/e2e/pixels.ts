@@ -35,6 +35,22 @@ export function countColor(png: Buffer, color: [number, number, number], toleran
   return count;
 }
 
+/**
+ * Number of pixels of warm hue (orange to yellow: red ≥ green ≥ blue, red and green well above blue), the colours
+ * of the temperature overlay (NiiVue "warm") over the grey image; grey, the crosshair, blue markers and text are not.
+ */
+export function countWarm(png: Buffer): number {
+  const img = PNG.sync.read(png);
+  let count = 0;
+  for (let o = 0; o < img.data.length; o += 4) {
+    const r = img.data[o];
+    const g = img.data[o + 1];
+    const b = img.data[o + 2];
+    if (r >= g && r - b > 60 && g - b > 20) count++;
+  }
+  return count;
+}
+
 /** Screenshot of an element as PNG bytes. */
 export async function shot(target: Locator | Page): Promise<Buffer> {
   return Buffer.from(await target.screenshot());

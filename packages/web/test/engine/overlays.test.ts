@@ -1,7 +1,7 @@
 import { createGrid } from '@openfuas/core';
 import { describe, expect, it } from 'vitest';
 import { beamConeMask } from '../../src/engine/beam-cone.js';
-import { DOSE_MASK, doseMask, maxOntoCaseGrid, regionOutline } from '../../src/engine/resample-to-case.js';
+import { DOSE_MASK, doseMask, maxOntoCaseGrid, regionOutline, sampleOntoCaseGrid } from '../../src/engine/resample-to-case.js';
 
 describe('viewer overlays on the case grid', () => {
   it('beamConeMask fills the cone between the rim and the focus, minus the central opening', () => {
@@ -31,6 +31,24 @@ describe('viewer overlays on the case grid', () => {
       37,
     );
     expect(Array.from(far)).toEqual([37, 37]);
+  });
+
+  it('sampleOntoCaseGrid interpolates a coarser grid onto every case voxel it spans and keeps the peaks of a finer one', () => {
+    // coarse source: 3 mm voxels, centres at x = 0, 3, 6 mm (extent −1.5..7.5 mm); case: 1 mm voxels at x = −2..8 mm
+    const coarse = createGrid([3, 1, 1], [0.003, 0.001, 0.001], [0, 0, 0], [3, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+    const caseGrid = createGrid([11, 1, 1], [0.001, 0.001, 0.001], [0, 0, 0], [1, 0, 0, -2, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+    const up = sampleOntoCaseGrid(coarse, [40, 70, 40], caseGrid, 37);
+    // linear between centres, nearest on the outer half voxel, fill beyond (x = −2 and 8 mm are 2 mm from the end centres)
+    const expected = [37, 40, 40, 50, 60, 70, 60, 50, 40, 40, 37];
+    for (let i = 0; i < 11; i++) expect(up[i], `x = ${i - 2} mm`).toBeCloseTo(expected[i], 4);
+    // a finer source: the same as maxOntoCaseGrid where the max is higher, interpolation where the source covers alone
+    const fine = createGrid([6, 1, 1], [0.001, 0.001, 0.001], [0, 0, 0], [1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+    const down = sampleOntoCaseGrid(fine, [5, 1, 9, 2, 4, 7], createGrid([3, 1, 1], [0.003, 0.001, 0.001], [0, 0, 0]), -1);
+    expect(Array.from(down)).toEqual([5, 9, 7]);
+    // axes swapped between the grids: source x runs along case y
+    const swapped = createGrid([3, 1, 1], [0.003, 0.001, 0.001], [0, 0, 0], [0, 1, 0, 0, 3, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+    const plane = createGrid([1, 7, 1], [0.001, 0.001, 0.001], [0, 0, 0]);
+    expect(Array.from(sampleOntoCaseGrid(swapped, [40, 70, 100], plane, 37))).toEqual([40, 50, 60, 70, 80, 90, 100]);
   });
 
   it('regionOutline marks the thresholded voxels that touch the outside', () => {
