@@ -10,6 +10,7 @@ export {
   axisCoordinates,
   contains,
   createGrid,
+  invertAffine,
   linearIndex,
   positionToVoxel,
   rasMmToVoxel,
@@ -125,7 +126,15 @@ export {
   validateStructures,
 } from './case/structures.js';
 export type { DepthFromSkin } from './case/case-metrics.js';
-export { OUTSIDE_STRUCTURES, depthFromSkin, skinEntryMask, structureVolumes, tissuesByLabel, voxelTissues } from './case/case-metrics.js';
+export {
+  OUTSIDE_STRUCTURES,
+  depthFromSkin,
+  labelCentroidVoxel,
+  skinEntryMask,
+  structureVolumes,
+  tissuesByLabel,
+  voxelTissues,
+} from './case/case-metrics.js';
 export type { CaseInfo } from './case/case-info.js';
 export { caseInfo } from './case/case-info.js';
 export type { CaseManifest } from './case/case-files.js';

@@ -1,5 +1,5 @@
 import { VERSION, canShareMemory } from '@openfuas/core';
-import { type Plan, type Vec3, encodeNifti, getTransducerPreset } from '@openfuas/core';
+import { type Plan, type Vec3, encodeNifti, getTransducerPreset, labelCentroidVoxel } from '@openfuas/core';
 import { beamConeMask } from './engine/beam-cone.js';
 import { loadNiftiFiles, loadPhantom } from './engine/case-client.js';
 import { MARKER, planMarkers } from './engine/plan-markers.js';
@@ -563,22 +563,8 @@ async function boot(): Promise<void> {
 function centroidVoxel(c: WorkstationCase): [number, number, number] | null {
   const label = c.structures[c.target];
   if (label === undefined || !c.labels) return null;
-  const [nx, ny] = c.grid.shape;
-  let si = 0;
-  let sj = 0;
-  let sk = 0;
-  let n = 0;
-  for (let idx = 0; idx < c.labels.length; idx++) {
-    if (c.labels[idx] !== label) continue;
-    const i = idx % nx;
-    const rest = (idx - i) / nx;
-    const j = rest % ny;
-    si += i;
-    sj += j;
-    sk += (rest - j) / ny;
-    n++;
-  }
-  return n ? [Math.round(si / n), Math.round(sj / n), Math.round(sk / n)] : null;
+  const v = labelCentroidVoxel(c.labels, c.grid, label);
+  return v ? [Math.round(v[0]), Math.round(v[1]), Math.round(v[2])] : null;
 }
 
 boot().catch((e) => {

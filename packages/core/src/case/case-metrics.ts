@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { type Vec3, voxelVolume } from '../grid/grid3d.js';
+import { type Grid3D, type Vec3, voxelVolume } from '../grid/grid3d.js';
 import { type Tissue, getTissue, withOverrides } from '../tissue/tissue-table.js';
 import type { Case } from './case.js';
 import { structureByName } from './structures.js';
@@ -199,4 +199,27 @@ export function skinEntryMask(c: Pick<Case, 'grid' | 'labels' | 'structures' | '
     }
   }
   return mask;
+}
+
+/**
+ * Mean voxel index (fractional) of the voxels holding `label`, or null when there is none. The voxel→RAS map
+ * is affine, so the RAS centroid is this index through the grid's affine.
+ */
+export function labelCentroidVoxel(labels: Uint8Array, grid: Grid3D, label: number): Vec3 | null {
+  const [nx, ny] = grid.shape;
+  let si = 0;
+  let sj = 0;
+  let sk = 0;
+  let n = 0;
+  for (let idx = 0; idx < labels.length; idx++) {
+    if (labels[idx] !== label) continue;
+    const i = idx % nx;
+    const rest = (idx - i) / nx;
+    const j = rest % ny;
+    si += i;
+    sj += j;
+    sk += (rest - j) / ny;
+    n++;
+  }
+  return n ? [si / n, sj / n, sk / n] : null;
 }

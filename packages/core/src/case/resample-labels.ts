@@ -1,5 +1,4 @@
-import type { Grid3D } from '../grid/grid3d.js';
-import { InputError } from '../errors.js';
+import { type Grid3D, invertAffine } from '../grid/grid3d.js';
 
 /**
  * Nearest-neighbour resampling of a label map onto another grid through both grids' affines (RAS mm):
@@ -33,34 +32,12 @@ export function resampleLabels(src: Grid3D, labels: Uint8Array, target: Grid3D, 
 
 /** A⁻¹ · B for 4×4 row-major affines (last row 0 0 0 1). */
 function composeInverse(A: readonly number[], B: readonly number[]): number[] {
-  const a = A[0],
-    b = A[1],
-    c = A[2],
-    d = A[4],
-    e = A[5],
-    f = A[6],
-    g = A[8],
-    h = A[9],
-    l = A[10];
-  const det = a * (e * l - f * h) - b * (d * l - f * g) + c * (d * h - e * g);
-  if (!(Math.abs(det) > 0)) throw new InputError('grid.affine', 'is singular');
-  const inv = [
-    (e * l - f * h) / det,
-    -(b * l - c * h) / det,
-    (b * f - c * e) / det,
-    -(d * l - f * g) / det,
-    (a * l - c * g) / det,
-    -(a * f - c * d) / det,
-    (d * h - e * g) / det,
-    -(a * h - b * g) / det,
-    (a * e - b * d) / det,
-  ];
-  const t = [A[3], A[7], A[11]];
+  const inv = invertAffine(A);
   const out = new Array<number>(16).fill(0);
   for (let r = 0; r < 3; r++) {
     for (let col = 0; col < 4; col++) {
-      let s = 0;
-      for (let q = 0; q < 3; q++) s += inv[3 * r + q] * (B[4 * q + col] - (col === 3 ? t[q] : 0));
+      let s = col === 3 ? inv[4 * r + 3] : 0;
+      for (let q = 0; q < 3; q++) s += inv[4 * r + q] * B[4 * q + col];
       out[4 * r + col] = s;
     }
   }

@@ -130,9 +130,11 @@ export function voxelToRasMm(grid: Grid3D, i: number, j: number, k: number, out:
   return out;
 }
 
-/** Fractional voxel index of a patient RAS+ mm point (inverse of the affine's 3×3 part). */
-export function rasMmToVoxel(grid: Grid3D, x: number, y: number, z: number, out: number[] = [0, 0, 0]): number[] {
-  const m = grid.affine;
+/**
+ * Inverse of a voxel→RAS affine (4×4 row-major, last row 0 0 0 1): the RAS→voxel map, same layout.
+ * InputError when the 3×3 part is singular.
+ */
+export function invertAffine(m: readonly number[]): number[] {
   const a = m[0],
     b = m[1],
     c = m[2],
@@ -143,13 +145,42 @@ export function rasMmToVoxel(grid: Grid3D, x: number, y: number, z: number, out:
     h = m[9],
     l = m[10];
   const det = a * (e * l - f * h) - b * (d * l - f * g) + c * (d * h - e * g);
-  if (det === 0) throw new InputError('grid.affine', 'is singular');
-  const px = x - m[3],
-    py = y - m[7],
-    pz = z - m[11];
-  out[0] = ((e * l - f * h) * px - (b * l - c * h) * py + (b * f - c * e) * pz) / det;
-  out[1] = (-(d * l - f * g) * px + (a * l - c * g) * py - (a * f - c * d) * pz) / det;
-  out[2] = ((d * h - e * g) * px - (a * h - b * g) * py + (a * e - b * d) * pz) / det;
+  if (!(Math.abs(det) > 0)) throw new InputError('grid.affine', 'is singular');
+  const r = [
+    (e * l - f * h) / det,
+    -(b * l - c * h) / det,
+    (b * f - c * e) / det,
+    -(d * l - f * g) / det,
+    (a * l - c * g) / det,
+    -(a * f - c * d) / det,
+    (d * h - e * g) / det,
+    -(a * h - b * g) / det,
+    (a * e - b * d) / det,
+  ];
+  const out = new Array<number>(16).fill(0);
+  for (let i = 0; i < 3; i++) {
+    out[4 * i] = r[3 * i];
+    out[4 * i + 1] = r[3 * i + 1];
+    out[4 * i + 2] = r[3 * i + 2];
+    out[4 * i + 3] = -(r[3 * i] * m[3] + r[3 * i + 1] * m[7] + r[3 * i + 2] * m[11]);
+  }
+  out[15] = 1;
+  return out;
+}
+
+/** Inverse affines of grids already asked (grids are immutable values, so the inverse never goes stale). */
+const INVERSES = new WeakMap<Grid3D, number[]>();
+
+/** Fractional voxel index of a patient RAS+ mm point (through the grid's inverse affine, computed once per grid). */
+export function rasMmToVoxel(grid: Grid3D, x: number, y: number, z: number, out: number[] = [0, 0, 0]): number[] {
+  let m = INVERSES.get(grid);
+  if (!m) {
+    m = invertAffine(grid.affine);
+    INVERSES.set(grid, m);
+  }
+  out[0] = m[0] * x + m[1] * y + m[2] * z + m[3];
+  out[1] = m[4] * x + m[5] * y + m[6] * z + m[7];
+  out[2] = m[8] * x + m[9] * y + m[10] * z + m[11];
   return out;
 }
 

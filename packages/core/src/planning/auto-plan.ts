@@ -1,6 +1,6 @@
 import type { Case } from '../case/case.js';
 import { structureLabels } from '../case/case.js';
-import { tissuesByLabel } from '../case/case-metrics.js';
+import { labelCentroidVoxel, tissuesByLabel } from '../case/case-metrics.js';
 import { InputError } from '../errors.js';
 import type { Vec3 } from '../grid/grid3d.js';
 import { rasMmToVoxel, voxelToRasMm } from '../grid/grid3d.js';
@@ -57,20 +57,12 @@ export function planningCaseOf(c: Case): PlanningCase {
   };
 }
 
-/** Centroid (RAS m) of the voxels with a label (a structure's). */
+/** Centroid (RAS m) of the voxels with a label (a structure's); InputError when there is none. */
 export function labelCentroid(c: Pick<Case, 'grid' | 'labels'>, label: number): Vec3 {
-  const [nx, ny] = c.grid.shape;
-  const mm = [0, 0, 0];
-  const sum = [0, 0, 0];
-  let n = 0;
-  for (let i = 0; i < c.labels.length; i++) {
-    if (c.labels[i] !== label) continue;
-    voxelToRasMm(c.grid, i % nx, Math.floor(i / nx) % ny, Math.floor(i / (nx * ny)), mm);
-    for (let a = 0; a < 3; a++) sum[a] += mm[a];
-    n++;
-  }
-  if (n === 0) throw new InputError('case.target', 'has no voxels');
-  return [sum[0] / n / 1000, sum[1] / n / 1000, sum[2] / n / 1000];
+  const v = labelCentroidVoxel(c.labels, c.grid, label);
+  if (!v) throw new InputError('case.target', 'has no voxels');
+  const mm = voxelToRasMm(c.grid, v[0], v[1], v[2]);
+  return [mm[0] / 1000, mm[1] / 1000, mm[2] / 1000];
 }
 
 const NEAR_FIELD = ['skin', 'fat', 'muscle'];
@@ -91,7 +83,7 @@ export function nearFieldCooling(
   limit: number,
 ): AutoPlanResult['cooling'] {
   const tissues = tissuesByLabel(c);
-  const names = structureLabels(c);
+  const nameOfLabel = new Map(c.structures.map((s) => [s.label, s.name]));
   const patch = beam.path;
   const s = patch.source.shape;
   const centre = patch.source.centre;
@@ -117,7 +109,7 @@ export function nearFieldCooling(
           d = Math.round(v[2]);
         if (a < 0 || b < 0 || d < 0 || a >= nx || b >= ny || d >= nz) continue;
         const label = c.labels[a + nx * (b + ny * d)];
-        const name = Object.keys(names).find((n) => names[n] === label);
+        const name = nameOfLabel.get(label);
         if (!name || !NEAR_FIELD.includes(name)) continue;
         const t = tissues[label];
         if (!t) continue;

@@ -1,4 +1,4 @@
-import { type Vec3, rasMmToVoxel, voxelToRasMm, voxelVolume } from '@openfuas/core';
+import { type Vec3, labelCentroidVoxel, rasMmToVoxel, voxelToRasMm, voxelVolume } from '@openfuas/core';
 import type { WorkstationCase } from './workstation-case.js';
 
 /** Structures outside the patient: a ray that reaches one of these has left the body through the skin. */
@@ -54,22 +54,8 @@ export function structureVolumes(c: WorkstationCase): Record<string, number> {
 export function structureCentroidMm(c: WorkstationCase, name: string): Vec3 | null {
   const label = c.structures[name];
   if (!c.labels || label === undefined) return null;
-  const [nx, ny] = c.grid.shape;
-  let si = 0;
-  let sj = 0;
-  let sk = 0;
-  let n = 0;
-  for (let idx = 0; idx < c.labels.length; idx++) {
-    if (c.labels[idx] !== label) continue;
-    const i = idx % nx;
-    const r = (idx - i) / nx;
-    const j = r % ny;
-    si += i;
-    sj += j;
-    sk += (r - j) / ny;
-    n++;
-  }
-  if (n === 0) return null;
-  const mm = voxelToRasMm(c.grid, si / n, sj / n, sk / n);
+  const v = labelCentroidVoxel(c.labels, c.grid, label);
+  if (!v) return null;
+  const mm = voxelToRasMm(c.grid, v[0], v[1], v[2]);
   return [mm[0], mm[1], mm[2]];
 }
