@@ -160,6 +160,7 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
       severity: 'warning',
       code: 'cooling-capped',
       message: `the near-field heat budget asks for ${Number.isFinite(cool.seconds) ? cool.seconds.toFixed(0) : '∞'} s of cooling per sonication (${cool.structure}); capped at ${maxCooling} s: check near-field temperatures in the simulation`,
+      params: { cooling: Number.isFinite(cool.seconds) ? cool.seconds : 'Infinity', structure: cool.structure, maxCooling },
     });
     cooling = maxCooling;
   }
@@ -177,6 +178,15 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
     severity: 'info',
     code: 'probe-shot',
     message: `probe sonication at the target centroid: ${shot.power} W × ${exposure} s → peak ${shot.peakTemperature.toFixed(0)} °C, lesion ${(shot.lesionWidth * 1000).toFixed(1)} × ${(shot.lesionLength * 1000).toFixed(1)} mm; cooling ${cooling} s from the ${cool.structure} heat budget`,
+    params: {
+      power: shot.power,
+      exposure,
+      temperature: shot.peakTemperature,
+      lesionWidth: shot.lesionWidth,
+      lesionLength: shot.lesionLength,
+      cooling,
+      structure: cool.structure,
+    },
   });
   return { ...planned, findings: [...planned.findings, ...findings], shot, probeFocus, cooling: { ...cool, seconds: cooling } };
 }

@@ -139,12 +139,14 @@ export function computeOutcome(input: OutcomeInput): SimulationOutcome {
         severity: 'error',
         code: `${name}-ablated`,
         message: `${name} reaches ${fmt(s.maxDose)} CEM43 (≥ ${DOSE_ERROR}: thermal injury)`,
+        params: { structure: name, dose: s.maxDose, threshold: DOSE_ERROR },
       });
     } else if (s.maxDose >= DOSE_WARNING) {
       findings.push({
         severity: 'warning',
         code: `${name}-dose`,
         message: `${name} reaches ${fmt(s.maxDose)} CEM43 (≥ ${DOSE_WARNING}: possible damage)`,
+        params: { structure: name, dose: s.maxDose, threshold: DOSE_WARNING },
       });
     }
   }
@@ -155,17 +157,24 @@ export function computeOutcome(input: OutcomeInput): SimulationOutcome {
         severity: 'warning',
         code: `${name}-temperature`,
         message: `${name} reaches ${s.maxTemperature.toFixed(1)} °C (limit ${plan.constraints.maxSkinTemperature} °C): lengthen cooling or lower power`,
+        params: { structure: name, temperature: s.maxTemperature, limit: plan.constraints.maxSkinTemperature },
       });
     }
   }
   if (peak >= 100)
-    findings.push({ severity: 'warning', code: 'boiling', message: `peak temperature ${peak.toFixed(0)} °C: boiling at the focus` });
+    findings.push({
+      severity: 'warning',
+      code: 'boiling',
+      message: `peak temperature ${peak.toFixed(0)} °C: boiling at the focus`,
+      params: { temperature: peak },
+    });
   const npvRatio = targetVolume > 0 ? Math.min(1, ablatedTargetVolume / targetVolume) : 0;
   if (plan.sonications.length > 0 && npvRatio < 0.7) {
     findings.push({
       severity: 'warning',
       code: 'low-npv-ratio',
       message: `predicted NPV ratio ${(npvRatio * 100).toFixed(0)} % (< 70 %: technical failure by the usual criterion)`,
+      params: { npvRatio },
     });
   }
   return {

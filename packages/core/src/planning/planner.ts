@@ -204,6 +204,7 @@ export function planTreatment(c: PlanningCase, options: PlannerOptions): Planned
       severity: 'warning',
       code: 'beam-path-gas',
       message: `${blockedGas} focus position(s) skipped: bowel gas in the beam cone (compress or fill the bladder, or reposition)`,
+      params: { count: blockedGas },
     });
   }
   if (blockedBone > 0) {
@@ -211,6 +212,7 @@ export function planTreatment(c: PlanningCase, options: PlannerOptions): Planned
       severity: 'warning',
       code: 'beam-path-bone',
       message: `${blockedBone} focus position(s) skipped: bone in the beam cone`,
+      params: { count: blockedBone },
     });
   }
   if (cautionBowel > 0) {
@@ -218,12 +220,14 @@ export function planTreatment(c: PlanningCase, options: PlannerOptions): Planned
       severity: 'warning',
       code: 'beam-path-bowel',
       message: `${cautionBowel} sonication(s) have bowel wall inside the beam cone: check on imaging before treating`,
+      params: { count: cautionBowel },
     });
   }
   findings.push({
     severity: 'info',
     code: 'plan-summary',
     message: `${sonications.length} sonications in ${slice} slices; ${(reachableVolume * 1e6).toFixed(1)} of ${(targetVolume * 1e6).toFixed(1)} cm³ of target inside the margins`,
+    params: { sonications: sonications.length, slices: slice, reachableVolume, targetVolume },
   });
   const plan: Plan = { ...emptyPlan(c, options.device, constraints, beam), sonications };
   return { plan, findings, skipped, reachableVolume, targetVolume };

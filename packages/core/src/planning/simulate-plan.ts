@@ -44,9 +44,10 @@ export interface PlanSimulationOptions {
   /**
    * live frames of the treatment heating, at most every `frameIntervalMs` (default 500 ms of wall time): the
    * temperature now (°C) on the solver's coarse grid (affine to RAS mm), with the hottest fine voxel of the moving
-   * window pooled into its cell while a window is open; frames come between sonications
+   * window pooled into its cell while a window is open, and the thermal dose so far (CEM43 min, the highest fine
+   * dose of each cell: TreatmentSimulation.doseSnapshot) for a live 240 CEM43 contour; frames come between sonications
    */
-  onFrame?: (f: { time: number; sonication: number; grid: Grid3D; temperature: Float32Array }) => void;
+  onFrame?: (f: { time: number; sonication: number; grid: Grid3D; temperature: Float32Array; dose: Float32Array }) => void;
   frameIntervalMs?: number;
   signal?: { readonly aborted: boolean };
 }
@@ -270,7 +271,13 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
       });
       if (options.onFrame && performance.now() - lastFrame >= frameEvery) {
         lastFrame = performance.now();
-        options.onFrame({ time: p.time, sonication: p.sonication, grid: frameGrid, temperature: treatment.temperatureSnapshot() });
+        options.onFrame({
+          time: p.time,
+          sonication: p.sonication,
+          grid: frameGrid,
+          temperature: treatment.temperatureSnapshot(),
+          dose: treatment.doseSnapshot(),
+        });
       }
     },
     signal: options.signal,
@@ -310,6 +317,7 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
       severity: 'info',
       code: 'beam-reuse',
       message: `${sources.computations} beam computation(s) for ${plan.sonications.length} sonications (foci whose layer stacks agree share one)`,
+      params: { computations: sources.computations, sonications: plan.sonications.length },
     });
   }
   const outcome = computeOutcome({

@@ -112,6 +112,8 @@ export class TreatmentSimulation {
   private readonly executor: ParallelExecutor;
   private readonly fineDose: Float64Array;
   private readonly coarseDose: Float64Array;
+  /** highest fine (window) dose per coarse cell over the retired windows, for doseSnapshot */
+  private readonly pooledFineDose: Float64Array;
   /** highest total temperature seen per fine voxel while inside a window, and per coarse cell, °C */
   private readonly fineMax: Float32Array;
   private readonly coarseMax: Float32Array;
@@ -188,6 +190,7 @@ export class TreatmentSimulation {
     this.Ucn = sharedFloat64(nc);
     this.coarsePs = sharedFloat32(nc).fill(1);
     this.coarseDose = new Float64Array(nc);
+    this.pooledFineDose = new Float64Array(nc);
     this.leak = new Float64Array(nc);
     this.coarseInWindow = new Uint8Array(nc);
     this.fineDose = new Float64Array(voxelCount(this.grid));
@@ -272,6 +275,31 @@ export class TreatmentSimulation {
           const t = Ta + w.T[wi] + w.bgA[wi];
           if (t > out[ci]) out[ci] = t;
         }
+    return out;
+  }
+
+  /**
+   * CEM43 (min) now on coarseGrid for live views: each coarse cell's own dose, raised to the highest fine dose
+   * of its voxels (retired windows pooled as they retire, the open window read now), so a lesion shows at
+   * once and its 240 contour can be drawn while the treatment runs.
+   */
+  doseSnapshot(): Float32Array {
+    const out = new Float32Array(this.coarseDose.length);
+    const fineMax = Float64Array.from(this.pooledFineDose);
+    const w = this.activeBox;
+    if (w) {
+      const r = this.r;
+      const cs = this.coarseGrid.shape;
+      for (let z = 0; z < w.n[2]; z++)
+        for (let y = 0; y < w.n[1]; y++)
+          for (let x = 0; x < w.n[0]; x++) {
+            const ci = (((w.o[0] + x) / r) | 0) + cs[0] * ((((w.o[1] + y) / r) | 0) + cs[1] * (((w.o[2] + z) / r) | 0));
+            const d = w.dose[x + w.n[0] * (y + w.n[1] * z)];
+            if (d > fineMax[ci]) fineMax[ci] = d;
+          }
+    }
+    // a voxel's dose is its fine dose plus its cell's coarse dose (see dose())
+    for (let i = 0; i < out.length; i++) out[i] = Math.min(3.4e38, fineMax[i] + this.coarseDose[i]);
     return out;
   }
 
@@ -681,6 +709,7 @@ export class TreatmentSimulation {
           const wi = x + w.n[0] * (y + w.n[1] * z);
           const ci = (((w.o[0] + x) / r) | 0) + cs[0] * ((((w.o[1] + y) / r) | 0) + cs[1] * (((w.o[2] + z) / r) | 0));
           this.leak[ci] += this.fineTab.rhoC[w.labels[wi]] * v * w.T[wi];
+          if (w.dose[wi] > this.pooledFineDose[ci]) this.pooledFineDose[ci] = w.dose[wi];
           dead[ci] += w.ps[wi];
           count[ci]++;
         }

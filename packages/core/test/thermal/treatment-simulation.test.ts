@@ -52,6 +52,21 @@ describe('TreatmentSimulation (coarse level + moving fine window) against the br
     const tmax = fast.maxTemperature();
     expect(Math.max(...tmax)).toBeCloseTo(fast.peakTemperature, 3);
     expect(tmax.every((t) => t >= 37 - 1e-6)).toBe(true);
+    // the live dose snapshot on the coarse grid holds each cell's hottest fine dose
+    const snap = fast.doseSnapshot();
+    const full = fast.dose();
+    const pooled = new Float64Array(snap.length);
+    const cs = fast.coarseGrid.shape;
+    for (let z = 0; z < 48; z++)
+      for (let y = 0; y < 40; y++)
+        for (let x = 0; x < 40; x++) {
+          const c = ((x / 3) | 0) + cs[0] * (((y / 3) | 0) + cs[1] * ((z / 3) | 0));
+          pooled[c] = Math.max(pooled[c], full[x + 40 * (y + 40 * z)]);
+        }
+    let worst = 0;
+    for (let i = 0; i < snap.length; i++) worst = Math.max(worst, Math.abs(snap[i] - pooled[i]) / Math.max(1, pooled[i]));
+    expect(worst).toBeLessThan(1e-5);
+    expect(snap.filter((d) => d >= 240).length).toBeGreaterThan(0);
   });
 
   it('rejects bad options and foci outside the grid', async () => {
