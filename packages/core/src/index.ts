@@ -241,6 +241,8 @@ export {
   LETHAL_CEM43,
   arrheniusLinearStep,
   cem43LinearStep,
+  cem43Factor,
+  cem43RampStep,
   cem43OfHistory,
   cem43Rate,
 } from './thermal/thermal-dose.js';

@@ -33,11 +33,13 @@ export interface PlanSimulationOptions {
   coarseFactor?: number;
   /** s of each pause the fine window follows before handing over to the coarse level (default 3) */
   windowCooling?: number;
+  /** fine window margin around the focal patch, m (default 2 mm) */
+  windowMargin?: number;
   /** near-field (skin, fat, muscle) grid spacing, m (default 3 mm) */
   nearFieldSpacing?: number;
   /** skip the near-field simulation (faster; skin/fat/muscle then come from the fine domain only) */
   nearField?: boolean;
-  /** acoustic source options (spacings are set from the ones above; focal box default ±4 mm across, ±10 mm along the beam) */
+  /** acoustic source options (spacings are set from the ones above; focal box default ±3 mm across, ±8 mm along the beam) */
   sources?: Omit<BeamSourceOptions, 'focalSpacing' | 'pathSpacing'>;
   executor?: ParallelExecutor;
   onProgress?: (p: PlanSimulationProgress) => void;
@@ -71,6 +73,8 @@ export interface PlanSimulationResult {
     acousticsSeconds: number;
     nearFieldSeconds: number;
     treatmentSeconds: number;
+    /** voxel-updates of the treatment solver (fine window + coarse level): its cost, independent of machine load */
+    treatmentVoxelUpdates: number;
     fineVoxels: number;
     nearFieldVoxels: number;
   };
@@ -146,8 +150,11 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
     c,
     plan,
     {
-      focalHalfWidth: 4e-3,
-      focalHalfLength: 10e-3,
+      // the fine window holds the focal region only; the rest of the beam heats the coarse level (measured on the
+      // demo: ±3 × ±8 mm and a 2 mm margin change the NPV ratio by 2 % relative to ±4 × ±10 mm and 3 mm, for 35 %
+      // fewer voxel-updates)
+      focalHalfWidth: 3e-3,
+      focalHalfLength: 8e-3,
       ...options.sources,
       focalSpacing: fine,
       pathSpacing: fine * coarseFactor,
@@ -254,7 +261,7 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
       ? { ...placeBeamPatch(first, grid, plan.sonications[0].focus as unknown as Vec3), offset: [0, 0, 0] }
       : { kind: 'patch', q: new Float32Array(1), shape: [1, 1, 1], offset: [0, 0, 0], centre: [0, 0, 0] },
     sonications,
-    { coarseFactor, windowCooling: options.windowCooling ?? 3, executor },
+    { coarseFactor, windowCooling: options.windowCooling ?? 3, margin: options.windowMargin ?? 2e-3, executor },
   );
   const end = treatment.endTime;
   const frameGrid = coarseFrameGrid(grid, treatment.coarseGrid, coarseFactor);
@@ -361,6 +368,7 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
       acousticsSeconds,
       nearFieldSeconds,
       treatmentSeconds,
+      treatmentVoxelUpdates: treatment.voxelUpdates,
       fineVoxels: voxelCount(grid),
       nearFieldVoxels: nearField ? voxelCount(nearField.grid) : 0,
     },

@@ -1,5 +1,5 @@
 import { type KernelArgs, registerKernel } from '../parallel/kernel-registry.js';
-import { BOILING_TEMPERATURE, arrheniusLinearStep, cem43LinearStep } from './thermal-dose.js';
+import { BOILING_TEMPERATURE, arrheniusLinearStep, cem43Factor, cem43LinearStep, cem43RampStep } from './thermal-dose.js';
 
 /** Name under which the dose update is registered (run it over `nz` items: z-slices). */
 export const THERMAL_DOSE_KERNEL = 'thermal.dose';
@@ -11,7 +11,10 @@ export const THERMAL_DOSE_KERNEL = 'thermal.dose';
  * - perfusion shutdown: once CEM43 ≥ `threshold` (or Ω ≥ 1 when Arrhenius is on) the voxel's perfusion
  *   scale `ps` becomes `shutdown` (0 = no flow, as is usual after coagulation);
  * - `boiled[i]` = 1 once T reaches 100 °C;
- * - `zMax[z]` = the highest T1 in slice z (for the peak-temperature timeline).
+ * - `zMax[z]` = the highest T1 in slice z (for the peak-temperature timeline);
+ * - optionally (`factor` given) the CEM43 factor R^(43−T) of each voxel is kept between steps (it must hold the
+ *   factor of T0 on entry; it holds T1's on exit), which spares most exponentials (cem43RampStep);
+ * - optionally (`tmax` given) the highest T1 per voxel.
  * The temperature used is `Toff + T[i] (+ bg[i])`: Toff = 0 when T holds °C; in the treatment solver T holds
  * the rise of a fine window and the background rise is bg0 + f·(bg1 − bg0) with f = f0 at the step's start and f1 at
  * its end (`hasBg`; bg0/bg1 the background at the ends of the enclosing coarse step).
@@ -37,6 +40,8 @@ export function thermalDoseKernel(args: KernelArgs, start: number, end: number):
   const bg1 = args.bg1 as Float64Array;
   const f0 = args.f0 as number;
   const f1 = args.f1 as number;
+  const factor = args.factor as Float64Array | undefined;
+  const tmax = args.tmax as Float32Array | undefined;
   const nxy = (args.nx as number) * (args.ny as number);
   for (let z = start; z < end; z++) {
     let peak = Number.NEGATIVE_INFINITY;
@@ -51,8 +56,16 @@ export function thermalDoseKernel(args: KernelArgs, start: number, end: number):
         b += g + f1 * d;
       }
       if (b > peak) peak = b;
-      if (a <= 37 && b <= 37) continue;
-      const d = dose[i] + cem43LinearStep(a, b, dt);
+      if (tmax && b > tmax[i]) tmax[i] = b;
+      if (a <= 37 && b <= 37) {
+        if (factor) factor[i] = b === 37 ? FACTOR_AT_37 : 0;
+        continue;
+      }
+      let step: number;
+      if (factor) {
+        step = cem43RampStep(a, b, factor, i, dt);
+      } else step = cem43LinearStep(a, b, dt);
+      const d = dose[i] + step;
       dose[i] = d;
       let dead = d >= threshold;
       if (arr) {
@@ -66,5 +79,7 @@ export function thermalDoseKernel(args: KernelArgs, start: number, end: number):
     zMax[z] = peak;
   }
 }
+
+const FACTOR_AT_37 = cem43Factor(37);
 
 registerKernel(THERMAL_DOSE_KERNEL, thermalDoseKernel);

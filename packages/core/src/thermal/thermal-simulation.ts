@@ -7,7 +7,7 @@ import { PENNES_EXPLICIT_KERNEL } from './pennes-explicit-kernel.js';
 import { type ImplicitProblem, ImplicitWorkspace, implicitStep } from './pennes-implicit.js';
 import { type TimelineSegment, segmentScale } from './sonication-timeline.js';
 import { THERMAL_DOSE_KERNEL } from './thermal-dose-kernel.js';
-import { type ArrheniusParameters, GAS_CONSTANT, LETHAL_CEM43 } from './thermal-dose.js';
+import { type ArrheniusParameters, GAS_CONSTANT, LETHAL_CEM43, cem43Factor } from './thermal-dose.js';
 import {
   type MaterialTables,
   type ThermalBoundary,
@@ -107,6 +107,8 @@ export class ThermalSimulation {
   readonly medium: ThermalMedium;
   /** CEM43, minutes, per voxel (Float64, shared) */
   readonly dose: Float64Array;
+  /** CEM43 factor R^(43−T) of the current temperature per voxel, kept for the dose kernel (one exp per step) */
+  private readonly cemFactor: Float64Array;
   /** Arrhenius Ω per voxel, or null */
   readonly damage: Float64Array | null;
   /** 1 where T has reached 100 °C */
@@ -222,6 +224,8 @@ export class ThermalSimulation {
       for (let i = 0; i < n; i++) this.T[i] = requireFinite('initialTemperature', init[i]);
     }
     this.dose = sharedFloat64(n);
+    this.cemFactor = sharedFloat64(n);
+    for (let i = 0; i < n; i++) this.cemFactor[i] = cem43Factor(this.T[i]);
     this.damage = arrhenius ? sharedFloat64(n) : null;
     this.boiled = sharedUint8(n);
     this.perfusionScale = sharedFloat32(n).fill(1);
@@ -488,6 +492,7 @@ export class ThermalSimulation {
         bg1: EMPTY_F64,
         f0: 0,
         f1: 0,
+        factor: this.cemFactor,
         nx,
         ny,
       },

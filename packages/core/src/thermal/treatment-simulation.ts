@@ -4,7 +4,7 @@ import { type ParallelExecutor, SerialExecutor, sharedFloat32, sharedFloat64, sh
 import { type PatchHeatSource, addPatchSource, placePatch } from './heat-source.js';
 import { PENNES_EXPLICIT_KERNEL } from './pennes-explicit-kernel.js';
 import { THERMAL_DOSE_KERNEL } from './thermal-dose-kernel.js';
-import { LETHAL_CEM43, cem43LinearStep } from './thermal-dose.js';
+import { LETHAL_CEM43, cem43Factor, cem43RampStep } from './thermal-dose.js';
 import { type ThermalMedium, explicitStabilityLimit, labelledThermalMedium, materialTables } from './thermal-medium.js';
 
 /** One sonication of a treatment: the beam's focus at `position` (m, grid frame), on at `power` W, then cooling. */
@@ -58,6 +58,10 @@ interface Window {
   zMax: Float64Array;
   bgA: Float64Array;
   bgB: Float64Array;
+  /** CEM43 factor of each voxel's total temperature now (kept by the dose kernel) */
+  factor: Float64Array;
+  /** highest total temperature per voxel while the window is open, °C */
+  tmax: Float32Array;
   patch: PatchHeatSource;
 }
 
@@ -112,6 +116,8 @@ export class TreatmentSimulation {
   private readonly executor: ParallelExecutor;
   private readonly fineDose: Float64Array;
   private readonly coarseDose: Float64Array;
+  /** CEM43 factor of each coarse cell's temperature now (valid outside the window) */
+  private readonly coarseCem: Float64Array;
   /** highest fine (window) dose per coarse cell over the retired windows, for doseSnapshot */
   private readonly pooledFineDose: Float64Array;
   /** highest total temperature seen per fine voxel while inside a window, and per coarse cell, °C */
@@ -190,6 +196,7 @@ export class TreatmentSimulation {
     this.Ucn = sharedFloat64(nc);
     this.coarsePs = sharedFloat32(nc).fill(1);
     this.coarseDose = new Float64Array(nc);
+    this.coarseCem = new Float64Array(nc).fill(cem43Factor(medium.arterialTemperature));
     this.pooledFineDose = new Float64Array(nc);
     this.leak = new Float64Array(nc);
     this.coarseInWindow = new Uint8Array(nc);
@@ -446,8 +453,11 @@ export class TreatmentSimulation {
       if (b > this.coarseMax[i]) this.coarseMax[i] = b;
       if (this.coarseInWindow[i]) continue;
       const a = Ta + this.Uc[i];
-      if (a <= 37 && b <= 37) continue;
-      const d = this.coarseDose[i] + cem43LinearStep(a, b, dt);
+      if (a <= 37 && b <= 37) {
+        this.coarseCem[i] = b === 37 ? FACTOR_AT_37 : 0;
+        continue;
+      }
+      const d = this.coarseDose[i] + cem43RampStep(a, b, this.coarseCem, i, dt);
       this.coarseDose[i] = d;
       if (d >= this.threshold) this.coarsePs[i] = this.shutdown;
     }
@@ -490,13 +500,14 @@ export class TreatmentSimulation {
         bg1: w.bgB,
         f0,
         f1,
+        factor: w.factor,
+        tmax: w.tmax,
         nx,
         ny,
       },
       nz,
     );
     this.voxelUpdates += nx * ny * nz;
-    this.trackWindowMax(w, f1);
     let peak = Number.NEGATIVE_INFINITY;
     for (let z = 0; z < nz; z++) if (w.zMax[z] > peak) peak = w.zMax[z];
     this.lastPeak = peak;
@@ -504,23 +515,6 @@ export class TreatmentSimulation {
     const tmp = w.T;
     w.T = w.Tn;
     w.Tn = tmp;
-  }
-
-  /** Updates the per-voxel maximum with the window's total temperature T_a + u_window + u_coarse at fraction f of the coarse step. */
-  private trackWindowMax(w: Window, f: number): void {
-    const Ta = this.medium.arterialTemperature;
-    const [nx, ny, nz] = w.n;
-    const [gx, gy] = this.grid.shape;
-    for (let z = 0; z < nz; z++)
-      for (let y = 0; y < ny; y++) {
-        const row = nx * (y + ny * z);
-        const g = w.o[0] + gx * (w.o[1] + y + gy * (w.o[2] + z));
-        for (let x = 0; x < nx; x++) {
-          const i = row + x;
-          const t = Ta + w.Tn[i] + w.bgA[i] * (1 - f) + w.bgB[i] * f;
-          if (t > this.fineMax[g + x]) this.fineMax[g + x] = t;
-        }
-      }
   }
 
   /** Highest temperature (°C) each fine voxel reached: its own while in a window, else its coarse cell's. */
@@ -536,7 +530,19 @@ export class TreatmentSimulation {
           const c = this.coarseMax[((x / r) | 0) + cs[0] * (((y / r) | 0) + cs[1] * ((z / r) | 0))];
           out[i] = Math.max(this.fineMax[i], c);
         }
+    if (this.activeBox) this.mergeWindowMax(this.activeBox, out);
     return out;
+  }
+
+  /** Raises `out` (fine grid) to the window's highest temperatures. */
+  private mergeWindowMax(w: Window, out: Float32Array): void {
+    const [gx, gy] = this.grid.shape;
+    for (let z = 0; z < w.n[2]; z++)
+      for (let y = 0; y < w.n[1]; y++) {
+        const row = w.n[0] * (y + w.n[1] * z);
+        const g = w.o[0] + gx * (w.o[1] + y + gy * (w.o[2] + z));
+        for (let x = 0; x < w.n[0]; x++) if (w.tmax[row + x] > out[g + x]) out[g + x] = w.tmax[row + x];
+      }
   }
 
   /**
@@ -679,9 +685,14 @@ export class TreatmentSimulation {
       zMax: sharedFloat64(n[2]),
       bgA: sharedFloat64(nw),
       bgB: sharedFloat64(nw),
+      factor: sharedFloat64(nw),
+      tmax: sharedFloat32(nw).fill(Number.NEGATIVE_INFINITY),
       patch,
     };
     this.interpolateBackground(this.Uc, this.activeBox.bgA);
+    const Ta = this.medium.arterialTemperature;
+    const { factor, bgA } = this.activeBox;
+    for (let i = 0; i < nw; i++) factor[i] = cem43Factor(Ta + bgA[i]);
   }
 
   private copyWindowDose(out: Float64Array): void {
@@ -697,6 +708,7 @@ export class TreatmentSimulation {
     const w = this.activeBox;
     if (!w) return;
     this.copyWindowDose(this.fineDose);
+    this.mergeWindowMax(w, this.fineMax);
     const r = this.r;
     const cs = this.coarseGrid.shape;
     const v = voxelVolume(this.grid);
@@ -720,6 +732,8 @@ export class TreatmentSimulation {
         this.leak[i] = 0;
       }
       if (count[i] > 0) this.coarsePs[i] = dead[i] / count[i];
+      // cells that took the window's heat, or sat under it (no dose kept), start from their temperature now
+      if (count[i] > 0) this.coarseCem[i] = cem43Factor(this.medium.arterialTemperature + this.Uc[i]);
       this.coarseInWindow[i] = 0;
     }
     this.activeBox = null;
@@ -727,6 +741,7 @@ export class TreatmentSimulation {
 }
 
 const EMPTY32 = sharedFloat32(1);
+const FACTOR_AT_37 = cem43Factor(37);
 const EMPTY64 = sharedFloat64(1);
 
 function fillTables(

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ARRHENIUS_LIVER, GAS_CONSTANT, arrheniusLinearStep, cem43LinearStep, cem43OfHistory, cem43Rate } from '../../src/index.js';
+import {
+  ARRHENIUS_LIVER,
+  GAS_CONSTANT,
+  arrheniusLinearStep,
+  cem43Factor,
+  cem43LinearStep,
+  cem43OfHistory,
+  cem43Rate,
+  cem43RampStep,
+} from '../../src/index.js';
 
 /** Composite Simpson quadrature of the CEM43 rate over a linear ramp (independent of the closed form). */
 function simpsonRamp(t0: number, t1: number, dt: number, rate: (T: number) => number, n = 20000): number {
@@ -52,5 +61,43 @@ describe('Arrhenius damage over a linear ramp', () => {
     const rate = (T: number) => Math.exp(lnA - eaR / (T + 273.15));
     const ref = simpsonRamp(60, 65, 0.5, rate);
     expect(Math.abs(arrheniusLinearStep(60, 65, 0.5, lnA, eaR) / ref - 1)).toBeLessThan(1e-4);
+  });
+});
+
+describe('CEM43 with kept factors (cem43RampStep: few exponentials)', () => {
+  it('follows random temperature histories like the exact ramp integral, dose and kept factor to 1e-11 relative', () => {
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    let worstDose = 0;
+    let worstFactor = 0;
+    for (let history = 0; history < 200; history++) {
+      // a random walk with slow drifts, fast ramps and crossings of 37 and 43 °C
+      let t = 33 + 30 * rand();
+      const f = new Float64Array([cem43Factor(t)]);
+      let exact = 0;
+      let fast = 0;
+      for (let n = 0; n < 500; n++) {
+        const jump = [1e-9, 1e-4, 0.01, 0.3, 4][n % 5] * (rand() - 0.5) * 2;
+        const next = Math.min(110, Math.max(30, t + jump));
+        const dt = 0.05 + rand();
+        exact += cem43LinearStep(t, next, dt);
+        fast += cem43RampStep(t, next, f, 0, dt);
+        t = next;
+        const want = cem43Factor(t);
+        if (want > 0) worstFactor = Math.max(worstFactor, Math.abs(f[0] / want - 1));
+        else expect(f[0]).toBe(0);
+      }
+      if (exact > 0) worstDose = Math.max(worstDose, Math.abs(fast / exact - 1));
+    }
+    expect(worstDose).toBeLessThan(1e-11);
+    expect(worstFactor).toBeLessThan(1e-11);
+    // the factor is R^(43 − T): 1 at 43 °C, 2^17 at 60 °C, 4^-6 at 37 °C, 0 below
+    expect(cem43Factor(43)).toBe(1);
+    expect(cem43Factor(60)).toBeCloseTo(2 ** 17, 6);
+    expect(cem43Factor(37)).toBeCloseTo(4 ** -6, 15);
+    expect(cem43Factor(36.9)).toBe(0);
   });
 });
