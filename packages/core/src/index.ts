@@ -161,7 +161,7 @@ export { seededRandom } from './case/seeded-random.js';
 export { distanceTransform } from './grid/distance-transform.js';
 export type { Finding } from './planning/finding.js';
 export type { Plan, PlanConstraints, Sonication } from './planning/plan.js';
-export { PLAN_FORMAT, PLAN_VERSION, defaultConstraints, parsePlan, planJsonSchema } from './planning/plan.js';
+export { DEFAULT_WATER_TEMPERATURE, PLAN_FORMAT, PLAN_VERSION, defaultConstraints, parsePlan, planJsonSchema } from './planning/plan.js';
 export type { PlanningCase } from './planning/planning-case.js';
 export { UTERINE_STRUCTURES, labelsOf, validatePlanningCase } from './planning/planning-case.js';
 export type { DeviceLimits } from './planning/device-limits.js';

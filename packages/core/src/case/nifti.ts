@@ -470,11 +470,14 @@ function gunzipNifti(bytes: Uint8Array, file: string): Uint8Array {
     if (final) ended = true;
   });
   let target = -1;
-  const STEP = 1 << 16;
+  // Deflate inflates at most ~1032:1, so an input step of (bytes still wanted)/1032, at least 4 KiB, cannot
+  // overshoot the target by more than ~4 MB, however compressible the rest of the stream is.
+  const MIN_STEP = 1 << 12;
   let pos = 0;
   try {
     while (pos < bytes.length) {
-      const next = Math.min(bytes.length, pos + STEP);
+      const step = target < 0 ? MIN_STEP : Math.max(MIN_STEP, Math.floor((target - total) / 1032));
+      const next = Math.min(bytes.length, pos + step);
       g.push(bytes.subarray(pos, next), next === bytes.length);
       pos = next;
       if (target < 0 && total >= DATA_OFFSET) {

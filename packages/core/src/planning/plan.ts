@@ -9,6 +9,12 @@ import { InputError } from '../errors.js';
 export const PLAN_FORMAT = 'openfuas-plan';
 export const PLAN_VERSION = 1;
 
+/**
+ * °C, the coupling water's default: direct skin cooling holds the skin interface at about 20 °C (Ikink et al.,
+ * BioMed Res Int 2015:684250, MR-HIFU of fibroids with a skin-cooling device).
+ */
+export const DEFAULT_WATER_TEMPERATURE = 20;
+
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
 const positive = () => finite().refine((v) => v > 0, 'must be > 0');
 const nonNegative = () => finite().refine((v) => v >= 0, 'must be >= 0');
@@ -52,6 +58,10 @@ export const constraintsSchema = z
 export const placementSchema = z
   .object({
     beamDirection: vec3().default([0, -1, 0]).describe('unit vector of the beam in RAS (prone patient: anterior → posterior)'),
+    waterTemperature: finite()
+      .refine((v) => v >= 0 && v <= 43, 'must be between 0 and 43 °C')
+      .default(DEFAULT_WATER_TEMPERATURE)
+      .describe('°C, coupling water against the skin, held by the device’s circulation (skin cooling; 20 °C as in Ikink et al. 2015)'),
   })
   .strict();
 

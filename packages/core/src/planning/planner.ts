@@ -5,7 +5,15 @@ import { rasMmToVoxel, voxelToRasMm } from '../grid/grid3d.js';
 import { checkBeamPath, perpendicularBasis } from './beam-path.js';
 import { checkSonicationLimits, deviceLimits } from './device-limits.js';
 import type { Finding } from './finding.js';
-import { PLAN_FORMAT, PLAN_VERSION, type Plan, type PlanConstraints, type Sonication, defaultConstraints } from './plan.js';
+import {
+  DEFAULT_WATER_TEMPERATURE,
+  PLAN_FORMAT,
+  PLAN_VERSION,
+  type Plan,
+  type PlanConstraints,
+  type Sonication,
+  defaultConstraints,
+} from './plan.js';
 import { type PlanningCase, UTERINE_STRUCTURES, labelsOf, validatePlanningCase } from './planning-case.js';
 
 export interface PlannerOptions {
@@ -249,7 +257,7 @@ function emptyPlan(c: PlanningCase, device: Plan['device'], constraints: PlanCon
     version: PLAN_VERSION,
     ...(c.name ? { caseName: c.name } : {}),
     device,
-    placement: { beamDirection: [beam[0], beam[1], beam[2]] },
+    placement: { beamDirection: [beam[0], beam[1], beam[2]], waterTemperature: DEFAULT_WATER_TEMPERATURE },
     constraints,
     sonications: [],
   };

@@ -225,7 +225,21 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
       segments.push({ duration: s.exposure, source, power: s.power, label: `sonication ${i + 1}` });
       if (s.cooling > 0) segments.push({ duration: s.cooling, source: null });
     });
-    const sim = new ThermalSimulation(nmedium, segments, { executor, coolingScheme: 'explicit' });
+    // the coupling water against the skin is circulated at a set temperature: held there (a Dirichlet bath)
+    const waterLabel = structures.water;
+    const bath: number[] = [];
+    if (waterLabel !== undefined) for (let i = 0; i < nlabels.length; i++) if (nlabels[i] === waterLabel) bath.push(i);
+    if (bath.length === 0)
+      findings.push({
+        severity: 'info',
+        code: 'no-water-bath',
+        message: 'the case has no "water" structure below the skin: near-field heating simulated without skin cooling',
+      });
+    const sim = new ThermalSimulation(nmedium, segments, {
+      executor,
+      coolingScheme: 'explicit',
+      ...(bath.length > 0 ? { held: { voxels: bath, temperature: plan.placement.waterTemperature } } : {}),
+    });
     const nmax = new Float32Array(voxelCount(ngrid)).fill(37);
     const outsideFine = outsideMask(ngrid, grid);
     nearTimeline = { t: [0], peak: [37] };

@@ -592,7 +592,7 @@ export interface TreatmentBeamSources {
  */
 export async function treatmentBeamSources(
   c: BeamCase,
-  plan: Pick<Plan, 'device' | 'placement' | 'sonications'>,
+  plan: Pick<Plan, 'device' | 'sonications'> & { placement?: Pick<Plan['placement'], 'beamDirection'> },
   options: BeamSourceOptions = {},
   executor: ParallelExecutor = new SerialExecutor(),
 ): Promise<TreatmentBeamSources> {

@@ -46,6 +46,11 @@ export interface ThermalOptions {
   executor?: ParallelExecutor;
   /** keep the energy budget (deposited, perfusion, boundary, stored); two more passes per step */
   trackEnergy?: boolean;
+  /**
+   * voxels held at a fixed temperature (°C) from the start and after every step: a well-mixed, temperature-controlled
+   * bath such as the coupling water circulated against the skin (a Dirichlet condition inside the grid)
+   */
+  held?: { voxels: ArrayLike<number>; temperature: number };
 }
 
 export const DEFAULT_THERMAL_OPTIONS = {
@@ -107,6 +112,7 @@ export class ThermalSimulation {
   readonly medium: ThermalMedium;
   /** CEM43, minutes, per voxel (Float64, shared) */
   readonly dose: Float64Array;
+  private readonly held: { voxels: Int32Array; temperature: number } | null = null;
   /** CEM43 factor R^(43−T) of the current temperature per voxel, kept for the dose kernel (one exp per step) */
   private readonly cemFactor: Float64Array;
   /** Arrhenius Ω per voxel, or null */
@@ -151,7 +157,7 @@ export class ThermalSimulation {
   private readonly tableCache = new Map<number, StepTables>();
   private readonly zMax: Float64Array;
   private readonly options: Required<
-    Omit<ThermalOptions, 'arrhenius' | 'executor' | 'dt' | 'initialTemperature' | 'implicitDt' | 'coolingScheme'>
+    Omit<ThermalOptions, 'arrhenius' | 'executor' | 'dt' | 'initialTemperature' | 'implicitDt' | 'coolingScheme' | 'held'>
   > & {
     arrhenius: ArrheniusParameters | null;
     coolingScheme: ThermalScheme;
@@ -223,6 +229,18 @@ export class ThermalSimulation {
       if (init.length !== n) throw new InputError('initialTemperature', `has ${init.length} values, the grid has ${n}`);
       for (let i = 0; i < n; i++) this.T[i] = requireFinite('initialTemperature', init[i]);
     }
+    if (options.held) {
+      if (options.trackEnergy) throw new InputError('held', 'the energy budget does not yet count the heat held voxels take up');
+      const th = requireFinite('held.temperature', options.held.temperature);
+      const idx: number[] = [];
+      for (let i = 0; i < options.held.voxels.length; i++) {
+        const v = options.held.voxels[i];
+        if (!Number.isInteger(v) || v < 0 || v >= n) throw new InputError('held.voxels', `index ${v} is outside the grid (${n} voxels)`);
+        idx.push(v);
+      }
+      this.held = { voxels: Int32Array.from(idx), temperature: th };
+      for (const i of this.held.voxels) this.T[i] = th;
+    }
     this.dose = sharedFloat64(n);
     this.cemFactor = sharedFloat64(n);
     for (let i = 0; i < n; i++) this.cemFactor[i] = cem43Factor(this.T[i]);
@@ -293,6 +311,10 @@ export class ThermalSimulation {
     if (this.segScheme === 'explicit') await this.explicitStep(source, scale, dt);
     else this.implicitStep(source, scale, dt, this.segScheme === 'implicit' ? 1 : 0.5);
     if (this.energy) this.accountAfter(dt);
+    if (this.held) {
+      const th = this.held.temperature;
+      for (const i of this.held.voxels) this.Tn[i] = th;
+    }
     await this.doseStep(dt);
     const tmp = this.T;
     this.T = this.Tn;

@@ -26,6 +26,8 @@ describe('plan format', () => {
     expect(() => parsePlan({ ...good, version: 2 })).toThrow(/version/);
     expect(() => parsePlan({ ...good, extra: 1 })).toThrow(/plan/);
     expect(() => parsePlan({ ...good, placement: { beamDirection: [0, 0, 0] } })).toThrow(/beamDirection/);
+    expect(() => parsePlan({ ...good, placement: { waterTemperature: 60 } })).toThrow(/plan.placement.waterTemperature/);
+    expect(parsePlan(good).placement.waterTemperature).toBe(20);
   });
 
   it('publishes its JSON Schema at docs/plan.schema.json, generated from the parser', () => {
