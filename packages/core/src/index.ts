@@ -38,6 +38,7 @@ export { VERSION } from './version.js';
 export type { Kernel, KernelArg, KernelArgs } from './parallel/kernel-registry.js';
 export { getKernel, kernelNames, registerKernel } from './parallel/kernel-registry.js';
 export type { ParallelExecutor } from './parallel/parallel-executor.js';
+export { type KernelBlockDone, KernelBlockQueue, type KernelBlockTask } from './parallel/kernel-block-queue.js';
 export {
   SerialExecutor,
   assertShared,
