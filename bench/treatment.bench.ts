@@ -31,6 +31,7 @@ const bench: BenchFile = {
           acousticsSeconds: r.stats.acousticsSeconds,
           nearFieldSeconds: r.stats.nearFieldSeconds,
           treatmentSeconds: r.stats.treatmentSeconds,
+          treatmentVoxelUpdates: r.stats.treatmentVoxelUpdates,
           fineVoxels: r.stats.fineVoxels,
           peakRssMiB: peakRss / 2 ** 20,
           npvRatio: r.outcome.npvRatio,

@@ -99,9 +99,12 @@ its beam is the ideal linear field through flat layers; real abdominal walls abe
 propagation at clinical pressures is nonlinear. (2) The predicted NPV ratio is far below clinical results: in the model, isolated
 lesions spaced like clinical points do not merge; clinically, exposures are prolonged or repeated at a point until a greyscale
 (boiling/cavitation) change appears, which enlarges each lesion well beyond a 95 °C single shot — boiling, cavitation-enhanced heating
-and lesion growth towards the transducer are not modelled. (3) The near field heats far more than clinical experience suggests:
-the model has no active cooling by the coupling water and no increase of perfusion with temperature in fat and muscle, both of which
-remove heat in patients. Lowering \`--pitch-factor\` buys NPV ratio with sonications; the outcome always comes from the simulation.
+and lesion growth towards the transducer are not modelled. (3) The near field heats more than clinical experience suggests: the
+coupling water is held at ${planned.plan.placement.waterTemperature} °C against the skin (a well-mixed bath, as with direct skin cooling), which cools
+skin and the first millimetres of fat, but the hot spot sits 15–25 mm deep, in the muscle and soft tissue just in front of the anterior
+slices' foci, where each beam is still narrow and the points of a slice overlap; the model has no increase of perfusion with temperature
+in muscle and fat (thermoregulation), which removes heat in patients, and the planner uses one cooling time for all slices where
+clinicians lengthen the pauses for shallow slices. Lowering \`--pitch-factor\` buys NPV ratio with sonications; the outcome always comes from the simulation.
 
 **Sensitivity (direction of the effects, tested in packages/core/test/planning/simulate-plan.test.ts).** The same 3 × 3 lattice of
 80 W × 3 s sonications on each case's target: a thicker wall, a posterior (deeper) fibroid and a T2-bright (more perfused, more

@@ -125,8 +125,10 @@ export function computeOutcome(input: OutcomeInput): SimulationOutcome {
   for (const [name, label] of Object.entries(input.structures)) {
     // A structure outside the simulated domain stayed at body temperature, with no dose.
     const other = input.otherMaxima?.[name];
+    // (a structure held colder, such as the coupling water, keeps its own maximum)
+    const seen = [maxT.get(label), other?.maxTemperature].filter((t): t is number => t !== undefined);
     structures[name] = {
-      maxTemperature: Math.max(maxT.get(label) ?? 37, other?.maxTemperature ?? 37),
+      maxTemperature: seen.length > 0 ? Math.max(...seen) : 37,
       maxDose: Math.max(maxD.get(label) ?? 0, other?.maxDose ?? 0),
     };
   }

@@ -240,7 +240,7 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
       coolingScheme: 'explicit',
       ...(bath.length > 0 ? { held: { voxels: bath, temperature: plan.placement.waterTemperature } } : {}),
     });
-    const nmax = new Float32Array(voxelCount(ngrid)).fill(37);
+    const nmax = Float32Array.from(sim.temperature); // from the start: 37 °C, the bath at its own temperature
     const outsideFine = outsideMask(ngrid, grid);
     nearTimeline = { t: [0], peak: [37] };
     const end = sim.endTime;

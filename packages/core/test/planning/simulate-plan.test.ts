@@ -30,7 +30,7 @@ describe('simulatePlan(case, plan)', () => {
 
   it('predicts an outcome with the contract fields, from the physics', async () => {
     const plan = latticePlan(base, 80);
-    const frames: Array<{ n: number; hottest: number; voxels: number }> = [];
+    const frames: Array<{ n: number; hottest: number; voxels: number; doses: number; maxDose: number }> = [];
     const r = await simulatePlan(base, plan, {
       frameIntervalMs: 0,
       onFrame: (f) =>
@@ -38,12 +38,18 @@ describe('simulatePlan(case, plan)', () => {
           n: f.temperature.length,
           hottest: f.temperature.reduce((m, t) => Math.max(m, t), 0),
           voxels: f.grid.shape[0] * f.grid.shape[1] * f.grid.shape[2],
+          doses: f.dose.length,
+          maxDose: f.dose.reduce((m, d) => Math.max(m, d), 0),
         }),
     });
     const o = r.outcome;
     // live frames: one per sonication, on their own grid, warmer than the body
     expect(frames.length).toBe(9);
     for (const f of frames) expect(f.n).toBe(f.voxels);
+    for (const f of frames) expect(f.doses).toBe(f.voxels);
+    // the live dose reaches the lethal contour as lesions form, and never decreases
+    expect(frames[frames.length - 1].maxDose).toBeGreaterThanOrEqual(240);
+    for (let i = 1; i < frames.length; i++) expect(frames[i].maxDose).toBeGreaterThanOrEqual(frames[i - 1].maxDose);
     expect(Math.max(...frames.map((f) => f.hottest))).toBeGreaterThan(40);
     expect(Object.keys(o).sort()).toEqual(
       [
@@ -84,6 +90,22 @@ describe('simulatePlan(case, plan)', () => {
     expect(o.structures.skin.maxTemperature).toBeLessThan(42);
     expect(r.timeline.t.length).toBe(r.timeline.energy.length);
     expect(r.timeline.energy[r.timeline.energy.length - 1]).toBeCloseTo(o.energy, 6);
+  });
+
+  it('holds the coupling water at the plan’s temperature: a colder bath keeps skin and fat cooler', async () => {
+    const maxima = async (waterTemperature: number) => {
+      const plan = latticePlan(base, 200);
+      plan.placement.waterTemperature = waterTemperature;
+      const r = await simulatePlan(base, plan);
+      return r.outcome.structures;
+    };
+    const cold = await maxima(20);
+    const warm = await maxima(37);
+    expect(cold.water.maxTemperature).toBeCloseTo(20, 6);
+    expect(warm.water.maxTemperature).toBeCloseTo(37, 6);
+    expect(cold.skin.maxTemperature).toBeLessThan(warm.skin.maxTemperature - 0.1);
+    expect(cold.fat.maxTemperature).toBeLessThan(warm.fat.maxTemperature);
+    expect(cold.skin.maxDose).toBeLessThanOrEqual(warm.skin.maxDose);
   });
 
   it('needs more energy per ablated volume through a thicker wall, for a posterior fibroid and a T2-bright fibroid', async () => {
