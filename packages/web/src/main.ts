@@ -1,12 +1,10 @@
 import { VERSION, canShareMemory } from '@openfuas/core';
-import { type Plan, type Vec3, encodeNifti, getTransducerPreset, labelCentroidVoxel } from '@openfuas/core';
-import { beamConeMask } from './engine/beam-cone.js';
-import { loadNiftiFiles, loadPhantom } from './engine/case-client.js';
-import { MARKER, planMarkers } from './engine/plan-markers.js';
+import { type Plan, type Vec3, encodeNifti, labelCentroidVoxel } from '@openfuas/core';
+import { loadDicomFiles, loadNiftiFiles, loadPhantom } from './engine/case-client.js';
+import { pickPoint } from './engine/plan-edits.js';
 import { SimulationCancelled, SimulationClient } from './engine/simulation-client.js';
 import type { PartialResult, SimulationSettings, SimulationStage, TreatmentResult } from './engine/simulation-protocol.js';
 import type { WorkstationPlan } from './engine/planning.js';
-import { DOSE_MASK, doseMask } from './engine/resample-to-case.js';
 import { depthFromSkin } from './engine/case-geometry.js';
 import { DEFAULT_PHANTOM } from './engine/phantom-source.js';
 import type { WorkstationCase } from './engine/workstation-case.js';
@@ -16,10 +14,14 @@ import { fmt } from './ui/dom.js';
 import { buildLayout } from './ui/layout.js';
 import { LiveFrames } from './ui/live-frames.js';
 import { buildPlanPanel } from './ui/plan-panel.js';
+import { checkPlanInWorker } from './engine/plan-checks-client.js';
+import { showPlanOverlays } from './ui/plan-overlays.js';
+import { PlanState } from './ui/plan-state.js';
 import { type Download, type RunInfo, buildResultsPanel } from './ui/results-panel.js';
 import { buildSimulatePanel } from './ui/simulate-panel.js';
 import { Store } from './ui/store.js';
 import { labelColorTable } from './viewer/label-colors.js';
+import { DOSE_COLORS } from './viewer/dose-overlay.js';
 import { drawSlicePreview } from './viewer/slice-preview.js';
 import { TEMPERATURE_OVERLAY } from './viewer/temperature-overlay.js';
 import type { CaseViewer, ViewerLocation } from './viewer/viewer.js';
@@ -122,11 +124,20 @@ const casePanel = buildCasePanel(layout.panels.case, {
       casePanel.setError((e as Error).message);
     }
   },
+  loadDicom: async (files) => {
+    casePanel.setError(null);
+    try {
+      const r = await loadDicomFiles(files);
+      await showCase(r.case);
+      setMessage(r.case.labels ? 'case.loaded' : 'case.loadedImageOnly', { name: r.case.name });
+    } catch (e) {
+      casePanel.setError(e as Error);
+    }
+  },
 });
 store.on('case', (c) => {
   casePanel.show(c);
-  planned = null;
-  planPanel.show(null);
+  planState.setPlan(null, null);
   resultsPanel.show(null);
   lastResult = null;
   updateDownloads();
@@ -210,86 +221,100 @@ function updateDownloads(): void {
 }
 
 // ---- Plan -------------------------------------------------------------------------------------------------
+/** The plan, its selection and its edits live in planState; these mirror it for the simulation and downloads below. */
+const planState = new PlanState();
 let planned: WorkstationPlan | null = null;
 let selectedSlice: number | null = null;
-let selectedPoint: number | null = null;
 
-async function showMarkers(): Promise<void> {
-  const c = store.case;
-  if (!viewer || !c) return;
-  if (!planned || planned.plan.sonications.length === 0) {
-    await viewer.setMaskOverlay('points', null, []);
-    await viewer.setMaskOverlay('beam', null, []);
+/** Redraws the plan's viewer overlays, one update at a time (a request during one runs once more after it). */
+let markersBusy = false;
+let markersAgain = false;
+function showMarkers(): void {
+  if (markersBusy) {
+    markersAgain = true;
     return;
   }
-  // the beam cone to the selected point (or the first point of the selected slice)
-  const sons = planned.plan.sonications;
-  const current =
-    selectedPoint !== null ? sons[selectedPoint] : selectedSlice !== null ? sons.find((s) => s.slice === selectedSlice) : undefined;
-  const device = planned.plan.device;
-  const bowl = 'preset' in device ? getTransducerPreset(device.preset) : device;
-  await viewer.setMaskOverlay(
-    'beam',
-    current ? beamConeMask(c.grid, current.focus as [number, number, number], c.beamDirection, bowl) : null,
-    [{ label: 1, name: 'beam', rgb: [80, 220, 255], alpha: 255 }],
-    0.22,
-  );
-  const mask = planMarkers(c.grid, planned.plan.sonications, c.beamDirection, selectedSlice, selectedPoint);
-  await viewer.setMaskOverlay('points', mask, [
-    { label: MARKER.other, name: 'planned', rgb: [90, 170, 255], alpha: 150 },
-    { label: MARKER.slice, name: 'slice', rgb: [255, 230, 60], alpha: 255 },
-    { label: MARKER.selected, name: 'selected', rgb: [60, 255, 120], alpha: 255 },
-  ]);
+  markersBusy = true;
+  void (async () => {
+    try {
+      do {
+        markersAgain = false;
+        const c = store.case;
+        if (viewer && c) await showPlanOverlays(viewer, c, planState);
+      } while (markersAgain);
+    } finally {
+      markersBusy = false;
+    }
+  })();
 }
 
-const planPanel = buildPlanPanel(layout.panels.plan, {
-  plan: async (params) => {
-    const c = store.case;
-    if (!c?.core || !c.labels) throw new Error(t('plan.needsLabels'));
-    if (simulation.running) throw new Error(t('plan.busy'));
-    // the planner's probe sonication is a simulation: it runs in the simulation worker on the kernel pool
-    const r = await simulation.run(
-      { kind: 'autoplan', case: { ...c.core, images: [] }, params, threads: navigator.hardwareConcurrency || 2 },
-      { onProgress },
-    );
-    if (r.kind !== 'autoplan') return;
-    planned = r.planned;
-    // results of an earlier plan no longer apply
-    lastResult = null;
-    resultsPanel.show(null);
-    simulatePanel.plot.clear();
-    simulatePanel.setPlayback(false);
-    await viewer?.setOverlay('temperature', null, TEMPERATURE_OVERLAY.colormap, TEMPERATURE_OVERLAY.range);
-    await viewer?.setMaskOverlay('dose', null, []);
-    simulatePanel.reset();
-    selectedSlice = null;
-    selectedPoint = null;
-    planPanel.show(planned);
-    await showMarkers();
-    simulatePanel.setCanSimulate(true);
-    updateDownloads();
-    setMessage('plan.summary', {
-      points: planned.plan.sonications.length,
-      slices: new Set(planned.plan.sonications.map((s) => s.slice)).size,
-    });
-  },
-  select: (slice, point) => {
-    selectedSlice = slice;
-    selectedPoint = point;
-    const sons = planned?.plan.sonications ?? [];
-    const focus = point !== null ? sons[point]?.focus : slice !== null ? sons.find((s) => s.slice === slice)?.focus : undefined;
-    if (focus && viewer) viewer.setCrosshair([focus[0] * 1000, focus[1] * 1000, focus[2] * 1000]);
-    void showMarkers();
-  },
-  deletePoint: (index) => {
-    if (!planned) return;
-    planned.plan.sonications.splice(index, 1);
-    if (selectedPoint === index) selectedPoint = null;
-    else if (selectedPoint !== null && selectedPoint > index) selectedPoint--;
-    planPanel.refresh();
-    void showMarkers();
-  },
+/** The crosshair follows the current point when it is selected or moved. */
+let crosshairAt = '';
+function followCurrentPoint(): void {
+  const i = planState.currentPoint();
+  const focus = i === null ? undefined : planState.sonications[i].focus;
+  const key = focus ? focus.join(',') : '';
+  if (focus && viewer && key !== crosshairAt) viewer.setCrosshair([focus[0] * 1000, focus[1] * 1000, focus[2] * 1000]);
+  crosshairAt = key;
+}
+planState.on('plan', () => {
+  planned = planState.planned;
+  updateDownloads();
+  // a selected point that moved takes the crosshair with it (after a delete the crosshair stays at the gap)
+  if (planState.point !== null) followCurrentPoint();
+  showMarkers();
 });
+planState.on('selection', () => {
+  const sliceChanged = planState.slice !== selectedSlice;
+  selectedSlice = planState.slice;
+  if (planState.point !== null || sliceChanged) {
+    crosshairAt = '';
+    followCurrentPoint();
+  }
+  showMarkers();
+});
+planState.on('checks', showMarkers);
+// a click on the slices near a point selects it (the Plan tab open); elsewhere it only moves the crosshair
+layout.canvas.addEventListener('click', () => {
+  if (layout.panels.plan.hidden || !lastLocation || !planState.planned) return;
+  const i = pickPoint(planState.sonications, lastLocation.mm, planState.beam());
+  if (i !== null && i !== planState.point) planState.select(null, i);
+});
+
+buildPlanPanel(
+  layout.panels.plan,
+  {
+    plan: async (params) => {
+      const c = store.case;
+      if (!c?.core || !c.labels) throw new Error(t('plan.needsLabels'));
+      if (simulation.running) throw new Error(t('plan.busy'));
+      // the planner's probe sonication is a simulation: it runs in the simulation worker on the kernel pool
+      const r = await simulation.run(
+        { kind: 'autoplan', case: { ...c.core, images: [] }, params, threads: navigator.hardwareConcurrency || 2 },
+        { onProgress },
+      );
+      if (r.kind !== 'autoplan') return;
+      // results of an earlier plan no longer apply
+      lastResult = null;
+      resultsPanel.show(null);
+      simulatePanel.plot.clear();
+      simulatePanel.setPlayback(false);
+      await viewer?.setOverlay('temperature', null, TEMPERATURE_OVERLAY.colormap, TEMPERATURE_OVERLAY.range);
+      await viewer?.setMaskOverlay('dose', null, []);
+      simulatePanel.reset();
+      planState.setPlan(r.planned, c);
+      void planState.runChecks(checkPlanInWorker);
+      simulatePanel.setCanSimulate(true);
+      setMessage('plan.summary', {
+        points: r.planned.plan.sonications.length,
+        slices: new Set(r.planned.plan.sonications.map((s) => s.slice)).size,
+      });
+    },
+    crosshair: () => lastLocation?.mm ?? null,
+    currentCase: () => store.case,
+  },
+  planState,
+);
 
 // ---- Simulate ---------------------------------------------------------------------------------------------
 const simulation = new SimulationClient();
@@ -300,12 +325,6 @@ const simulatePanel = buildSimulatePanel(layout.panels.simulate, {
 });
 simulatePanel.setCanSimulate(false);
 
-/** The thermal-dose overlay: a translucent red fill inside the 240 CEM43 region, its outline solid. */
-const DOSE_COLORS = [
-  { label: DOSE_MASK.inside, name: 'ablated', rgb: [255, 40, 40], alpha: 150 },
-  { label: DOSE_MASK.outline, name: '240 CEM43', rgb: [255, 40, 40], alpha: 255 },
-] as const;
-
 /** Shows a temperature volume on the case grid (°C) as the viewer's temperature overlay, or removes it (null). */
 async function showTemperature(temperature: Float32Array | null): Promise<void> {
   const { colormap, range, opacity } = TEMPERATURE_OVERLAY;
@@ -313,45 +332,36 @@ async function showTemperature(temperature: Float32Array | null): Promise<void> 
 }
 
 /**
- * Hides the temperature and dose overlays in place (all voxels below range / 0). Their NiiVue volumes are kept:
- * uploading in place costs one layer refresh, while removing a volume and adding it back costs more and, in
+ * Hides the temperature and dose overlays. Their NiiVue volumes are kept, drawn fully transparent (NiiVue skips
+ * them): the next result only uploads its data, while removing a volume and adding it back costs more and, in
  * headless Chromium, held up input events for seconds.
  */
 async function hideResultOverlays(): Promise<void> {
-  const c = store.case;
-  if (!viewer || !c) return;
-  const n = c.grid.shape[0] * c.grid.shape[1] * c.grid.shape[2];
   const v = viewer;
+  if (!v) return;
   await v.batch(async () => {
-    if (v.hasOverlay('dose')) await v.setMaskOverlay('dose', new Uint8Array(n), DOSE_COLORS);
-    if (v.hasOverlay('temperature')) await showTemperature(new Float32Array(n));
+    v.hideOverlay('dose');
+    v.hideOverlay('temperature');
   });
 }
 
 /**
- * The live temperature overlay while a treatment runs: the worker resamples each frame onto the case grid, so the
- * page only uploads it (at most ~2×/s, the latest frame wins). data-live-frames / data-live-ms on the Simulate
- * panel: frames drawn this run and the longest time one took on the main thread.
+ * The live view while a treatment runs: temperature and the 240 CEM43 contour, resampled and coloured in the
+ * worker, so the page only copies bytes into the viewer's live layer (at most ~2×/s, the latest frame wins).
+ * data-live-frames / data-live-ms on the Simulate panel: frames drawn this run and the longest time one took on
+ * the main thread.
  */
 let liveTotal = 0;
-let liveStale = false;
 const liveFrames = new LiveFrames<PartialResult>(
-  async (p) => {
-    if (!viewer) return;
-    // the first frame of a run also hides the previous result's dose: one viewer refresh for both
-    await viewer.batch(async () => {
-      if (liveStale) {
-        liveStale = false;
-        await hideResultOverlays();
-      }
-      if (p.temperature) await showTemperature(p.temperature);
-    });
+  (p) => {
+    if (p.frame) viewer?.showLive(p.frame);
   },
   450,
   (p, count) => {
     simulatePanel.live({ time: p.time, sonication: p.sonication, total: liveTotal }, count);
     layout.panels.simulate.dataset.liveFrames = String(count);
     layout.panels.simulate.dataset.liveMs = String(Math.round(liveFrames.maxShowMs));
+    layout.panels.simulate.dataset.liveDose = String(p.frame?.doseVoxels ?? 0);
   },
 );
 
@@ -441,15 +451,18 @@ async function runTreatment(): Promise<void> {
   simulatePanel.setPlayback(false);
   resultsPanel.show(null);
   delete layout.panels.results.dataset.done;
-  // the slices go through the first focus simulated, so that the live temperature of its treatment slice shows (the
-  // user may move them meanwhile); the previous result's overlays stay until the first live frame replaces them
-  liveStale = true;
+  // the previous result's overlays go before the worker starts (the page has the cores to itself for that one
+  // refresh); the slices go through the first focus simulated, so that the live view of its treatment slice shows
+  // (the user may move them meanwhile)
+  await hideResultOverlays();
+  viewer?.startLive();
   const first = plan.sonications[0].focus;
   viewer?.setCrosshair([first[0] * 1000, first[1] * 1000, first[2] * 1000]);
   liveTotal = plan.sonications.length;
   simulatePanel.live(null, 0);
   layout.panels.simulate.dataset.liveFrames = '0';
   layout.panels.simulate.dataset.liveMs = '0';
+  layout.panels.simulate.dataset.liveDose = '0';
   liveFrames.start();
   const started = performance.now();
   try {
@@ -460,11 +473,13 @@ async function runTreatment(): Promise<void> {
         onProgress,
         onPartial: (p) => {
           // a live frame repeats the last plotted point with the temperature volume
-          if (p.temperature) liveFrames.push(p);
+          if (p.frame) liveFrames.push(p);
           else simulatePanel.plot.append(p.time, p.focalTemperature, p.energy / 1000);
         },
       },
     );
+    // the simulation is over (its result is here): what follows draws the result (a mark for the live-view test)
+    performance.mark('openfuas:simulation-result');
     // no live frame may land on the result's overlays
     await liveFrames.stop();
     simulatePanel.live(null);
@@ -481,13 +496,17 @@ async function runTreatment(): Promise<void> {
     lastResult = { result: r, plan };
     if (viewer && r.maxTemperature && r.dose) {
       // the result replaces the plan's markers on the slices (selecting a slice or point in the Plan tab shows them again)
-      await viewer.setMaskOverlay('beam', null, []);
-      await viewer.setMaskOverlay('points', null, []);
-      await showTemperature(r.maxTemperature);
-      await viewer.setMaskOverlay('dose', doseMask(c.grid, r.dose, plan.constraints.lesionDose), DOSE_COLORS);
+      const [v, maxTemperature] = [viewer, r.maxTemperature];
+      await v.batch(async () => {
+        v.clearLive();
+        await v.setMaskOverlay('beam', null, []);
+        await v.setMaskOverlay('points', null, []);
+        await showTemperature(maxTemperature);
+        await v.setMaskOverlay('dose', r.doseMask, DOSE_COLORS);
+      });
       // the slices through the hottest (highest-dose) point show the lesion
       viewer.setCrosshair(r.hottest as Vec3);
-    }
+    } else viewer?.clearLive();
     resultsPanel.show(r.outcome, {
       scope,
       simulated: plan.sonications.length,
@@ -501,6 +520,7 @@ async function runTreatment(): Promise<void> {
     // a partial heating map is no result: the live overlay goes with the run
     await liveFrames.stop();
     simulatePanel.live(null);
+    viewer?.clearLive();
     await hideResultOverlays();
     if (e instanceof SimulationCancelled) simulatePanel.message('sim.cancelled');
     else simulatePanel.message('sim.failed', { message: (e as Error).message });

@@ -1,4 +1,6 @@
+import type { PickedFile } from './case-file-sort.js';
 import type { CaseReply, CaseRequest } from './case-worker.js';
+import { LocalizedError } from './localized-error.js';
 import type { PhantomParams } from './phantom-source.js';
 import type { WorkstationCase } from './workstation-case.js';
 
@@ -17,7 +19,7 @@ function caseWorker(): Worker {
     if (!p) return;
     pending.delete(e.data.id);
     if (e.data.ok) p.resolve(e.data);
-    else p.reject(new Error(e.data.error));
+    else p.reject(e.data.key ? new LocalizedError(e.data.key, e.data.params) : new Error(e.data.error));
   };
   worker.onerror = (e) => {
     for (const p of pending.values()) p.reject(new Error(e.message || 'case worker failed'));
@@ -53,4 +55,23 @@ export async function loadNiftiFiles(
   const transfer: Transferable[] = [img.bytes.buffer as ArrayBuffer];
   if (lab) transfer.push(lab.bytes.buffer as ArrayBuffer);
   return (await request({ kind: 'nifti', image: img, labels: lab, labelMap: map }, transfer)) as { case: WorkstationCase; ms: number };
+}
+
+/**
+ * Reads and decodes a DICOM series in the case worker (the files are sent as they are; the worker reads their
+ * bytes), with an optional NIfTI label map and JSON label names. Errors name the file and what is wrong with it.
+ */
+export async function loadDicomFiles(files: {
+  name: string;
+  dicom: PickedFile<File>[];
+  labels: PickedFile<File> | null;
+  labelMap: PickedFile<File> | null;
+}): Promise<{ case: WorkstationCase; ms: number }> {
+  return (await request({
+    kind: 'dicom',
+    name: files.name,
+    files: files.dicom,
+    labels: files.labels,
+    labelMap: files.labelMap,
+  })) as { case: WorkstationCase; ms: number };
 }

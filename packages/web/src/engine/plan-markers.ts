@@ -1,12 +1,13 @@
 import { type Grid3D, type Vec3, rasMmToVoxel } from '@openfuas/core';
 
-/** Marker values of the sonication-point overlay. */
-export const MARKER = { other: 1, slice: 2, selected: 3 } as const;
+/** Marker values of the sonication-point overlay (a higher value is drawn over a lower one). */
+export const MARKER = { margin: 1, other: 2, slice: 3, selected: 4 } as const;
 
 /**
  * A label volume on the case grid marking sonication foci as small cigars (the shape of a single-shot lesion,
  * long along the beam): `radiusMm` across the beam, `halfLengthMm` along it. Points of `slice` get MARKER.slice,
- * point `selected` MARKER.selected, the others MARKER.other.
+ * point `selected` MARKER.selected, the others MARKER.other. Voxels of `margin` (an outline, 1s) that no point covers
+ * get MARKER.margin: the contour of where foci may sit, in the same overlay (one viewer layer for both).
  */
 export function planMarkers(
   grid: Grid3D,
@@ -16,9 +17,11 @@ export function planMarkers(
   selected: number | null,
   radiusMm = 1.6,
   halfLengthMm = 3.5,
+  margin: Uint8Array | null = null,
 ): Uint8Array {
   const [nx, ny, nz] = grid.shape;
   const out = new Uint8Array(nx * ny * nz);
+  if (margin) for (let i = 0; i < out.length; i++) if (margin[i]) out[i] = MARKER.margin;
   const v = [0, 0, 0];
   const h = Math.min(grid.spacing[0], grid.spacing[1], grid.spacing[2]) * 1000;
   const reach = Math.ceil(Math.max(radiusMm, halfLengthMm) / h) + 1;

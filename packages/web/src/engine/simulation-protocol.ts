@@ -1,11 +1,13 @@
 import type { Case, Grid3D, Plan, SimulationOutcome, Vec3 } from '@openfuas/core';
+import type { LiveFrame } from './live-frame.js';
 import type { PlanParams, WorkstationPlan } from './planning.js';
 
 /**
  * Messages between the page and the simulation worker. The page starts a job, the worker reports progress,
- * partial results (a temperature volume on the case grid for the live overlay, the focal temperature and the
- * cumulative energy for the plot) and finally the outcome; the page can cancel at any time. Cancelling sets a
- * shared flag that the worker's loops read between steps (Atomics), so it stops within one step even while busy.
+ * partial results (the focal temperature and the cumulative energy for the plot, and about every 500 ms a live
+ * frame: temperature and 240 CEM43 region as colour indices on the box of the case grid the simulation covers)
+ * and finally the outcome; the page can cancel at any time. Cancelling sets a shared flag that the worker's loops
+ * read between steps (Atomics), so it stops within one step even while busy.
  */
 
 /** Stage names the progress bar shows (translated as `sim.stage.<name>`). */
@@ -37,10 +39,8 @@ export interface PartialResult {
   energy: number;
   /** index of the sonication under way */
   sonication?: number;
-  /** temperature (°C) on the case grid for the live overlay: a live frame (the solver's coarse grid resampled in the worker, every ~500 ms) */
-  temperature?: Float32Array;
-  /** CEM43 (min) on the case grid, for the 240 CEM43 contour */
-  dose?: Float32Array;
+  /** a live frame (about every 500 ms): the solver's coarse temperature and dose resampled and coloured in the worker */
+  frame?: LiveFrame;
 }
 
 export interface SelftestResult {
@@ -62,6 +62,8 @@ export interface TreatmentResult {
   /** maximum temperature (°C) and dose (CEM43 min) on the case grid */
   maxTemperature: Float32Array | null;
   dose: Float32Array | null;
+  /** the dose overlay on the case grid: the lesion-dose (240 CEM43) region and its outline (DOSE_MASK, doseMask) */
+  doseMask: Uint8Array | null;
   /** focal temperature and cumulative energy against time, for the plot and the report */
   series: { t: number[]; focalTemperature: number[]; energy: number[]; nearFieldTemperature?: number[] };
   /** RAS mm of the voxel of highest thermal dose (where the viewer goes after a run) */

@@ -9,7 +9,7 @@ import { runAutoPlan, runTreatment } from './treatment-job.js';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
 
-/** ArrayBuffers (not shared memory) of the typed arrays in a message, one level deep and in `fine`. */
+/** ArrayBuffers (not shared memory) of the typed arrays in a message, one level deep and in `fine` / `frame`. */
 function transferables(p: PartialResult | SimulationResult): Transferable[] {
   const out: Transferable[] = [];
   const add = (o: object) => {
@@ -19,6 +19,7 @@ function transferables(p: PartialResult | SimulationResult): Transferable[] {
   };
   add(p);
   if ('fine' in p && p.fine) add(p.fine);
+  if ('frame' in p && p.frame) add(p.frame);
   return out;
 }
 

@@ -10,7 +10,8 @@ import {
 } from '@openfuas/core';
 import { WebWorkerExecutor } from '../parallel/web-worker-executor.js';
 import { type PlanParams, autoPlanCase } from './planning.js';
-import { maxOntoCaseGrid, sampleOntoCaseGrid } from './resample-to-case.js';
+import { makeLiveFrame } from './live-frame.js';
+import { doseMask, maxOntoCaseGrid } from './resample-to-case.js';
 import { CancelledError, type JobContext } from './simulation-context.js';
 import type { AutoPlanJobResult, SimulationSettings, SimulationStage, TreatmentResult } from './simulation-protocol.js';
 
@@ -29,12 +30,12 @@ const PHASE_SPAN: Record<string, [number, number]> = {
 };
 
 /**
- * Wall time between live temperature frames, ms: the page redraws the overlay at most ~2×/s, so a frame every
- * 500 ms is what it can show; each frame costs the worker a snapshot and a resampling (a few ms).
+ * Wall time between live frames, ms: the page redraws the live layer at most ~2×/s, so a frame every 500 ms is
+ * what it shows; each frame costs the worker a snapshot, a resampling and a colouring (a few ms).
  */
 export const LIVE_FRAME_INTERVAL_MS = 500;
 
-/** Arterial (body) temperature, °C: what the live overlay shows outside the simulated domain (below its range). */
+/** Arterial (body) temperature, °C: what the live readout gives outside the simulated domain (below the colours). */
 const BODY_TEMPERATURE = 37;
 
 /** A Web Worker kernel pool when shared memory is available and more than one thread is asked for. */
@@ -64,9 +65,10 @@ function argmaxMm(grid: Case['grid'], values: Float32Array): Vec3 {
  * Whole-treatment simulation of a plan on a case, in the simulation worker: the core library's `simulatePlan`
  * (acoustics per focus, two-level Pennes heating through the timeline, CEM43, outcome) run on a Web Worker kernel
  * pool, adapted to the worker protocol: progress, the focal temperature and energy as they advance (a few times
- * per second), live temperature frames (the solver's coarse grid resampled here onto the case grid, so the page
- * only uploads them), cancel, the maximum temperature and dose carried onto the case grid for the viewer, and the
- * treatment report (core treatmentReportData + renderReportHtml).
+ * per second), live frames (the solver's coarse temperature and dose resampled here onto the box of the case grid
+ * it covers and turned into colour indices with the 240 CEM43 contour, so the page only copies bytes), cancel,
+ * the maximum temperature, dose and dose contour carried onto the case grid for the viewer, and the treatment
+ * report (core treatmentReportData + renderReportHtml).
  */
 export async function runTreatment(
   c: Case,
@@ -106,14 +108,10 @@ export async function runTreatment(
       },
       frameIntervalMs: LIVE_FRAME_INTERVAL_MS,
       onFrame: (f) => {
-        // the frame's temperature is a copy on the coarse grid (affine to RAS mm): onto the case grid by position
-        ctx.partial({
-          time: f.time,
-          focalTemperature,
-          energy: cumulativeEnergy(plan, [f.time])[0],
-          sonication: f.sonication,
-          temperature: sampleOntoCaseGrid(f.grid, f.temperature, c.grid, BODY_TEMPERATURE),
-        });
+        // temperature and dose are copies on the coarse grid (affine to RAS mm): onto the case grid by position
+        const frame = makeLiveFrame(f.grid, f.temperature, f.dose, c.grid, plan.constraints.lesionDose, BODY_TEMPERATURE);
+        if (!frame) return;
+        ctx.partial({ time: f.time, focalTemperature, energy: cumulativeEnergy(plan, [f.time])[0], sonication: f.sonication, frame });
       },
     });
     if (ctx.cancelled) throw new CancelledError();
@@ -132,6 +130,8 @@ export async function runTreatment(
       settings,
       maxTemperature,
       dose,
+      // the contour is made here rather than on the page, whose main thread draws
+      doseMask: doseMask(c.grid, dose, plan.constraints.lesionDose),
       series: {
         t: pick(tl.t),
         focalTemperature: pick(tl.focalTemperature),

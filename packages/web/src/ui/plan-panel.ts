@@ -1,34 +1,28 @@
-import type { Finding, Vec3 } from '@openfuas/core';
+import type { Vec3 } from '@openfuas/core';
 import { DEFAULT_PLAN_PARAMS, type PlanParams, type WorkstationPlan } from '../engine/planning.js';
+import { isBlocking } from '../engine/point-safety.js';
+import type { WorkstationCase } from '../engine/workstation-case.js';
 import { type MessageKey, onLanguageChange, structureName, t } from '../i18n/i18n.js';
+import { buildBowlView } from './bowl-view.js';
 import { fmt, h, tx } from './dom.js';
+import { findingsList } from './findings-list.js';
+import { buildPointEditor, warningText } from './point-editor.js';
+import type { PlanState } from './plan-state.js';
 
 export interface PlanPanelActions {
   plan: (p: PlanParams) => Promise<void>;
-  /** a slice or a point was selected: show it on the viewer */
-  select: (slice: number | null, point: number | null) => void;
-  deletePoint: (index: number) => void;
+  /** the crosshair, RAS mm (where points are added or moved to), or null before any */
+  crosshair: () => Vec3 | null;
+  /** the case shown */
+  currentCase: () => WorkstationCase | null;
 }
 
-/** Renders findings (severity, message) as a list. */
-export function findingsList(findings: readonly Finding[], testId: string): HTMLElement {
-  if (findings.length === 0) return tx('p', 'results.noFindings', { class: 'hint', 'data-testid': testId });
-  return h(
-    'ul',
-    { class: 'findings', 'data-testid': testId },
-    ...findings.map((f) =>
-      h(
-        'li',
-        { class: `finding ${f.severity}`, 'data-code': f.code },
-        h('span', { class: 'severity' }, t(`severity.${f.severity}` as MessageKey)),
-        f.message,
-      ),
-    ),
-  );
-}
-
-/** The Plan tab: planner parameters, the automatic plan, its slices and points, the planner's findings. */
-export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions) {
+/**
+ * The Plan tab: planner parameters, the automatic plan, its slices and points (select, delete; warning rows under
+ * points that break a rule of the planner), the point editor, the transducer side view, the probe sonication and the
+ * planner's findings. The plan and the selection live in `state`; this panel renders them and edits through it.
+ */
+export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions, state: PlanState) {
   const d = DEFAULT_PLAN_PARAMS;
   const num = (key: MessageKey, name: string, value: number | null, min: number, max: number, step: number) =>
     h(
@@ -63,11 +57,15 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions) {
   );
   const status = h('p', { class: 'hint', 'data-testid': 'plan-status' });
   const body = h('div', { 'data-testid': 'plan-body' });
+  const head = h('div', {});
+  const table = h('div', { class: 'points-scroll', 'data-testid': 'plan-points-scroll' });
+  const editor = h('div', {});
+  const bowl = h('div', {});
+  const tail = h('div', {});
+  body.append(head, table, editor, bowl, tail);
   panel.append(tx('h2', 'plan.auto'), tx('p', 'plan.hint', { class: 'hint' }), form, status, body);
-
-  let planned: WorkstationPlan | null = null;
-  let slice: number | null = null;
-  let point: number | null = null;
+  buildPointEditor(editor, state, actions.crosshair);
+  buildBowlView(bowl, state, actions.currentCase);
 
   const optional = (v: FormDataEntryValue | null) => (v === null || String(v).trim() === '' ? null : Number(v));
   form.addEventListener('submit', async (e) => {
@@ -134,8 +132,11 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions) {
   };
 
   const render = () => {
+    const planned = state.planned;
     if (!planned) {
-      body.replaceChildren(tx('p', 'plan.none', { class: 'hint' }));
+      head.replaceChildren(tx('p', 'plan.none', { class: 'hint' }));
+      table.replaceChildren();
+      tail.replaceChildren();
       return;
     }
     const sons = planned.plan.sonications;
@@ -144,66 +145,76 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions) {
     const sliceSelect = h('select', { 'data-testid': 'plan-slice' }, h('option', { value: '' }, '–'));
     for (const s of slices)
       sliceSelect.append(
-        h('option', { value: s, selected: s === slice }, `${t('plan.slice', { n: s + 1 })} (${sons.filter((x) => x.slice === s).length})`),
+        h(
+          'option',
+          { value: s, selected: s === state.slice },
+          `${t('plan.slice', { n: s + 1 })} (${sons.filter((x) => x.slice === s).length})`,
+        ),
       );
-    sliceSelect.addEventListener('change', () => {
-      slice = sliceSelect.value === '' ? null : Number(sliceSelect.value);
-      point = null;
-      actions.select(slice, point);
-      render();
+    sliceSelect.addEventListener('change', () => state.select(sliceSelect.value === '' ? null : Number(sliceSelect.value), null));
+    let warned = 0;
+    sons.forEach((_, i) => {
+      if (state.warnings(i).length > 0) warned++;
     });
-    const rows = sons
-      .map((s, i) => ({ s, i }))
-      .filter(({ s }) => slice === null || s.slice === slice)
-      .slice(0, 400)
-      .map(({ s, i }) => {
-        const del = h('button', { type: 'button', class: 'icon', title: t('plan.delete'), 'aria-label': t('plan.delete') }, '×');
-        del.addEventListener('click', (ev) => {
-          ev.stopPropagation();
-          actions.deletePoint(i);
-        });
-        const tr = h(
-          'tr',
-          { class: i === point ? 'selected' : undefined, 'data-point': i },
-          h('td', {}, s.label ?? String(i + 1)),
-          h('td', { class: 'num mono' }, (s.focus as Vec3).map((v) => fmt(v * 1000, 1)).join(', ')),
-          h(
-            'td',
-            { class: 'num' },
-            `${fmt(s.power, 0)} ${t('unit.w')} · ${fmt(s.exposure, 1)} ${t('unit.s')} · ${fmt(s.cooling, 0)} ${t('unit.s')}`,
-          ),
-          h('td', {}, del),
-        );
-        tr.addEventListener('click', () => {
-          point = i;
-          slice = s.slice;
-          actions.select(slice, point);
-          render();
-        });
-        return tr;
+    const edited = state.editedCount();
+    const rows: HTMLElement[] = [];
+    let selectedRow: HTMLElement | null = null;
+    for (let i = 0; i < sons.length && rows.length < 400; i++) {
+      const s = sons[i];
+      if (state.slice !== null && s.slice !== state.slice) continue;
+      const warnings = state.warnings(i);
+      const del = h('button', { type: 'button', class: 'icon', title: t('plan.delete'), 'aria-label': t('plan.delete') }, '×');
+      del.addEventListener('click', (ev) => {
+        ev.stopPropagation();
+        state.remove(i);
       });
-    body.replaceChildren(
+      const blocking = warnings.some(isBlocking);
+      const tr = h(
+        'tr',
+        {
+          class:
+            [i === state.point ? 'selected' : '', warnings.length ? (blocking ? 'flag-error' : 'flag-warning') : ''].join(' ').trim() ||
+            undefined,
+          'data-point': i,
+          'data-label': s.label,
+        },
+        h(
+          'td',
+          {},
+          s.label ?? String(i + 1),
+          state.isEdited(i) ? h('span', { class: 'edited-mark', title: t('plan.edit.edited') }, ' ✎') : null,
+          warnings.length ? h('span', { class: 'warn-mark' }, ' ⚠') : null,
+        ),
+        h('td', { class: 'num mono' }, (s.focus as Vec3).map((v) => fmt(v * 1000, 1)).join(', ')),
+        h(
+          'td',
+          { class: 'num' },
+          `${fmt(s.power, 0)} ${t('unit.w')} · ${fmt(s.exposure, 1)} ${t('unit.s')} · ${fmt(s.cooling, 0)} ${t('unit.s')}`,
+        ),
+        h('td', {}, del),
+      );
+      tr.addEventListener('click', () => state.select(s.slice, i));
+      if (i === state.point) selectedRow = tr;
+      rows.push(tr);
+      if (warnings.length)
+        rows.push(
+          h(
+            'tr',
+            { class: `warning-row ${blocking ? 'error' : 'warning'}`, 'data-warning-for': i },
+            h('td', { colspan: 4 }, warnings.map(warningText).join(' · ')),
+          ),
+        );
+    }
+    head.replaceChildren(
       h('p', { 'data-testid': 'plan-summary', class: 'summary' }, t('plan.summary', { points: sons.length, slices: slices.length })),
-      probe(planned),
-      h(
-        'dl',
-        {},
-        h('dt', {}, t('results.target')),
-        h('dd', {}, `${fmt(planned.targetVolume * 1e6, 1)} ${t('unit.ml')}`),
-        h('dt', {}, t('plan.reachable')),
-        h('dd', {}, `${fmt(planned.reachableVolume * 1e6, 1)} ${t('unit.ml')}`),
-      ),
       h(
         'p',
-        { class: 'hint' },
-        t('plan.margins', {
-          serosa: fmt(c.serosaMargin * 1000, 0),
-          endo: fmt(c.endometriumMargin * 1000, 0),
-          bone: fmt(c.boneMargin * 1000, 0),
-          bowel: fmt(c.bowelMargin * 1000, 0),
-        }),
+        { class: `hint${warned ? ' caution' : ''}`, 'data-testid': 'plan-edit-summary', hidden: !edited && !warned },
+        [edited ? t('plan.edited', { n: edited }) : '', warned ? t('plan.withWarnings', { n: warned }) : ''].filter(Boolean).join(' · '),
       ),
       h('label', { class: 'row inline' }, tx('span', 'plan.slices'), sliceSelect),
+    );
+    table.replaceChildren(
       h(
         'table',
         { class: 'points', 'data-testid': 'plan-points' },
@@ -221,23 +232,55 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions) {
         ),
         h('tbody', {}, ...rows),
       ),
+    );
+    // keep the selected row in view inside the table's own scroll area (not the whole panel)
+    const row = selectedRow as HTMLElement | null;
+    if (row) {
+      const top = row.offsetTop;
+      const bottom = top + row.offsetHeight;
+      if (top < table.scrollTop + 30 || bottom > table.scrollTop + table.clientHeight)
+        table.scrollTop = Math.max(0, top - table.clientHeight / 3);
+    }
+    tail.replaceChildren(
+      h(
+        'details',
+        { class: 'plan-details', 'data-testid': 'plan-details' },
+        tx('summary', 'plan.details'),
+        probe(planned),
+        h(
+          'dl',
+          {},
+          h('dt', {}, t('results.target')),
+          h('dd', {}, `${fmt(planned.targetVolume * 1e6, 1)} ${t('unit.ml')}`),
+          h('dt', {}, t('plan.reachable')),
+          h('dd', {}, `${fmt(planned.reachableVolume * 1e6, 1)} ${t('unit.ml')}`),
+        ),
+        h(
+          'p',
+          { class: 'hint' },
+          t('plan.margins', {
+            serosa: fmt(c.serosaMargin * 1000, 0),
+            endo: fmt(c.endometriumMargin * 1000, 0),
+            bone: fmt(c.boneMargin * 1000, 0),
+            bowel: fmt(c.bowelMargin * 1000, 0),
+          }),
+        ),
+        tx('p', 'plan.marginContour', { class: 'hint' }),
+      ),
       tx('h3', 'plan.findings'),
       findingsList(planned.findings, 'plan-findings'),
     );
   };
   render();
+  state.on('plan', render);
+  state.on('selection', render);
+  state.on('checks', () => {
+    // for tests and profiling: the checks of the whole plan arrived, in this many ms
+    body.dataset.checked = String(state.checked);
+    body.dataset.checksMs = state.checksMs.toFixed(0);
+    render();
+  });
   onLanguageChange(render);
-  return {
-    show(p: WorkstationPlan | null) {
-      planned = p;
-      slice = null;
-      point = null;
-      render();
-    },
-    refresh() {
-      render();
-    },
-  };
 }
 
 /** Lateral distance between neighbouring points of the densest slice, m (the lattice pitch), or null. */

@@ -1,7 +1,10 @@
 import type { SimulationOutcome } from '@openfuas/core';
 import { type MessageKey, onLanguageChange, structureName, t } from '../i18n/i18n.js';
 import { fmt, h, tx } from './dom.js';
-import { findingsList } from './plan-panel.js';
+import { doseText } from './dose-text.js';
+import { findingsList } from './findings-list.js';
+
+export { doseText };
 
 /** The outcome numbers the Results tab shows: the JSON contract of `fuas simulate --json` (SI units). */
 export type OutcomeView = SimulationOutcome;
@@ -27,14 +30,6 @@ export interface Download {
 
 /** Structures outside the patient: not listed among the per-structure maxima. */
 const OUTSIDE_BODY = new Set(['air', 'background']);
-
-const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
-/** A thermal dose in CEM43 min: plain below 10⁴, else as a × 10ⁿ (doses grow exponentially with temperature). */
-export function doseText(v: number): string {
-  if (!(v >= 1e4)) return fmt(v, 1);
-  const [mantissa, exponent] = v.toExponential(1).split('e+');
-  return `${mantissa} × 10${[...exponent].map((d) => SUPERSCRIPT[Number(d)]).join('')}`;
-}
 
 function minutes(s: number): string {
   const m = Math.floor(s / 60);

@@ -1,6 +1,8 @@
 // Shared set-up of the browser tests: build the workstation, serve it with `fuas serve` on a free port, and
 // drive Debian's Chromium through playwright-core (flags from shared/reference/ecosystem-notes.md).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
@@ -8,17 +10,28 @@ import { type Browser, chromium } from 'playwright-core';
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-/** Builds packages/web into dist (vite build). */
-export function buildWorkstation(): void {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], {
-    cwd: join(ROOT, 'packages/web'),
-    stdio: 'inherit',
-  });
+/**
+ * Builds packages/web (vite build) into a temporary folder of its own and returns it: test files run side by
+ * side, and a rebuild into one shared dist would pull the chunks from under another file's page.
+ */
+export function buildWorkstation(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'openfuas-web-'));
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error', '--outDir', dir, '--emptyOutDir'],
+    { cwd: join(ROOT, 'packages/web'), stdio: 'inherit' },
+  );
+  return dir;
 }
 
-/** Starts `fuas serve --port 0` and resolves with its URL once it prints it. */
-export function startServer(): Promise<{ url: string; process: ChildProcess }> {
-  const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/fuas.js'), 'serve', '--port', '0'], {
+/** Removes a folder made by buildWorkstation. */
+export function removeBuild(dir: string | undefined): void {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Starts `fuas serve --port 0 --root DIR` and resolves with its URL once it prints it. */
+export function startServer(root: string): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/fuas.js'), 'serve', '--port', '0', '--root', root], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

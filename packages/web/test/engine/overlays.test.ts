@@ -1,7 +1,17 @@
 import { createGrid } from '@openfuas/core';
 import { describe, expect, it } from 'vitest';
 import { beamConeMask } from '../../src/engine/beam-cone.js';
-import { DOSE_MASK, doseMask, maxOntoCaseGrid, regionOutline, sampleOntoCaseGrid } from '../../src/engine/resample-to-case.js';
+import { LIVE_COLOR, levelTemperature, liveColors, makeLiveFrame } from '../../src/engine/live-frame.js';
+import {
+  DOSE_MASK,
+  caseBoxOf,
+  doseMask,
+  maxOntoCaseGrid,
+  regionOutline,
+  sampleOntoCaseBox,
+  sampleOntoCaseGrid,
+} from '../../src/engine/resample-to-case.js';
+import { TEMPERATURE_OVERLAY } from '../../src/viewer/temperature-overlay.js';
 
 describe('viewer overlays on the case grid', () => {
   it('beamConeMask fills the cone between the rim and the focus, minus the central opening', () => {
@@ -70,5 +80,99 @@ describe('viewer overlays on the case grid', () => {
     expect(m[2 + 5 * (2 + 5 * 1)]).toBe(DOSE_MASK.inside);
     expect(m.filter((x) => x === DOSE_MASK.outline).length).toBe(26);
     expect(m[0]).toBe(0);
+  });
+});
+
+describe('live frames on the case grid', () => {
+  // coarse frame grid: 3 mm voxels, 4 × 3 × 2, origin at (10, 20, 30) mm; case: 1.5 mm voxels, 40 × 40 × 40 at 0 mm
+  const frameGrid = createGrid([4, 3, 2], [0.003, 0.003, 0.003], [0, 0, 0], [3, 0, 0, 10, 0, 3, 0, 20, 0, 0, 3, 30, 0, 0, 0, 1]);
+  const caseGrid = createGrid([40, 40, 40], [0.0015, 0.0015, 0.0015], [0, 0, 0], [1.5, 0, 0, 0, 0, 1.5, 0, 0, 0, 0, 1.5, 0, 0, 0, 0, 1]);
+
+  it('caseBoxOf is the case voxels whose centres lie in the frame grid extent, clipped to the case', () => {
+    // x extent 8.5..20.5 mm: case centres 9, 10.5, …, 19.5 mm → i = 6..13; y 18.5..27.5 → j = 13..18; z 28.5..34.5 → k = 19..23
+    expect(caseBoxOf(frameGrid, caseGrid)).toEqual({ origin: [6, 13, 19], shape: [8, 6, 5] });
+    const beyond = createGrid([4, 3, 2], [0.003, 0.003, 0.003], [0, 0, 0], [3, 0, 0, 55, 0, 3, 0, 20, 0, 0, 3, 30, 0, 0, 0, 1]);
+    // x 53.5..65.5 mm: only case centres up to 58.5 mm (i = 39) exist
+    expect(caseBoxOf(beyond, caseGrid)).toEqual({ origin: [36, 13, 19], shape: [4, 6, 5] });
+    const outside = createGrid([2, 2, 2], [0.003, 0.003, 0.003], [0, 0, 0], [3, 0, 0, 500, 0, 3, 0, 0, 0, 0, 3, 0, 0, 0, 0, 1]);
+    expect(caseBoxOf(outside, caseGrid)).toBeNull();
+  });
+
+  it('sampleOntoCaseBox equals sampleOntoCaseGrid on the box', () => {
+    const values = Float32Array.from({ length: 24 }, (_, i) => 37 + ((i * 7) % 24));
+    const whole = sampleOntoCaseGrid(frameGrid, values, caseGrid, 37);
+    const box = caseBoxOf(frameGrid, caseGrid)!;
+    const part = sampleOntoCaseBox(frameGrid, values, caseGrid, box, 37);
+    const [bx, by, bz] = box.shape;
+    expect(part.length).toBe(bx * by * bz);
+    let differences = 0;
+    for (let k = 0; k < bz; k++)
+      for (let j = 0; j < by; j++)
+        for (let i = 0; i < bx; i++) {
+          const w = whole[box.origin[0] + i + 40 * (box.origin[1] + j + 40 * (box.origin[2] + k))];
+          if (Math.abs(part[i + bx * (j + by * k)] - w) > 1e-5) differences++;
+        }
+    expect(differences).toBe(0);
+    // and the whole grid holds nothing but fill outside the box
+    let outsideHot = 0;
+    for (let k = 0; k < 40; k++)
+      for (let j = 0; j < 40; j++)
+        for (let i = 0; i < 40; i++) {
+          const inBox = i >= 6 && i < 14 && j >= 13 && j < 19 && k >= 19 && k < 24;
+          if (!inBox && whole[i + 40 * (j + 40 * k)] !== 37) outsideHot++;
+        }
+    expect(outsideHot).toBe(0);
+  });
+
+  it('liveColors gives temperature levels, the dose region and its outline, transparent at or below 43 °C', () => {
+    const [lo, hi] = TEMPERATURE_OVERLAY.range;
+    const shape: [number, number, number] = [5, 5, 3];
+    const t = new Float32Array(75).fill(37);
+    t[0] = lo;
+    t[1] = lo + 0.01;
+    t[2] = (lo + hi) / 2;
+    t[3] = hi + 20;
+    t[4] = Number.NaN;
+    const dose = new Float32Array(75);
+    for (let k = 0; k < 3; k++) for (let j = 1; j <= 3; j++) for (let i = 1; i <= 3; i++) dose[i + 5 * (j + 5 * k)] = 300;
+    const noDose = liveColors(shape, t, null, 240);
+    // the one voxel inside the region (not on its outline), hot: its temperature level under the dose fill
+    const middle = 2 + 5 * (2 + 5 * 1);
+    t[middle] = 60;
+    const c = liveColors(shape, t, dose, 240);
+    const hot = liveColors(shape, t, null, 240)[middle];
+    expect(hot).toBeGreaterThan(LIVE_COLOR.firstLevel);
+    expect(c[middle]).toBe(hot - LIVE_COLOR.firstLevel + LIVE_COLOR.firstDoseLevel);
+    expect(Array.from(c.slice(0, 5))).toEqual(Array.from(noDose.slice(0, 5)));
+    t[middle] = 37;
+    expect(liveColors(shape, t, dose, 240)[middle]).toBe(LIVE_COLOR.doseInside);
+    expect(c[0]).toBe(LIVE_COLOR.none);
+    expect(c[1]).toBe(LIVE_COLOR.firstLevel);
+    expect(c[3]).toBe(LIVE_COLOR.firstLevel + LIVE_COLOR.levels - 1);
+    expect(c[4]).toBe(LIVE_COLOR.none);
+    // the middle of the range falls in the middle level, whose temperature is within one level of it
+    expect(Math.abs(levelTemperature(c[2]) - (lo + hi) / 2)).toBeLessThanOrEqual((hi - lo) / LIVE_COLOR.levels);
+    expect(c.filter((x) => x === LIVE_COLOR.doseOutline).length).toBe(26);
+    expect(c[24]).toBe(LIVE_COLOR.none); // 37 °C, no dose
+  });
+
+  it('makeLiveFrame colours the frame on its box and counts the voxels at lesion dose', () => {
+    const temperature = new Float32Array(24).fill(37);
+    const dose = new Float32Array(24);
+    // one hot coarse cell (x = 1, y = 1, z = 0: centre at 13, 23, 30 mm) at lesion dose
+    temperature[1 + 4 * 1] = 70;
+    dose[1 + 4 * 1] = 1000;
+    const f = makeLiveFrame(frameGrid, temperature, dose, caseGrid, 240, 37)!;
+    expect(f.origin).toEqual([6, 13, 19]);
+    expect(f.colors.length).toBe(8 * 6 * 5);
+    expect(f.doseVoxels).toBeGreaterThan(0);
+    expect(f.doseVoxels).toBe(f.colors.filter((x) => x >= LIVE_COLOR.firstDoseLevel).length);
+    // the case voxel at the hot cell's centre (13, 23, 30 mm → i ≈ 8.7, j ≈ 15.3, k = 20) is in the dose region
+    const at = (i: number, j: number, k: number) => f.colors[i - 6 + 8 * (j - 13 + 6 * (k - 19))];
+    expect(at(9, 15, 20)).toBeGreaterThanOrEqual(LIVE_COLOR.firstDoseLevel);
+    expect(f.temperature[9 - 6 + 8 * (15 - 13 + 6 * (20 - 19))]).toBeGreaterThan(60);
+    // far from it: body temperature, transparent
+    expect(at(13, 18, 23)).toBe(LIVE_COLOR.none);
+    expect(makeLiveFrame(frameGrid, temperature, null, caseGrid, 240, 37)!.doseVoxels).toBe(0);
   });
 });
