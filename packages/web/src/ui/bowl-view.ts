@@ -17,6 +17,7 @@ import { type MessageKey, onLanguageChange, t } from '../i18n/i18n.js';
 import { labelColorTable } from '../viewer/label-colors.js';
 import { fmt, h, tx } from './dom.js';
 import type { PlanState } from './plan-state.js';
+import { robustRange } from '../viewer/grey-window.js';
 
 /** Canvas width in pixels (drawn at twice the panel's CSS width for sharp lines); the height follows the extent. */
 const WIDTH = 720;
@@ -301,16 +302,4 @@ function isEdge(index: Int32Array, allowed: Uint8Array, p: number, w: number, h:
   const y = (p - x) / w;
   const out = (q: number) => index[q] < 0 || !allowed[index[q]];
   return (x > 0 && out(p - 1)) || (x < w - 1 && out(p + 1)) || (y > 0 && out(p - w)) || (y < h - 1 && out(p + w));
-}
-
-/** 1st–99.5th percentile of a sampled image (the grey window, as the viewer uses). */
-function robustRange(data: Float32Array): [number, number] {
-  const step = Math.max(1, Math.floor(data.length / 20000));
-  const sample: number[] = [];
-  for (let i = 0; i < data.length; i += step) if (Number.isFinite(data[i])) sample.push(data[i]);
-  if (sample.length === 0) return [0, 1];
-  sample.sort((a, b) => a - b);
-  const lo = sample[Math.floor(0.01 * (sample.length - 1))];
-  const hi = sample[Math.floor(0.995 * (sample.length - 1))];
-  return hi > lo ? [lo, hi] : [lo, lo + 1];
 }

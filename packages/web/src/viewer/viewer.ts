@@ -3,6 +3,7 @@ import { type Grid3D, type Vec3, type Volume, encodeNifti, rasMmToVoxel, voxelCo
 import type { LiveFrame } from '../engine/live-frame.js';
 import type { LabelColor } from './label-colors.js';
 import { LiveLayer } from './live-layer.js';
+import { robustRange } from './grey-window.js';
 
 /**
  * The case viewer: a thin adapter over NiiVue (WebGL2) that shows three orthogonal slices (and optionally a 3D
@@ -448,18 +449,6 @@ export class CaseViewer {
     const loc = this.locate(mm);
     for (const l of this.listeners) l(loc);
   }
-}
-
-/** 1st–99.5th percentile of a sampled image: a window that ignores a few hot voxels. */
-function robustRange(data: Float32Array): [number, number] {
-  const step = Math.max(1, Math.floor(data.length / 20000));
-  const sample: number[] = [];
-  for (let i = 0; i < data.length; i += step) if (Number.isFinite(data[i])) sample.push(data[i]);
-  if (sample.length === 0) return [0, 1];
-  sample.sort((a, b) => a - b);
-  const lo = sample[Math.floor(0.01 * (sample.length - 1))];
-  const hi = sample[Math.floor(0.995 * (sample.length - 1))];
-  return hi > lo ? [lo, hi] : [lo, lo + 1];
 }
 
 function centreMm(g: Grid3D): Vec3 {

@@ -1,9 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkstation, launchBrowser, removeBuild, startServer } from './browser.js';
-import { shot } from './pixels.js';
+import { countDoseRed, shot } from './pixels.js';
 
 /**
  * Longest main-thread task allowed while the simulation runs (from the click to its result), ms. The issue asks
@@ -22,19 +21,6 @@ const LONG_TASK_BOUND_MS = 600;
  * temperature, dose) into its blended overlay texture there, one pass per volume in software WebGL.
  */
 const RESULT_TASK_BOUND_MS = 2000;
-
-/** Pixels of the dose contour's red (255, 40, 40) as the viewer shows it, alone or under the label overlay's tint. */
-function countDoseRed(png: Buffer): number {
-  const img = PNG.sync.read(png);
-  let count = 0;
-  for (let o = 0; o < img.data.length; o += 4) {
-    const r = img.data[o];
-    const g = img.data[o + 1];
-    const b = img.data[o + 2];
-    if (r >= 180 && r - g >= 100 && r - b >= 100) count++;
-  }
-  return count;
-}
 
 declare global {
   interface Window {

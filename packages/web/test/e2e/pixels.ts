@@ -55,3 +55,16 @@ export function countWarm(png: Buffer): number {
 export async function shot(target: Locator | Page): Promise<Buffer> {
   return Buffer.from(await target.screenshot());
 }
+
+/** Pixels of the dose contour's red (255, 40, 40) as the viewer shows it, alone or under the label overlay's tint. */
+export function countDoseRed(png: Buffer): number {
+  const img = PNG.sync.read(png);
+  let count = 0;
+  for (let o = 0; o < img.data.length; o += 4) {
+    const r = img.data[o];
+    const g = img.data[o + 1];
+    const b = img.data[o + 2];
+    if (r >= 180 && r - g >= 100 && r - b >= 100) count++;
+  }
+  return count;
+}
