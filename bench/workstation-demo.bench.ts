@@ -1,0 +1,56 @@
+// Issue 7's browser target: the whole demo plan simulated in the workstation (Web Workers, headless Chromium) within
+// 1.5× of the Node time. This runs the page's auto-plan and "whole plan" simulation on the default phantom and the
+// same plan through simulatePlan in Node (1 thread, as `fuas demo`), and reports both and their ratio.
+import { autoPlan, generatePhantom, simulatePlan } from '../packages/core/src/index.ts';
+import { buildWorkstation, launchBrowser, removeBuild, startServer } from '../packages/web/test/e2e/browser.ts';
+import type { BenchFile, BenchResult } from '../scripts/bench-types.ts';
+
+const bench: BenchFile = {
+  name: 'workstation-demo',
+  async run(): Promise<BenchResult[]> {
+    const dist = buildWorkstation();
+    const server = await startServer(dist);
+    const { browser, close } = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.goto(server.url);
+      await page.locator('#app[data-ready="true"]').waitFor({ timeout: 60_000 });
+      await page.getByTestId('tab-plan').click();
+      await page.getByTestId('plan-run').click();
+      await page.getByTestId('plan-summary').waitFor({ timeout: 120_000 });
+      const browserSonications = Number(((await page.getByTestId('plan-summary').textContent()) ?? '').match(/^(\d+) points/)?.[1]);
+      await page.getByTestId('tab-simulate').click();
+      await page.getByTestId('sim-scope').selectOption('all');
+      const t0 = Date.now();
+      await page.getByTestId('sim-run').click();
+      await page.locator('[data-testid="panel-simulate"][data-running="true"]').waitFor({ timeout: 10_000 });
+      await page.locator('[data-testid="panel-simulate"][data-running="false"]').waitFor({ timeout: 590_000 });
+      const browserSeconds = (Date.now() - t0) / 1000;
+      const message = (await page.getByTestId('sim-message').textContent()) ?? '';
+      if (!/^Finished/.test(message)) throw new Error(`the browser simulation did not finish: ${message}`);
+      const c = generatePhantom();
+      const planned = await autoPlan(c);
+      const t1 = performance.now();
+      await simulatePlan(c, planned.plan);
+      const nodeSeconds = (performance.now() - t1) / 1000;
+      return [
+        {
+          name: 'whole-plan-browser-vs-node',
+          parameters: { case: c.name, browserThreads: 'navigator.hardwareConcurrency', nodeThreads: 1 },
+          figures: {
+            browserSeconds,
+            browserSonications,
+            nodeSeconds,
+            nodeSonications: planned.plan.sonications.length,
+            ratio: browserSeconds / nodeSeconds,
+          },
+        },
+      ];
+    } finally {
+      await close();
+      server.process.kill();
+      removeBuild(dist);
+    }
+  },
+};
+export default bench;
