@@ -53,12 +53,17 @@ const validation: ValidationCase = {
       ['sonications (3 s points)', o.sonications, 'hundreds', 'same order'],
       ['point spacing', `${(shot.lesionWidth * 2.5 * 1000).toFixed(1)} mm`, '≈ 5 mm slices and points', 'similar'],
       ['NPV ratio', `${(o.npvRatio * 100).toFixed(0)} %`, '≥ 80 % technical success, < 70 % failure', 'model far lower'],
-      ['EEF', `${o.eef.toFixed(1)} J/mm³`, 'several J/mm³, higher for T2-bright fibroids', 'same order'],
+      [
+        'EEF',
+        `${o.eef.toFixed(1)} J/mm³`,
+        '4.7 ± 2.5 J/mm³ (US-guided, completely ablated fibroids; MRgHIFU vs USgHIFU comparison, PMC6005948); higher for T2-bright fibroids',
+        'same order',
+      ],
       ['energy', `${(o.energy / 1000).toFixed(0)} kJ`, '—', ''],
       [
         'sonication / treatment time',
         `${(o.sonicationTime / 60).toFixed(0)} / ${(o.treatmentTime / 60).toFixed(0)} min`,
-        '≈ 20–30 min of sonication in a 1–2 h session',
+        '≈ 20–30 min of sonication; treatment 114 ± 39 min (US-guided, same series)',
         'same order',
       ],
       [
