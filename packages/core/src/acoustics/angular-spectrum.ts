@@ -275,31 +275,8 @@ export async function buildAngularSpectrum(
     cRe[e] = s0Re[e];
     cIm[e] = s0Im[e];
   }
-  for (let l = 0; l + 1 < nL; l++) {
-    const d = layers[l].zEnd - layers[l].zRef;
-    const rho1 = acoustics[l].density;
-    const rho2 = acoustics[l + 1].density;
-    for (let e = 0; e < nBand; e++) {
-      const i1 = l * nBand + e;
-      const i2 = i1 + nBand;
-      // propagate through layer l: × e^{−i kz d} = e^{kzIm d} (cos(kzRe d) − i sin(kzRe d))
-      const m = Math.exp(kzIm[i1] * d);
-      const pr = Math.cos(kzRe[i1] * d) * m;
-      const pi = -Math.sin(kzRe[i1] * d) * m;
-      const sr = cRe[i1] * pr - cIm[i1] * pi;
-      const si = cRe[i1] * pi + cIm[i1] * pr;
-      // T = 2 ρ2 kz1 / (ρ2 kz1 + ρ1 kz2)
-      const nr2 = 2 * rho2 * kzRe[i1];
-      const ni2 = 2 * rho2 * kzIm[i1];
-      const dr2 = rho2 * kzRe[i1] + rho1 * kzRe[i2];
-      const di2 = rho2 * kzIm[i1] + rho1 * kzIm[i2];
-      const den = dr2 * dr2 + di2 * di2;
-      const tr = den > 0 ? (nr2 * dr2 + ni2 * di2) / den : 0;
-      const ti = den > 0 ? (ni2 * dr2 - nr2 * di2) / den : 0;
-      cRe[i2] = sr * tr - si * ti;
-      cIm[i2] = sr * ti + si * tr;
-    }
-  }
+  for (let l = 0; l + 1 < nL; l++)
+    transmitLayer(cRe, cIm, kzRe, kzIm, l, nBand, layers[l].zEnd - layers[l].zRef, acoustics[l].density, acoustics[l + 1].density);
   const toShared = (v: number[]) => {
     const s = sharedInt32(v.length);
     s.set(v);
@@ -602,4 +579,44 @@ export async function asmVolume(
     planeZ.length,
   );
   return { re: outRe, im: outIm };
+}
+
+/**
+ * Carries the plane-wave coefficients of layer l (entries l·n … l·n + n − 1 of cRe/cIm) through the layer's
+ * thickness d and across its far interface into layer l + 1: × e^{−i kz d}, then the pressure transmission
+ * coefficient T = 2 ρ2 kz1 / (ρ2 kz1 + ρ1 kz2) (normal-stress continuity, complex kz for evanescent and lossy
+ * waves). Entries with skip[e] ≥ 0 are left alone (copied from a twin afterwards by the caller).
+ */
+export function transmitLayer(
+  cRe: Float64Array,
+  cIm: Float64Array,
+  kzRe: Float64Array,
+  kzIm: Float64Array,
+  l: number,
+  n: number,
+  d: number,
+  rho1: number,
+  rho2: number,
+  skip?: Int32Array,
+): void {
+  for (let e = 0; e < n; e++) {
+    if (skip && skip[e] >= 0) continue;
+    const i1 = l * n + e;
+    const i2 = i1 + n;
+    // propagate through layer l: × e^{−i kz d} = e^{kzIm d} (cos(kzRe d) − i sin(kzRe d))
+    const m = Math.exp(kzIm[i1] * d);
+    const pr = Math.cos(kzRe[i1] * d) * m;
+    const pi = -Math.sin(kzRe[i1] * d) * m;
+    const sr = cRe[i1] * pr - cIm[i1] * pi;
+    const si = cRe[i1] * pi + cIm[i1] * pr;
+    const nr2 = 2 * rho2 * kzRe[i1];
+    const ni2 = 2 * rho2 * kzIm[i1];
+    const dr2 = rho2 * kzRe[i1] + rho1 * kzRe[i2];
+    const di2 = rho2 * kzIm[i1] + rho1 * kzIm[i2];
+    const den = dr2 * dr2 + di2 * di2;
+    const tr = den > 0 ? (nr2 * dr2 + ni2 * di2) / den : 0;
+    const ti = den > 0 ? (ni2 * dr2 - nr2 * di2) / den : 0;
+    cRe[i2] = sr * tr - si * ti;
+    cIm[i2] = sr * ti + si * tr;
+  }
 }

@@ -2,7 +2,7 @@ import { InputError, LimitError } from '../errors.js';
 import { fft1dAt, nextPowerOfTwo } from '../math/fft.js';
 import { type KernelArgs, registerKernel } from '../parallel/kernel-registry.js';
 import { type ParallelExecutor, SerialExecutor, sharedFloat32, sharedFloat64, sharedInt32 } from '../parallel/parallel-executor.js';
-import type { AngularSpectrum } from './angular-spectrum.js';
+import { type AngularSpectrum, transmitLayer } from './angular-spectrum.js';
 import { type LayeredMedium, layerAcoustics } from './medium.js';
 
 /**
@@ -78,30 +78,8 @@ export function relayerSpectrum(base: AngularSpectrum, medium: LayeredMedium, fr
     cRe[e] = base.cRe[e];
     cIm[e] = base.cIm[e];
   }
-  for (let l = 0; l + 1 < nL; l++) {
-    const d = layers[l].zEnd - layers[l].zRef;
-    const rho1 = acoustics[l].density;
-    const rho2 = acoustics[l + 1].density;
-    for (let e = 0; e < nb; e++) {
-      if (twin[e] >= 0) continue;
-      const i1 = l * nb + e;
-      const i2 = i1 + nb;
-      const m = Math.exp(kzIm[i1] * d);
-      const pr = Math.cos(kzRe[i1] * d) * m;
-      const pi = -Math.sin(kzRe[i1] * d) * m;
-      const sr = cRe[i1] * pr - cIm[i1] * pi;
-      const si = cRe[i1] * pi + cIm[i1] * pr;
-      const nr2 = 2 * rho2 * kzRe[i1];
-      const ni2 = 2 * rho2 * kzIm[i1];
-      const dr2 = rho2 * kzRe[i1] + rho1 * kzRe[i2];
-      const di2 = rho2 * kzIm[i1] + rho1 * kzIm[i2];
-      const den = dr2 * dr2 + di2 * di2;
-      const tr = den > 0 ? (nr2 * dr2 + ni2 * di2) / den : 0;
-      const ti = den > 0 ? (ni2 * dr2 - nr2 * di2) / den : 0;
-      cRe[i2] = sr * tr - si * ti;
-      cIm[i2] = sr * ti + si * tr;
-    }
-  }
+  for (let l = 0; l + 1 < nL; l++)
+    transmitLayer(cRe, cIm, kzRe, kzIm, l, nb, layers[l].zEnd - layers[l].zRef, acoustics[l].density, acoustics[l + 1].density, twin);
   for (let l = 0; l < nL; l++) {
     const o = l * nb;
     for (let e = 0; e < nb; e++) {
