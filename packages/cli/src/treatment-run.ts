@@ -6,6 +6,7 @@ import {
   type PlanSimulationResult,
   SerialExecutor,
   type SimulationOutcome,
+  type TreatmentDomains,
   encodeNifti,
   renderReportHtml,
   simulatePlan,
@@ -34,10 +35,12 @@ export async function simulateWithProgress(
   executor: ParallelExecutor,
   bar: ProgressBar,
   nearField = true,
+  domains?: TreatmentDomains,
 ): Promise<PlanSimulationResult> {
   return simulatePlan(c, plan, {
     executor,
     nearField,
+    domains,
     onProgress: (p) => {
       const detail = p.peakTemperature !== undefined ? `peak ${p.peakTemperature.toFixed(0)} °C` : '';
       bar.update(PHASE_LABEL[p.phase] ?? p.phase, p.fraction, detail);

@@ -33,6 +33,8 @@ export {
   validateTissue,
   withOverrides,
 } from './tissue/tissue-table.js';
+export type { PerfusionResponse } from './tissue/thermoregulation.js';
+export { LANG_1999_PERFUSION } from './tissue/thermoregulation.js';
 export { NEPER_PER_DB, attenuationDbPerCmMHz, attenuationNpPerM, perfusionMlPerMinPer100g, perfusionPerSecond } from './tissue/units.js';
 export { VERSION } from './version.js';
 export type { Kernel, KernelArg, KernelArgs } from './parallel/kernel-registry.js';
@@ -188,6 +190,10 @@ export { autoPlan, labelCentroid, nearFieldCooling, planningCaseOf } from './pla
 export { alignedGrid, caseMaterials, caseThermalMedium, sampleLabels } from './planning/case-grids.js';
 export type { PlanSimulationOptions, PlanSimulationProgress, PlanSimulationResult } from './planning/simulate-plan.js';
 export { cumulativeEnergy, simulatePlan } from './planning/simulate-plan.js';
+export type { NearFieldBeams, NearFieldCoolingRule, NearFieldOptions, NearFieldResult } from './planning/near-field.js';
+export { simulateNearField } from './planning/near-field.js';
+export type { TreatmentDomainOptions, TreatmentDomains } from './planning/treatment-domains.js';
+export { checkDomainsFor, treatmentDomains } from './planning/treatment-domains.js';
 // Reports: HTML treatment report, slice images, PNG, SVG plots.
 export type { TreatmentReportData } from './report/report-html.js';
 export { treatmentReportData } from './report/treatment-report.js';

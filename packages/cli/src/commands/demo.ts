@@ -7,6 +7,18 @@ import { ProgressBar } from '../progress-bar.js';
 import { runAction } from '../run-action.js';
 import { executorFor, outcomeJson, outcomeSummary, simulateWithProgress, writeReport, writeResultVolumes } from '../treatment-run.js';
 
+/** ", + N min of fitted cooling (up to M s a pause)" when the planner lengthened pauses. */
+function addedNote(added: Float64Array | undefined): string {
+  if (!added) return '';
+  let total = 0;
+  let longest = 0;
+  for (const a of added) {
+    total += a;
+    longest = Math.max(longest, a);
+  }
+  return total > 0 ? ` + ${(total / 60).toFixed(1)} min fitted on the near field (up to ${longest} s a pause)` : '';
+}
+
 export function register(program: Command): void {
   program
     .command('demo')
@@ -24,14 +36,14 @@ export function register(program: Command): void {
         for (const [name, bytes] of Object.entries(encodeCaseFiles(c))) await writeFileBytes(join(opts.out, 'case', name), bytes);
         const executor = executorFor(opts.threads);
         try {
-          bar.note('planning: probe sonication, slices, points, beam-path checks...');
+          bar.note('planning: probe sonication, slices, points, beam-path checks, cooling fitted on the near field...');
           const planned = await autoPlan(c, { executor });
           const plan = planned.plan;
           await writeFileBytes(join(opts.out, 'plan.json'), `${JSON.stringify(plan, null, 1)}\n`);
           bar.note(
-            `plan: ${plan.sonications.length} sonications, ${planned.shot.power} W × ${planned.shot.exposure} s, cooling ${planned.cooling.seconds} s`,
+            `plan: ${plan.sonications.length} sonications, ${planned.shot.power} W × ${planned.shot.exposure} s, cooling ${planned.cooling.seconds} s${addedNote(planned.addedCooling)}`,
           );
-          const result = await simulateWithProgress(c, plan, executor, bar, opts.nearField);
+          const result = await simulateWithProgress(c, plan, executor, bar, opts.nearField, planned.domains);
           const volumes = await writeResultVolumes(result, opts.out);
           const report = join(opts.out, 'report.html');
           await writeReport(c, plan, result, report);

@@ -43,6 +43,7 @@ export function register(program: Command): void {
     .option('--max-power <W>', 'highest acoustic power the planner may use, W', parseNumberOption('--max-power', 'positive'), 400)
     .option('--pitch-factor <k>', 'point spacing / single-shot lesion width', parseNumberOption('--pitch-factor', 'positive'), 2.5)
     .option('--threads <n>', 'worker threads for the acoustics', parseIntegerOption('--threads', 1, 64), 1)
+    .option('--no-fit-cooling', 'keep the heat-budget cooling (skip fitting each pause on a near-field simulation)')
     .option('--json', 'print the plan summary as JSON on stdout')
     .action(
       runAction(
@@ -55,12 +56,15 @@ export function register(program: Command): void {
             maxPower: number;
             pitchFactor: number;
             threads: number;
+            fitCooling: boolean;
             json?: boolean;
           },
         ) => {
           const bar = new ProgressBar();
           const c = await readCaseFolder(dir);
-          bar.note(`case ${c.name}: planning (probe sonication, slices, beam-path checks)...`);
+          bar.note(
+            `case ${c.name}: planning (probe sonication, slices, beam-path checks${opts.fitCooling ? ', cooling fitted on the near field' : ''})...`,
+          );
           const executor = executorFor(opts.threads);
           try {
             const planned = await autoPlan(c, {
@@ -68,8 +72,10 @@ export function register(program: Command): void {
               exposure: opts.exposure,
               maxPower: opts.maxPower,
               pitchFactor: opts.pitchFactor,
+              fitCooling: opts.fitCooling,
               executor,
             });
+            const added = planned.addedCooling ? planned.addedCooling.reduce((a, b) => a + b, 0) : 0;
             await writeFileBytes(opts.out, `${JSON.stringify(planned.plan, null, 1)}\n`);
             const summary = {
               plan: opts.out,
@@ -78,6 +84,8 @@ export function register(program: Command): void {
               power: planned.shot.power,
               exposure: planned.shot.exposure,
               cooling: planned.cooling.seconds,
+              addedCooling: added,
+              treatmentTime: planned.plan.sonications.reduce((t, s) => t + s.exposure + s.cooling, 0),
               lesion: { width: planned.shot.lesionWidth, length: planned.shot.lesionLength },
               reachableVolume: planned.reachableVolume,
               targetVolume: planned.targetVolume,
@@ -87,7 +95,8 @@ export function register(program: Command): void {
             if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
             else {
               process.stdout.write(
-                `wrote ${opts.out}: ${summary.sonications} sonications in ${summary.slices} slices, ${summary.power} W × ${summary.exposure} s, cooling ${summary.cooling} s\n` +
+                `wrote ${opts.out}: ${summary.sonications} sonications in ${summary.slices} slices, ${summary.power} W × ${summary.exposure} s, ` +
+                  `cooling ${summary.cooling} s + ${(added / 60).toFixed(1)} min fitted on the near field; treatment ${(summary.treatmentTime / 60).toFixed(1)} min\n` +
                   planned.findings.map((f) => `  [${f.severity}] ${f.message}\n`).join(''),
               );
             }

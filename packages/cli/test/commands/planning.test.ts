@@ -40,6 +40,14 @@ describe('fuas plan / simulate / demo', () => {
     expect(summary.lesion.width).toBeGreaterThan(0.5e-3);
     plan = parsePlan(JSON.parse(readFileSync(out, 'utf8')));
     expect(plan.sonications.length).toBe(summary.sonications);
+    // pauses fitted on the near field: the base cooling everywhere, longer where the wall needed it
+    expect(summary.addedCooling).toBeGreaterThan(0);
+    expect(summary.findings.map((f: { code: string }) => f.code)).toContain('cooling-fitted');
+    expect(plan.sonications.every((s) => s.cooling >= summary.cooling)).toBe(true);
+    expect(summary.treatmentTime).toBeCloseTo(
+      plan.sonications.reduce((t, s) => t + s.exposure + s.cooling, 0),
+      6,
+    );
     // deepest slice first: the beam runs along −A, so the first slice has the smallest A coordinate
     expect(plan.sonications[0].focus[1]).toBeLessThan(plan.sonications[plan.sonications.length - 1].focus[1]);
   });
@@ -94,6 +102,12 @@ describe('fuas plan / simulate / demo', () => {
     expect(Object.keys(o).sort()).toEqual(CONTRACT_KEYS);
     expect(o.sonications).toBeGreaterThan(50);
     expect(o.npvRatio).toBeGreaterThan(0);
+    // the planner's fitted pauses keep the abdominal wall under the near-field limit (43 °C) and under the
+    // 18 CEM43 "possible damage" dose in the simulation of the whole plan
+    for (const s of ['skin', 'fat', 'muscle']) {
+      expect(o.structures[s].maxTemperature, s).toBeLessThanOrEqual(43.1);
+      expect(o.structures[s].maxDose, s).toBeLessThan(18);
+    }
     expect(existsSync(join(out, 'report.html'))).toBe(true);
     expect(existsSync(join(out, 'plan.json'))).toBe(true);
     expect(r.stderr).toMatch(/treatment/);

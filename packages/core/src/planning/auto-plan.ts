@@ -13,6 +13,8 @@ import type { Plan, PlanConstraints } from './plan.js';
 import { type PlannedTreatment, planTreatment } from './planner.js';
 import type { PlanningCase } from './planning-case.js';
 import { type SingleShot, chooseShot } from './single-shot.js';
+import { simulateNearField } from './near-field.js';
+import { type TreatmentDomainOptions, type TreatmentDomains, treatmentDomains } from './treatment-domains.js';
 import { type BeamSources, computeBeamSources, deviceTransducer } from './treatment-sources.js';
 
 export interface AutoPlanOptions {
@@ -31,8 +33,20 @@ export interface AutoPlanOptions {
    * simulation measures the coverage this gives (NPV ratio), and a lower factor buys coverage with sonications.
    */
   pitchFactor?: number;
-  /** s, longest cooling pause the planner may choose (default 3 × exposure, the common 1:3 duty cycle) */
+  /** s, longest base cooling pause from the heat budget (default 3 × exposure, the common 1:3 duty cycle) */
   maxCooling?: number;
+  /**
+   * fit each pause by simulating the near field of the laid-out plan (default true): a pause is lengthened until
+   * no protected tissue outside the target region would pass the near-field limit during the next sonication
+   * (simulateNearField's cooling rule); false keeps the base cooling from the heat budget
+   */
+  fitCooling?: boolean;
+  /** s, most cooling the fit adds to one pause (default 120) */
+  maxAddedCooling?: number;
+  /** resolution and source options of the acoustics and near field the fit runs (as simulatePlan's) */
+  domains?: TreatmentDomainOptions;
+  /** the fit's near field: muscle and fat perfusion rising with temperature (default true, as simulatePlan) */
+  thermoregulation?: boolean;
   executor?: ParallelExecutor;
 }
 
@@ -41,8 +55,12 @@ export interface AutoPlanResult extends PlannedTreatment {
   shot: SingleShot;
   /** focus of the probe shot (RAS m) */
   probeFocus: Vec3;
-  /** the near-field heating estimate that set the cooling time */
+  /** the near-field heating estimate that set the base cooling time */
   cooling: { seconds: number; nearFieldHeatingRate: number; removalRate: number; structure: string };
+  /** the plan's acoustics and domains when the cooling was fitted: pass them to simulatePlan to reuse them */
+  domains?: TreatmentDomains;
+  /** s of cooling the fit added to each pause (the pause after sonication i), when fitted */
+  addedCooling?: Float64Array;
 }
 
 /** The PlanningCase view of a Case. */
@@ -132,7 +150,9 @@ export function nearFieldCooling(
  * The automatic fibroid plan with its parameters from the physics: a probe sonication at the target's centroid
  * (acoustic field through the case's layers, bioheat in the case's tissues) sets the power (the highest that keeps
  * the focus below `maxPeakTemperature`) and the lesion size, which sets the point spacing; a near-field heat budget
- * sets the cooling; then `planTreatment` lays out slices and points within the margins.
+ * sets the base cooling; `planTreatment` lays out slices and points within the margins; then every pause is fitted
+ * on a near-field simulation of the plan (fitCooling: simulateNearField's cooling rule, at the plan's
+ * maxSkinTemperature and a 15 CEM43 dose budget), and the acoustics it computed are returned for simulatePlan.
  */
 export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<AutoPlanResult> {
   const device = options.device ?? { preset: 'clinical-0.8mhz' };
@@ -154,8 +174,10 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
   const cool = nearFieldCooling(c, beam, probeFocus, shot.power, exposure, limit);
   const maxCooling = options.maxCooling ?? 3 * exposure;
   const findings: Finding[] = [];
+  const fit = options.fitCooling !== false;
   let cooling = Math.max(limits.minCooling, Math.ceil(cool.seconds));
-  if (!(cooling <= maxCooling)) {
+  if (!(cooling <= maxCooling) && fit) cooling = maxCooling;
+  else if (!(cooling <= maxCooling)) {
     findings.push({
       severity: 'warning',
       code: 'cooling-capped',
@@ -188,5 +210,49 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
       structure: cool.structure,
     },
   });
-  return { ...planned, findings: [...planned.findings, ...findings], shot, probeFocus, cooling: { ...cool, seconds: cooling } };
+  const result: AutoPlanResult = {
+    ...planned,
+    findings: [...planned.findings, ...findings],
+    shot,
+    probeFocus,
+    cooling: { ...cool, seconds: cooling },
+  };
+  if (fit && planned.plan.sonications.length > 0) await fitNearFieldCooling(c, result, limit, options);
+  return result;
+}
+
+/**
+ * Lengthens the pauses of an auto plan by simulating its near field (see NearFieldCoolingRule), in place: the wait
+ * found before sonication n is added to the pause after sonication n − 1. Adds the domains for reuse and a finding
+ * with the cooling added.
+ */
+async function fitNearFieldCooling(c: Case, result: AutoPlanResult, limit: number, options: AutoPlanOptions): Promise<void> {
+  const plan = result.plan;
+  const domains = await treatmentDomains(c, plan, options.domains, options.executor);
+  const maxAdded = options.maxAddedCooling ?? 120;
+  const near = await simulateNearField(c, plan, domains.nearField, {
+    executor: options.executor,
+    coolingRule: { limit, maxAdded },
+    ...(options.thermoregulation === false ? { perfusionResponse: null } : {}),
+  });
+  const added = new Float64Array(plan.sonications.length);
+  for (let n = 1; n < plan.sonications.length; n++) added[n - 1] = near.addedCooling[n];
+  plan.sonications = plan.sonications.map((s, i) => (added[i] > 0 ? { ...s, cooling: s.cooling + added[i] } : s));
+  let total = 0;
+  let longest = 0;
+  let lengthened = 0;
+  for (const a of added) {
+    total += a;
+    longest = Math.max(longest, a);
+    if (a > 0) lengthened++;
+  }
+  result.findings.push(...near.findings.filter((f) => f.code !== 'no-water-bath'));
+  result.findings.push({
+    severity: 'info',
+    code: 'cooling-fitted',
+    message: `near-field simulation of the plan: ${lengthened} of ${plan.sonications.length} pauses lengthened (${(total / 60).toFixed(1)} min in all, up to ${longest} s) to keep protected tissue outside the target region under ${limit} °C`,
+    params: { pauses: lengthened, sonications: plan.sonications.length, addedCooling: total, longest, limit },
+  });
+  result.domains = domains;
+  result.addedCooling = added;
 }

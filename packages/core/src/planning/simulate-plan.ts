@@ -3,15 +3,15 @@ import { structureLabels } from '../case/case.js';
 import { FuasError, InputError } from '../errors.js';
 import { type Grid3D, type Vec3, createGrid, voxelCount } from '../grid/grid3d.js';
 import { type ParallelExecutor, SerialExecutor } from '../parallel/parallel-executor.js';
-import { ThermalSimulation } from '../thermal/thermal-simulation.js';
 import { TreatmentSimulation, type TreatmentSonication } from '../thermal/treatment-simulation.js';
-import type { TimelineSegment } from '../thermal/sonication-timeline.js';
 import { checkSonicationLimits, deviceLimits } from './device-limits.js';
 import type { Finding } from './finding.js';
+import { simulateNearField } from './near-field.js';
 import { type SimulationOutcome, computeOutcome } from './outcome.js';
 import type { Plan } from './plan.js';
-import { alignedGrid, caseThermalMedium, coarsenPatch, gridFrame, outsideMask, patchBox, structureBox } from './case-grids.js';
-import { type BeamSourceOptions, placeBeamPatch, treatmentBeamSources } from './treatment-sources.js';
+import { caseThermalMedium, gridFrame, outsideMask } from './case-grids.js';
+import { type TreatmentDomainOptions, type TreatmentDomains, checkDomainsFor, treatmentDomains } from './treatment-domains.js';
+import { placeBeamPatch } from './treatment-sources.js';
 
 /** Progress of a plan simulation, for progress bars and live views. */
 export interface PlanSimulationProgress {
@@ -24,23 +24,20 @@ export interface PlanSimulationProgress {
   peakTemperature?: number;
 }
 
-export interface PlanSimulationOptions {
-  /** thermal spacing around the foci, m (default 0.5 mm: the issue's resolution) */
-  fineSpacing?: number;
-  /** margin of the fine domain around the target, m (default 10 mm) */
-  targetMargin?: number;
-  /** coarse/fine ratio of the two-level treatment solver (default 3) */
-  coarseFactor?: number;
+export interface PlanSimulationOptions extends TreatmentDomainOptions {
+  /** the plan's acoustics and domains, as the planner computed them (autoPlan's `domains`): not computed again */
+  domains?: TreatmentDomains;
   /** s of each pause the fine window follows before handing over to the coarse level (default 3) */
   windowCooling?: number;
   /** fine window margin around the focal patch, m (default 2 mm) */
   windowMargin?: number;
-  /** near-field (skin, fat, muscle) grid spacing, m (default 3 mm) */
-  nearFieldSpacing?: number;
+  /**
+   * near field: muscle and fat perfusion rising with temperature (Lang et al. 1999; default true); false keeps
+   * resting perfusion. The fine domain (target and its margin) keeps resting perfusion either way.
+   */
+  thermoregulation?: boolean;
   /** skip the near-field simulation (faster; skin/fat/muscle then come from the fine domain only) */
   nearField?: boolean;
-  /** acoustic source options (spacings are set from the ones above; focal box default ±3 mm across, ±8 mm along the beam) */
-  sources?: Omit<BeamSourceOptions, 'focalSpacing' | 'pathSpacing'>;
   /** runs the acoustic and near-field kernels (default serial) */
   executor?: ParallelExecutor;
   /**
@@ -134,9 +131,6 @@ export function cumulativeEnergy(plan: Plan, t: readonly number[]): number[] {
  */
 export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationOptions = {}): Promise<PlanSimulationResult> {
   const executor = options.executor ?? new SerialExecutor();
-  const fine = options.fineSpacing ?? 0.5e-3;
-  const nearSpacing = options.nearFieldSpacing ?? 3e-3;
-  const margin = options.targetMargin ?? 0.01;
   const progress = options.onProgress ?? (() => {});
   const cancelled = () => {
     if (options.signal?.aborted) throw new FuasError('cancelled', 'simulation cancelled');
@@ -148,52 +142,24 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
   if (targetLabel === undefined) throw new InputError('case.target', `no structure "${c.target}"`);
   const findings: Finding[] = [];
 
-  // 1. Acoustic sources.
+  // 1. Acoustic sources and domains (or those the planner computed for these foci).
   progress({ phase: 'acoustics', fraction: 0 });
-  const t0 = performance.now();
-  const coarseFactor = options.coarseFactor ?? 3;
-  const sources = await treatmentBeamSources(
-    c,
-    plan,
-    {
-      // the fine window holds the focal region only; the rest of the beam heats the coarse level (measured on the
-      // demo: ±3 × ±8 mm and a 2 mm margin change the NPV ratio by 2 % relative to ±4 × ±10 mm and 3 mm, for 35 %
-      // fewer voxel-updates)
-      focalHalfWidth: 3e-3,
-      focalHalfLength: 8e-3,
-      ...options.sources,
-      focalSpacing: fine,
-      pathSpacing: fine * coarseFactor,
-      pathOutsideFocal: true,
-    },
-    executor,
-  );
-  const nearFactor = Math.max(1, Math.round(nearSpacing / (fine * coarseFactor)));
-  const nearPatches = sources.sources.map((s) => coarsenPatch(s.path, nearFactor));
-  const acousticsSeconds = (performance.now() - t0) / 1000;
+  let domains = options.domains;
+  if (domains) {
+    checkDomainsFor(domains, plan);
+    const fine = options.fineSpacing ?? domains.fine.spacing[0];
+    if (Math.abs(fine - domains.fine.spacing[0]) > 1e-9 || (options.coarseFactor ?? domains.coarseFactor) !== domains.coarseFactor)
+      throw new InputError('domains', 'were computed at another fine spacing or coarse factor than asked');
+  } else domains = await treatmentDomains(c, plan, options, executor);
+  const { sources, fine: grid, coarseFactor } = domains;
+  const acousticsSeconds = options.domains ? 0 : domains.seconds;
   progress({ phase: 'acoustics', fraction: 1 });
   cancelled();
 
-  // 2. Fine domain: target box plus margin, grown to hold every focal patch.
-  const box = structureBox(c, targetLabel);
-  const lo: [number, number, number] = [box.lo[0] - margin, box.lo[1] - margin, box.lo[2] - margin];
-  const hi: [number, number, number] = [box.hi[0] + margin, box.hi[1] + margin, box.hi[2] + margin];
-  plan.sonications.forEach((s, i) => {
-    const b = patchBox(sources.sources[sources.sourceOfSonication[i]].focal, s.focus as unknown as Vec3);
-    for (let a = 0; a < 3; a++) {
-      lo[a] = Math.min(lo[a], b.lo[a]);
-      hi[a] = Math.max(hi[a], b.hi[a]);
-    }
-  });
-  const grid = alignedGrid(c.grid, fine, lo, hi);
+  // 2. Fine domain.
   const { medium, labels } = caseThermalMedium(c, grid);
   const placedFine = sources.sources.map((s) => s.focal);
-  const shifted = (i: number): Vec3 => {
-    const f = plan.sonications[i].focus;
-    const b = sources.sources[sources.sourceOfSonication[i]].beam;
-    const d = sources.pathShift[i];
-    return [f[0] + d * b[0], f[1] + d * b[1], f[2] + d * b[2]];
-  };
+  const shifted = (i: number): Vec3 => domains.nearField.positions[i];
   const sonications: TreatmentSonication[] = plan.sonications.map((s, i) => {
     const focus = s.focus as unknown as Vec3;
     const src = sources.sources[sources.sourceOfSonication[i]];
@@ -214,60 +180,15 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
   // 3. Near field (coarse, the whole beam path).
   if (options.nearField !== false && plan.sonications.length > 0) {
     const tn = performance.now();
-    const nlo: [number, number, number] = [...lo];
-    const nhi: [number, number, number] = [...hi];
-    plan.sonications.forEach((_, i) => {
-      const b = patchBox(nearPatches[sources.sourceOfSonication[i]], shifted(i));
-      for (let a = 0; a < 3; a++) {
-        nlo[a] = Math.min(nlo[a], b.lo[a]);
-        nhi[a] = Math.max(nhi[a], b.hi[a]);
-      }
-    });
-    const ngrid = alignedGrid(c.grid, fine * coarseFactor * nearFactor, nlo, nhi);
-    const { medium: nmedium, labels: nlabels } = caseThermalMedium(c, ngrid);
-    const segments: TimelineSegment[] = [];
-    plan.sonications.forEach((s, i) => {
-      const source = placeBeamPatch(nearPatches[sources.sourceOfSonication[i]], ngrid, shifted(i));
-      segments.push({ duration: s.exposure, source, power: s.power, label: `sonication ${i + 1}` });
-      if (s.cooling > 0) segments.push({ duration: s.cooling, source: null });
-    });
-    // the coupling water against the skin is circulated at a set temperature: held there (a Dirichlet bath)
-    const waterLabel = structures.water;
-    const bath: number[] = [];
-    if (waterLabel !== undefined) for (let i = 0; i < nlabels.length; i++) if (nlabels[i] === waterLabel) bath.push(i);
-    if (bath.length === 0)
-      findings.push({
-        severity: 'info',
-        code: 'no-water-bath',
-        message: 'the case has no "water" structure below the skin: near-field heating simulated without skin cooling',
-      });
-    const sim = new ThermalSimulation(nmedium, segments, {
+    const near = await simulateNearField(c, plan, domains.nearField, {
       executor,
-      coolingScheme: 'explicit',
-      ...(bath.length > 0 ? { held: { voxels: bath, temperature: plan.placement.waterTemperature } } : {}),
+      ...(options.thermoregulation === false ? { perfusionResponse: null } : {}),
+      onProgress: (p) => progress({ phase: 'near-field', fraction: p.fraction, time: p.time, peakTemperature: p.peakTemperature }),
+      signal: options.signal,
     });
-    const nmax = Float32Array.from(sim.temperature); // from the start: 37 °C, the bath at its own temperature
-    const outsideFine = outsideMask(ngrid, grid);
-    nearTimeline = { t: [0], peak: [37] };
-    const end = sim.endTime;
-    let lastReport = 0;
-    while (await sim.step()) {
-      const T = sim.temperature;
-      let peak = Number.NEGATIVE_INFINITY;
-      for (let i = 0; i < T.length; i++) {
-        const v = T[i];
-        if (v > nmax[i]) nmax[i] = v;
-        if (v > peak && outsideFine[i]) peak = v;
-      }
-      nearTimeline.t.push(sim.time);
-      nearTimeline.peak.push(peak);
-      if (performance.now() - lastReport > 100) {
-        lastReport = performance.now();
-        progress({ phase: 'near-field', fraction: sim.time / end, time: sim.time, peakTemperature: peak });
-        cancelled();
-      }
-    }
-    nearField = { grid: ngrid, labels: nlabels, dose: Float32Array.from(sim.dose, (d) => Math.min(d, 3.4e38)), maxTemperature: nmax };
+    findings.push(...near.findings);
+    nearField = { grid: near.grid, labels: near.labels, dose: near.dose, maxTemperature: near.maxTemperature };
+    nearTimeline = near.timeline;
     nearFieldSeconds = (performance.now() - tn) / 1000;
     progress({ phase: 'near-field', fraction: 1 });
   }

@@ -5,6 +5,7 @@ import { type ParallelExecutor, SerialExecutor, sharedFloat32, sharedFloat64, sh
 import { type HeatSource, addPatchSource, forEachSourceVoxel } from './heat-source.js';
 import { PENNES_EXPLICIT_KERNEL } from './pennes-explicit-kernel.js';
 import { type ImplicitProblem, ImplicitWorkspace, implicitStep } from './pennes-implicit.js';
+import type { PerfusionResponse } from '../tissue/thermoregulation.js';
 import { type TimelineSegment, segmentScale } from './sonication-timeline.js';
 import { THERMAL_DOSE_KERNEL } from './thermal-dose-kernel.js';
 import { type ArrheniusParameters, GAS_CONSTANT, LETHAL_CEM43, cem43Factor } from './thermal-dose.js';
@@ -51,6 +52,11 @@ export interface ThermalOptions {
    * bath such as the coupling water circulated against the skin (a Dirichlet condition inside the grid)
    */
   held?: { voxels: ArrayLike<number>; temperature: number };
+  /**
+   * perfusion that follows temperature, by material name: each living voxel of such a material perfuses at its
+   * material's rate × response.factor(T), updated after every step (e.g. LANG_1999_PERFUSION for muscle and fat)
+   */
+  perfusionResponse?: Readonly<Record<string, PerfusionResponse>>;
 }
 
 export const DEFAULT_THERMAL_OPTIONS = {
@@ -113,6 +119,8 @@ export class ThermalSimulation {
   /** CEM43, minutes, per voxel (Float64, shared) */
   readonly dose: Float64Array;
   private readonly held: { voxels: Int32Array; temperature: number } | null = null;
+  /** voxels whose perfusion follows temperature, and the response of each */
+  private readonly regulated: { voxels: Int32Array; response: Uint8Array; responses: PerfusionResponse[] } | null = null;
   /** CEM43 factor R^(43−T) of the current temperature per voxel, kept for the dose kernel (one exp per step) */
   private readonly cemFactor: Float64Array;
   /** Arrhenius Ω per voxel, or null */
@@ -157,7 +165,10 @@ export class ThermalSimulation {
   private readonly tableCache = new Map<number, StepTables>();
   private readonly zMax: Float64Array;
   private readonly options: Required<
-    Omit<ThermalOptions, 'arrhenius' | 'executor' | 'dt' | 'initialTemperature' | 'implicitDt' | 'coolingScheme' | 'held'>
+    Omit<
+      ThermalOptions,
+      'arrhenius' | 'executor' | 'dt' | 'initialTemperature' | 'implicitDt' | 'coolingScheme' | 'held' | 'perfusionResponse'
+    >
   > & {
     arrhenius: ArrheniusParameters | null;
     coolingScheme: ThermalScheme;
@@ -203,7 +214,12 @@ export class ThermalSimulation {
     this.executor = options.executor ?? new SerialExecutor();
 
     this.tables = materialTables(medium);
-    this.explicitDtLimit = explicitStabilityLimit(medium, boundary);
+    const responses = medium.materials.map((m) => options.perfusionResponse?.[m.name] ?? null);
+    // the explicit limit holds for the highest perfusion the responses can reach
+    const fastest = responses.some((r) => r !== null)
+      ? { ...medium, materials: medium.materials.map((m, a) => ({ ...m, perfusion: m.perfusion * (responses[a]?.maxFactor ?? 1) })) }
+      : medium;
+    this.explicitDtLimit = explicitStabilityLimit(fastest, boundary);
     if (options.dt !== undefined) {
       const dt = requireFinite('dt', options.dt, 'positive');
       if ((scheme === 'explicit' || coolingScheme === 'explicit') && dt > this.explicitDtLimit * (1 + 1e-12)) {
@@ -247,6 +263,25 @@ export class ThermalSimulation {
     this.damage = arrhenius ? sharedFloat64(n) : null;
     this.boiled = sharedUint8(n);
     this.perfusionScale = sharedFloat32(n).fill(1);
+    if (responses.some((r) => r !== null)) {
+      const voxels: number[] = [];
+      const which: number[] = [];
+      const list: PerfusionResponse[] = [];
+      const slot = responses.map((r) => {
+        if (!r) return -1;
+        list.push(r);
+        return list.length - 1;
+      });
+      for (let i = 0; i < n; i++) {
+        const k = slot[medium.labels[i]];
+        if (k >= 0) {
+          voxels.push(i);
+          which.push(k);
+        }
+      }
+      this.regulated = { voxels: Int32Array.from(voxels), response: Uint8Array.from(which), responses: list };
+      this.regulatePerfusion();
+    }
     this.zMax = sharedFloat64(this.grid.shape[2]);
     let peak = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < n; i++) if (this.T[i] > peak) peak = this.T[i];
@@ -319,6 +354,7 @@ export class ThermalSimulation {
     const tmp = this.T;
     this.T = this.Tn;
     this.Tn = tmp;
+    if (this.regulated) this.regulatePerfusion();
     this.segStep++;
     this.steps++;
     this.time = this.segStep === this.segSteps ? this.segStart + segment.duration : this.segStart + this.segStep * dt;
@@ -487,6 +523,21 @@ export class ThermalSimulation {
       theta,
       this.implicitWork as ImplicitWorkspace,
     );
+  }
+
+  /** Sets the perfusion scale of the regulated voxels from their temperature now (dead ones keep the shutdown). */
+  private regulatePerfusion(): void {
+    const r = this.regulated;
+    if (!r) return;
+    const threshold = this.options.doseThreshold;
+    const omega = this.damage;
+    const T = this.T;
+    const ps = this.perfusionScale;
+    for (let n = 0; n < r.voxels.length; n++) {
+      const i = r.voxels[n];
+      if (this.dose[i] >= threshold || (omega !== null && omega[i] >= 1)) continue;
+      ps[i] = r.responses[r.response[n]].factor(T[i]);
+    }
   }
 
   private async doseStep(dt: number): Promise<void> {

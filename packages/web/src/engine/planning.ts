@@ -15,6 +15,8 @@ export interface PlanParams {
   powerW: number | null;
   /** s of cooling after every sonication instead of the near-field heat budget's */
   coolingS: number | null;
+  /** fit each pause on a near-field simulation of the plan (autoPlan's fitCooling; skipped with a cooling override) */
+  fitCooling: boolean;
 }
 
 export const DEFAULT_PLAN_PARAMS: PlanParams = {
@@ -25,6 +27,7 @@ export const DEFAULT_PLAN_PARAMS: PlanParams = {
   sliceSpacingMm: 5,
   powerW: null,
   coolingS: null,
+  fitCooling: true,
 };
 
 /** A plan from the automatic planner, with the overrides the user set (what they replaced is kept for display). */
@@ -34,7 +37,7 @@ export interface WorkstationPlan extends AutoPlanResult {
 
 /**
  * Runs the core automatic fibroid planner (probe sonication → power and point spacing, near-field heat budget →
- * cooling, then slices and points within the protocol's margins) and applies the manual overrides of power and
+ * base cooling, slices and points within the protocol's margins, then each pause fitted on a near-field simulation) and applies the manual overrides of power and
  * cooling to every sonication (the device limits are checked again by the simulation).
  */
 export async function autoPlanCase(c: Case, p: PlanParams, executor?: ParallelExecutor): Promise<WorkstationPlan> {
@@ -44,8 +47,11 @@ export async function autoPlanCase(c: Case, p: PlanParams, executor?: ParallelEx
     maxPower: p.maxPowerW,
     pitchFactor: p.pitchFactor,
     constraints: { sliceSpacing: p.sliceSpacingMm / 1000 },
+    fitCooling: p.fitCooling && p.coolingS === null,
     executor,
   });
+  // the acoustics the cooling fit computed stay in the worker (megabytes of beam patches the page does not use)
+  r.domains = undefined;
   return applyOverrides(r, { powerW: p.powerW, coolingS: p.coolingS });
 }
 

@@ -77,6 +77,24 @@ const WORDINGS: Record<string, { key: MessageKey; values: (p: Params) => Values 
   },
   'near-field-skipped': { key: 'finding.near-field-skipped', values: () => ({}) },
   'no-water-bath': { key: 'finding.no-water-bath', values: () => ({}) },
+  'cooling-fitted': {
+    key: 'finding.cooling-fitted',
+    values: (p) => ({
+      pauses: count(p.pauses),
+      sonications: count(p.sonications),
+      minutes: shown(p.addedCooling, (x) => fmt(x / 60, 1)),
+      longest: plain(p.longest),
+      limit: celsius(p.limit),
+    }),
+  },
+  'near-field-single-shot': {
+    key: 'finding.near-field-single-shot',
+    values: (p) => ({ voxels: count(p.voxels), limit: celsius(p.limit) }),
+  },
+  'near-field-wait-capped': {
+    key: 'finding.near-field-wait-capped',
+    values: (p) => ({ pauses: count(p.pauses), maxAdded: plain(p.maxAdded) }),
+  },
   'beam-reuse': {
     key: 'finding.beam-reuse',
     values: (p) => ({ computations: count(p.computations), sonications: count(p.sonications) }),

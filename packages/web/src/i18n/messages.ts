@@ -179,6 +179,7 @@ export const en = {
   'plan.overrides': 'Overrides for every point (leave blank to use the planner’s values):',
   'plan.powerOverride': 'Power (W)',
   'plan.coolingOverride': 'Cooling (s)',
+  'plan.fitCooling': 'Fit each pause on a near-field simulation (slower, keeps the wall under its limits)',
   'plan.autoValue': 'auto',
   'plan.probe': 'Probe sonication at the target centre',
   'plan.probe.shot': 'Power × exposure',
@@ -298,6 +299,12 @@ export const en = {
     'Probe sonication at the target centroid: {power} W × {exposure} s → peak {temperature} °C, lesion {width} × {length} mm; cooling {cooling} s (heat budget: {structure})',
   'finding.near-field-skipped': 'Near-field heating not simulated: skin, fat and muscle maxima cover the fine domain only',
   'finding.no-water-bath': 'The case has no "water" structure below the skin: near-field heating simulated without skin cooling',
+  'finding.cooling-fitted':
+    'Near-field simulation of the plan: {pauses} of {sonications} pauses lengthened ({minutes} min in all, up to {longest} s) to keep protected tissue outside the target region under {limit} °C',
+  'finding.near-field-single-shot':
+    'A sonication alone takes up to {voxels} near-field voxel(s) past {limit} °C or the dose budget from rest: no pause can prevent it; lower the power',
+  'finding.near-field-wait-capped':
+    '{pauses} pause(s) reached the longest added cooling ({maxAdded} s) before the near field was safe for the next sonication',
   'finding.beam-reuse': '{computations} beam computation(s) for {sonications} sonications (foci whose layer stacks agree share one)',
   'unit.w': 'W',
   'unit.mm': 'mm',
@@ -488,6 +495,7 @@ export const zh: Messages = {
   'plan.overrides': '对所有点统一设定（留空则使用计划器的数值）：',
   'plan.powerOverride': '功率（瓦）',
   'plan.coolingOverride': '冷却（秒）',
+  'plan.fitCooling': '按近场仿真调整每次间歇（较慢，使腹壁保持在限值以内）',
   'plan.autoValue': '自动',
   'plan.probe': '靶区中心的探测辐照',
   'plan.probe.shot': '功率 × 辐照时间',
@@ -602,6 +610,11 @@ export const zh: Messages = {
     '靶区中心的探测辐照：{power} W × {exposure} 秒 → 峰值 {temperature} °C，损伤 {width} × {length} 毫米；冷却 {cooling} 秒（热预算：{structure}）',
   'finding.near-field-skipped': '未仿真近场加热：皮肤、脂肪和肌肉的最大值仅覆盖精细计算域',
   'finding.no-water-bath': '病例在皮肤下方没有“water”（水）结构：近场加热仿真未包含皮肤冷却',
+  'finding.cooling-fitted':
+    '计划的近场仿真：{sonications} 个间歇中有 {pauses} 个被延长（共 {minutes} 分钟，最长 {longest} 秒），使靶区外受保护组织保持在 {limit} °C 以下',
+  'finding.near-field-single-shot':
+    '单次辐照即可使最多 {voxels} 个近场体素从静息状态超过 {limit} °C 或剂量预算：任何间歇都无法避免，请降低功率',
+  'finding.near-field-wait-capped': '{pauses} 个间歇已达到最长追加冷却（{maxAdded} 秒），近场仍未降到可安全进行下一次辐照的水平',
   'finding.beam-reuse': '{sonications} 次辐照共计算声场 {computations} 次（层结构一致的焦点共用一次计算）',
   'unit.w': 'W',
   'unit.mm': '毫米',
@@ -789,6 +802,7 @@ export const fr: Messages = {
   'plan.overrides': 'Valeurs imposées à tous les points (vide : celles du planificateur) :',
   'plan.powerOverride': 'Puissance (W)',
   'plan.coolingOverride': 'Refroidissement (s)',
+  'plan.fitCooling': 'Ajuster chaque pause sur une simulation du champ proche (plus lent, garde la paroi sous ses limites)',
   'plan.autoValue': 'auto',
   'plan.probe': 'Tir d’essai au centre de la cible',
   'plan.probe.shot': 'Puissance × durée',
@@ -915,6 +929,12 @@ export const fr: Messages = {
     'Échauffement du champ proche non simulé : les maxima de la peau, de la graisse et du muscle ne couvrent que le domaine fin',
   'finding.no-water-bath':
     'Le cas n’a pas de structure « water » sous la peau : échauffement du champ proche simulé sans refroidissement cutané',
+  'finding.cooling-fitted':
+    'Simulation du champ proche du plan : {pauses} pauses sur {sonications} allongées ({minutes} min en tout, jusqu’à {longest} s) pour garder les tissus protégés hors de la cible sous {limit} °C',
+  'finding.near-field-single-shot':
+    'Un tir seul porte jusqu’à {voxels} voxel(s) du champ proche au-delà de {limit} °C ou du budget de dose depuis le repos : aucune pause ne l’évite ; baissez la puissance',
+  'finding.near-field-wait-capped':
+    '{pauses} pause(s) ont atteint le refroidissement ajouté maximal ({maxAdded} s) avant que le champ proche permette le tir suivant',
   'finding.beam-reuse':
     '{computations} calcul(s) de faisceau pour {sonications} tirs (les foyers aux empilements de couches identiques en partagent un)',
   'unit.w': 'W',

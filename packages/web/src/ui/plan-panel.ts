@@ -53,6 +53,12 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions, st
     tx('p', 'plan.overrides', { class: 'hint' }),
     num('plan.powerOverride', 'power', null, 50, 520, 10),
     num('plan.coolingOverride', 'cooling', null, 1, 120, 1),
+    h(
+      'label',
+      { class: 'row check' },
+      h('input', { type: 'checkbox', name: 'fit-cooling', checked: d.fitCooling, 'data-testid': 'plan-fit-cooling' }),
+      tx('span', 'plan.fitCooling'),
+    ),
     run,
   );
   const status = h('p', { class: 'hint', 'data-testid': 'plan-status' });
@@ -82,6 +88,7 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions, st
         sliceSpacingMm: Number(f.get('slices')),
         powerW: optional(f.get('power')),
         coolingS: optional(f.get('cooling')),
+        fitCooling: f.get('fit-cooling') !== null,
       });
       status.textContent = '';
     } catch (err) {

@@ -95,6 +95,11 @@ function sample(name: string, structure: string): number | string {
     lesionWidth: 0.00312,
     lesionLength: 0.0114,
     computations: 4,
+    pauses: 212,
+    addedCooling: 3972,
+    longest: 120,
+    maxAdded: 120,
+    voxels: 5,
   };
   return values[name] ?? 1.5;
 }
@@ -119,9 +124,15 @@ describe('findingText: the core findings in English, Chinese and French', () => 
   it('finds the codes of the planner, auto-plan, simulation and outcome in the core sources', () => {
     const codes = emittedCodes();
     const byCode = new Map(codes.map((c) => [c.code, c]));
-    // the parser sees all four places the core emits findings, with their params
+    // the parser sees all five places the core emits findings, with their params
     expect(new Set(codes.map((c) => c.file))).toEqual(
-      new Set(['planning/outcome.ts', 'planning/planner.ts', 'planning/auto-plan.ts', 'planning/simulate-plan.ts']),
+      new Set([
+        'planning/outcome.ts',
+        'planning/planner.ts',
+        'planning/auto-plan.ts',
+        'planning/simulate-plan.ts',
+        'planning/near-field.ts',
+      ]),
     );
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the code as the core's source writes it
     expect(byCode.get('${name}-ablated')?.params).toEqual(['structure', 'dose', 'threshold']);
