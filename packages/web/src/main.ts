@@ -259,6 +259,8 @@ function followCurrentPoint(): void {
 }
 planState.on('plan', () => {
   planned = planState.planned;
+  // results of the plan before an edit no longer describe it (a new auto plan clears them before this)
+  resultsPanel.markStale();
   updateDownloads();
   // a selected point that moved takes the crosshair with it (after a delete the crosshair stays at the gap)
   if (planState.point !== null) followCurrentPoint();

@@ -126,6 +126,7 @@ export const en = {
   'sim.doseContour': '240 CEM43 contour',
 
   'results.none': 'No results yet: run a simulation.',
+  'results.stale': 'The plan was edited after this simulation: these results describe the plan before the edit. Run the simulation again.',
   'results.npv': 'NPV ratio',
   'results.ablated': 'Ablated volume',
   'results.ablatedTarget': 'Ablated target volume',
@@ -442,6 +443,7 @@ export const zh: Messages = {
   'sim.doseContour': '240 CEM43 等值线',
 
   'results.none': '尚无结果：请先运行仿真。',
+  'results.stale': '本次仿真之后计划已被修改：以下结果对应修改前的计划。请重新运行仿真。',
   'results.npv': 'NPV 比率',
   'results.ablated': '消融体积',
   'results.ablatedTarget': '靶区消融体积',
@@ -749,6 +751,7 @@ export const fr: Messages = {
   'sim.doseContour': 'Contour 240 CEM43',
 
   'results.none': 'Pas encore de résultats : lancez une simulation.',
+  'results.stale': 'Le plan a été modifié après cette simulation : ces résultats décrivent le plan d’avant. Relancez la simulation.',
   'results.npv': 'Ratio NPV',
   'results.ablated': 'Volume ablaté',
   'results.ablatedTarget': 'Volume cible ablaté',

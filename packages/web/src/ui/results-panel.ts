@@ -55,6 +55,8 @@ export function buildResultsPanel(panel: HTMLElement) {
   let outcome: OutcomeView | null = null;
   let info: RunInfo | null = null;
   let available: Download[] = [];
+  /** the plan changed since these results were computed */
+  let stale = false;
 
   const metric = (label: string, value: string, testId: string, big?: 'good' | 'fair' | 'bad' | 'neutral') =>
     h(
@@ -85,6 +87,7 @@ export function buildResultsPanel(panel: HTMLElement) {
           )
         : '';
       body.replaceChildren(
+        stale ? tx('p', 'results.stale', { class: 'hint caution', 'data-testid': 'result-stale' }) : '',
         scopeLine,
         h(
           'div',
@@ -159,6 +162,13 @@ export function buildResultsPanel(panel: HTMLElement) {
     show(o: OutcomeView | null, run: RunInfo | null = null) {
       outcome = o;
       info = run;
+      stale = false;
+      render();
+    },
+    /** Says that the plan was edited after these results were computed (they stay, marked, until the next run). */
+    markStale() {
+      if (!outcome || stale) return;
+      stale = true;
       render();
     },
     setDownloads(d: Download[]) {

@@ -238,6 +238,14 @@ describe('workstation in headless Chromium', () => {
       expect(f.name).toMatch(/\.nii\.gz$/);
       expect([f.bytes[0], f.bytes[1]]).toEqual([0x1f, 0x8b]);
     }
+    // an edit of the plan marks these results as those of the plan before it
+    expect(await page.getByTestId('result-stale').count()).toBe(0);
+    await page.getByTestId('tab-plan').click();
+    await page.getByTestId('plan-points').locator('tbody tr').first().click();
+    await page.getByTestId('edit-nudge-r+').click();
+    await page.getByTestId('tab-results').click();
+    expect(await page.getByTestId('result-stale').textContent()).toMatch(/^The plan was edited after this simulation/);
+    expect(await page.getByTestId('result-npv').count()).toBe(1);
     expect(errors).toEqual([]);
   });
 
