@@ -50,8 +50,6 @@ export async function autoPlanCase(c: Case, p: PlanParams, executor?: ParallelEx
     fitCooling: p.fitCooling && p.coolingS === null,
     executor,
   });
-  // the acoustics the cooling fit computed stay in the worker (megabytes of beam patches the page does not use)
-  r.domains = undefined;
   return applyOverrides(r, { powerW: p.powerW, coolingS: p.coolingS });
 }
 

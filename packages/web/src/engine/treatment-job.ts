@@ -1,7 +1,9 @@
 import {
   type Case,
   type Plan,
+  type TreatmentDomains,
   type Vec3,
+  checkDomainsFor,
   cumulativeEnergy,
   renderReportHtml,
   simulatePlan,
@@ -61,6 +63,20 @@ function argmaxMm(grid: Case['grid'], values: Float32Array): Vec3 {
   return [mm[0], mm[1], mm[2]];
 }
 
+/** The acoustics and domains the last auto plan's cooling fit computed in this worker, for a simulation of its foci. */
+let fitted: { caseName: string; domains: TreatmentDomains } | null = null;
+
+/** The fit's domains when `plan` has their foci on the same case at the same fine spacing (else computed again). */
+function reusableDomains(c: Case, plan: Plan, fineSpacing = 0.5e-3): TreatmentDomains | undefined {
+  if (!fitted || fitted.caseName !== c.name || Math.abs(fitted.domains.fine.spacing[0] - fineSpacing) > 1e-12) return undefined;
+  try {
+    checkDomainsFor(fitted.domains, plan);
+    return fitted.domains;
+  } catch {
+    return undefined; // points were edited, or the scope is a subset
+  }
+}
+
 /**
  * Whole-treatment simulation of a plan on a case, in the simulation worker: the core library's `simulatePlan`
  * (acoustics per focus, two-level Pennes heating through the timeline, CEM43, outcome) run on a Web Worker kernel
@@ -87,6 +103,7 @@ export async function runTreatment(
       signal: ctx.signal,
       nearField: settings.nearField,
       fineSpacing: settings.fineSpacing,
+      domains: reusableDomains(c, plan, settings.fineSpacing),
       onProgress: (p) => {
         const [a, b] = PHASE_SPAN[p.phase] ?? [0, 1];
         ctx.progress(
@@ -159,6 +176,9 @@ export async function runAutoPlan(c: Case, params: PlanParams, threads: number, 
     ctx.progress(0.1, 'planning');
     const planned = await autoPlanCase(c, params, pool ?? undefined);
     if (ctx.cancelled) throw new CancelledError();
+    // the fit's acoustics stay here for the simulation of these foci; the page does not need its beam patches
+    fitted = planned.domains ? { caseName: c.name, domains: planned.domains } : null;
+    planned.domains = undefined;
     ctx.progress(1, 'planning');
     return { kind: 'autoplan', planned, ms: performance.now() - t0 };
   } finally {
