@@ -106,7 +106,7 @@ the probe sonication at the target centroid sets the power (highest keeping the 
 single-shot lesion; points are spaced 2.5 lesion widths apart in 5 mm slices; the base pause is the 1:3 duty cycle (the heat budget asks
 for more but is capped at 3 × exposure), and every pause is then fitted on a near-field simulation of the plan: lengthened until no
 protected voxel outside the target region would pass 43 °C during the next sonication (its temperature plus the shot's adiabatic rise)
-and its thermal dose stays within 15 CEM43 by even pacing. Planning took
+and its thermal dose is paced evenly to a 15 CEM43 budget. Planning took
 ${planSeconds.toFixed(1)} s, the simulation ${simSeconds.toFixed(1)} s (acoustics ${(planned.domains?.seconds ?? r.stats.acousticsSeconds).toFixed(1)} s with ${r.stats.beamComputations} beam computations, done
 once by the planner's cooling fit and reused,
 near field ${r.stats.nearFieldSeconds.toFixed(1)} s, treatment heating ${r.stats.treatmentSeconds.toFixed(1)} s on ${r.stats.fineVoxels} fine voxels).

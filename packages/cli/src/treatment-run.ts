@@ -6,6 +6,7 @@ import {
   type PlanSimulationResult,
   SerialExecutor,
   type SimulationOutcome,
+  type NearFieldResult,
   type TreatmentDomains,
   encodeNifti,
   renderReportHtml,
@@ -35,12 +36,14 @@ export async function simulateWithProgress(
   executor: ParallelExecutor,
   bar: ProgressBar,
   nearField = true,
-  domains?: TreatmentDomains,
+  fromPlanner: { domains?: TreatmentDomains; nearField?: NearFieldResult } = {},
 ): Promise<PlanSimulationResult> {
   return simulatePlan(c, plan, {
     executor,
     nearField,
-    domains,
+    domains: fromPlanner.domains,
+    // the planner's cooling fit stepped this plan's near field already (same timeline, same domains)
+    nearFieldRun: nearField && fromPlanner.domains ? fromPlanner.nearField : undefined,
     onProgress: (p) => {
       const detail = p.peakTemperature !== undefined ? `peak ${p.peakTemperature.toFixed(0)} °C` : '';
       bar.update(PHASE_LABEL[p.phase] ?? p.phase, p.fraction, detail);

@@ -191,7 +191,7 @@ export { alignedGrid, caseMaterials, caseThermalMedium, sampleLabels } from './p
 export type { PlanSimulationOptions, PlanSimulationProgress, PlanSimulationResult } from './planning/simulate-plan.js';
 export { cumulativeEnergy, simulatePlan } from './planning/simulate-plan.js';
 export type { NearFieldBeams, NearFieldCoolingRule, NearFieldOptions, NearFieldResult } from './planning/near-field.js';
-export { simulateNearField } from './planning/near-field.js';
+export { nearFieldRunFits, simulateNearField } from './planning/near-field.js';
 export type { TreatmentDomainOptions, TreatmentDomains } from './planning/treatment-domains.js';
 export { checkDomainsFor, treatmentDomains } from './planning/treatment-domains.js';
 // Reports: HTML treatment report, slice images, PNG, SVG plots.

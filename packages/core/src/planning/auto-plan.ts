@@ -13,7 +13,7 @@ import type { Plan, PlanConstraints } from './plan.js';
 import { type PlannedTreatment, planTreatment } from './planner.js';
 import type { PlanningCase } from './planning-case.js';
 import { type SingleShot, chooseShot } from './single-shot.js';
-import { simulateNearField } from './near-field.js';
+import { type NearFieldResult, simulateNearField } from './near-field.js';
 import { type TreatmentDomainOptions, type TreatmentDomains, treatmentDomains } from './treatment-domains.js';
 import { type BeamSources, computeBeamSources, deviceTransducer } from './treatment-sources.js';
 
@@ -61,6 +61,11 @@ export interface AutoPlanResult extends PlannedTreatment {
   domains?: TreatmentDomains;
   /** s of cooling the fit added to each pause (the pause after sonication i), when fitted */
   addedCooling?: Float64Array;
+  /**
+   * the fit's near-field run, which stepped this plan's timeline (its pauses in the chunks the fit waited): pass it
+   * to simulatePlan (`nearFieldRun`) to take it instead of simulating the near field again
+   */
+  nearField?: NearFieldResult;
 }
 
 /** The PlanningCase view of a Case. */
@@ -246,7 +251,7 @@ async function fitNearFieldCooling(c: Case, result: AutoPlanResult, limit: numbe
     longest = Math.max(longest, a);
     if (a > 0) lengthened++;
   }
-  result.findings.push(...near.findings.filter((f) => f.code !== 'no-water-bath'));
+  result.findings.push(...near.fitFindings);
   result.findings.push({
     severity: 'info',
     code: 'cooling-fitted',
@@ -255,4 +260,5 @@ async function fitNearFieldCooling(c: Case, result: AutoPlanResult, limit: numbe
   });
   result.domains = domains;
   result.addedCooling = added;
+  result.nearField = near;
 }

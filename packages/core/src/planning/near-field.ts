@@ -72,7 +72,26 @@ export interface NearFieldResult {
   timeline: { t: number[]; peak: number[] };
   /** s of cooling the rule added before each sonication (zeros without a rule) */
   addedCooling: Float64Array;
+  /**
+   * the timeline this run stepped, per sonication: W, s on, s of pause after it (the plan's cooling plus the wait
+   * added before the next one), and whether muscle and fat perfusion followed temperature; a plan with the waits
+   * written into its pauses has this timeline, so its simulation can take this run (see nearFieldRunFits)
+   */
+  ran: { power: Float64Array; exposure: Float64Array; pause: Float64Array; thermoregulation: boolean };
+  /** findings of the simulation (a missing water bath) */
   findings: Finding[];
+  /** findings of the cooling rule (waits capped, voxels no wait can save) */
+  fitFindings: Finding[];
+}
+
+/** Whether a near-field run stepped the timeline of `plan` (same powers, exposures and pauses, to 1 µs and 1 µW). */
+export function nearFieldRunFits(run: NearFieldResult, plan: Plan, thermoregulation: boolean): boolean {
+  const r = run.ran;
+  if (r.thermoregulation !== thermoregulation || r.power.length !== plan.sonications.length) return false;
+  return plan.sonications.every(
+    (s, i) =>
+      Math.abs(s.power - r.power[i]) < 1e-6 && Math.abs(s.exposure - r.exposure[i]) < 1e-6 && Math.abs(s.cooling - r.pause[i]) < 1e-6,
+  );
 }
 
 /** Box (RAS m) holding the fine domain and every sonication's near-field patch. */
@@ -173,6 +192,7 @@ export async function simulateNearField(
       }
     }
   };
+  const fitFindings: Finding[] = [];
   let unreachable = 0;
   let capped = 0;
   for (let n = 0; n < plan.sonications.length; n++) {
@@ -212,21 +232,28 @@ export async function simulateNearField(
     await run();
   }
   if (rule && unreachable > 0)
-    findings.push({
+    fitFindings.push({
       severity: 'warning',
       code: 'near-field-single-shot',
       message: `a sonication alone takes up to ${unreachable} near-field voxel(s) past ${rule.limit} °C or the dose budget from rest: no pause can prevent it; lower the power`,
       params: { voxels: unreachable, limit: rule.limit },
     });
   if (rule && capped > 0)
-    findings.push({
+    fitFindings.push({
       severity: 'warning',
       code: 'near-field-wait-capped',
       message: `${capped} pause(s) reached the longest added cooling (${rule.maxAdded ?? 120} s) before the near field was safe for the next sonication`,
       params: { pauses: capped, maxAdded: rule.maxAdded ?? 120, limit: rule.limit },
     });
   const dose = Float32Array.from(sim.dose, (d) => Math.min(d, 3.4e38));
-  return { grid, labels, dose, maxTemperature, timeline, addedCooling, findings };
+  const count = plan.sonications.length;
+  const ran = {
+    power: Float64Array.from(plan.sonications, (s) => s.power),
+    exposure: Float64Array.from(plan.sonications, (s) => s.exposure),
+    pause: Float64Array.from(plan.sonications, (s, i) => s.cooling + (i + 1 < count ? addedCooling[i + 1] : 0)),
+    thermoregulation: options.perfusionResponse !== null,
+  };
+  return { grid, labels, dose, maxTemperature, timeline, addedCooling, ran, findings, fitFindings };
 }
 
 /** The heated voxels of a patch (q > 0): patch indices and q, kept per patch (sonications of a group share it). */

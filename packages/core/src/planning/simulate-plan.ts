@@ -6,7 +6,7 @@ import { type ParallelExecutor, SerialExecutor } from '../parallel/parallel-exec
 import { TreatmentSimulation, type TreatmentSonication } from '../thermal/treatment-simulation.js';
 import { checkSonicationLimits, deviceLimits } from './device-limits.js';
 import type { Finding } from './finding.js';
-import { simulateNearField } from './near-field.js';
+import { type NearFieldResult, nearFieldRunFits, simulateNearField } from './near-field.js';
 import { type SimulationOutcome, computeOutcome } from './outcome.js';
 import type { Plan } from './plan.js';
 import { caseThermalMedium, gridFrame, outsideMask } from './case-grids.js';
@@ -27,6 +27,11 @@ export interface PlanSimulationProgress {
 export interface PlanSimulationOptions extends TreatmentDomainOptions {
   /** the plan's acoustics and domains, as the planner computed them (autoPlan's `domains`): not computed again */
   domains?: TreatmentDomains;
+  /**
+   * a near-field run of this plan's timeline on these domains (autoPlan's `nearField`, from its cooling fit): taken
+   * as the near field instead of simulating it again; InputError if it stepped another timeline
+   */
+  nearFieldRun?: NearFieldResult;
   /** s of each pause the fine window follows before handing over to the coarse level (default 3) */
   windowCooling?: number;
   /** fine window margin around the focal patch, m (default 2 mm) */
@@ -180,12 +185,20 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
   // 3. Near field (coarse, the whole beam path).
   if (options.nearField !== false && plan.sonications.length > 0) {
     const tn = performance.now();
-    const near = await simulateNearField(c, plan, domains.nearField, {
-      executor,
-      ...(options.thermoregulation === false ? { perfusionResponse: null } : {}),
-      onProgress: (p) => progress({ phase: 'near-field', fraction: p.fraction, time: p.time, peakTemperature: p.peakTemperature }),
-      signal: options.signal,
-    });
+    const given = options.nearFieldRun;
+    if (given && (!options.domains || !nearFieldRunFits(given, plan, options.thermoregulation !== false)))
+      throw new InputError(
+        'nearFieldRun',
+        'was simulated for another timeline or without these domains: leave it out to simulate the near field',
+      );
+    const near =
+      given ??
+      (await simulateNearField(c, plan, domains.nearField, {
+        executor,
+        ...(options.thermoregulation === false ? { perfusionResponse: null } : {}),
+        onProgress: (p) => progress({ phase: 'near-field', fraction: p.fraction, time: p.time, peakTemperature: p.peakTemperature }),
+        signal: options.signal,
+      }));
     findings.push(...near.findings);
     nearField = { grid: near.grid, labels: near.labels, dose: near.dose, maxTemperature: near.maxTemperature };
     nearTimeline = near.timeline;

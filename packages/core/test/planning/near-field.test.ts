@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { type Case, type Plan, generatePhantom, labelCentroid, parsePlan, simulateNearField, treatmentDomains } from '../../src/index.js';
+import {
+  type Case,
+  type Plan,
+  generatePhantom,
+  labelCentroid,
+  parsePlan,
+  simulateNearField,
+  simulatePlan,
+  treatmentDomains,
+} from '../../src/index.js';
 import { perpendicularBasis } from '../../src/planning/beam-path.js';
 import { PROTECTED_STRUCTURES } from '../../src/planning/outcome.js';
-import type { NearFieldResult } from '../../src/planning/near-field.js';
+import { type NearFieldResult, nearFieldRunFits } from '../../src/planning/near-field.js';
 
 /** A 4 × 4 lattice (5 mm pitch) 15 mm in front of the fibroid's centroid, the anterior slice that heats the wall most. */
 function anteriorPlan(c: Case, power: number, cooling: number): Plan {
@@ -44,8 +53,8 @@ describe('simulateNearField: cooling fitted on the near field', () => {
     expect(before.temperature).toBeGreaterThan(44);
 
     const fitted = await simulateNearField(c, plan, domains.nearField, { coolingRule: { limit: 43, doseBudget: 15, maxAdded: 600 } });
-    expect(fitted.findings.map((f) => f.code)).not.toContain('near-field-wait-capped');
-    expect(fitted.findings.map((f) => f.code)).not.toContain('near-field-single-shot');
+    expect(fitted.fitFindings.map((f) => f.code)).not.toContain('near-field-wait-capped');
+    expect(fitted.fitFindings.map((f) => f.code)).not.toContain('near-field-single-shot');
     expect(fitted.addedCooling[0]).toBe(0); // from rest
     const added = Array.from(fitted.addedCooling).reduce((a, b) => a + b, 0);
     expect(added).toBeGreaterThan(0);
@@ -59,6 +68,11 @@ describe('simulateNearField: cooling fitted on the near field', () => {
       ...plan,
       sonications: plan.sonications.map((s, i) => ({ ...s, cooling: s.cooling + (fitted.addedCooling[i + 1] ?? 0) })),
     };
+    // the fit's run stepped the longer plan's timeline, so its simulation may take it; not the original plan's
+    expect(nearFieldRunFits(fitted, longer, true)).toBe(true);
+    expect(nearFieldRunFits(fitted, longer, false)).toBe(false);
+    expect(nearFieldRunFits(fitted, plan, true)).toBe(false);
+    await expect(simulatePlan(c, plan, { domains, nearFieldRun: fitted })).rejects.toThrow(/nearFieldRun/);
     const after = protectedMaxima(c, await simulateNearField(c, longer, domains.nearField), outside);
     expect(after.temperature).toBeLessThanOrEqual(43.1);
     expect(after.dose).toBeLessThanOrEqual(16);
@@ -78,7 +92,7 @@ describe('simulateNearField: cooling fitted on the near field', () => {
     const d = await treatmentDomains(c, hot);
     // a wait too short to cool the wall is said, not hidden
     const capped = await simulateNearField(c, hot, d.nearField, { coolingRule: { limit: 43, maxAdded: 10 } });
-    expect(capped.findings.map((f) => f.code)).toContain('near-field-wait-capped');
+    expect(capped.fitFindings.map((f) => f.code)).toContain('near-field-wait-capped');
     const { outsideMask } = await import('../../src/planning/case-grids.js');
     const regulated = await simulateNearField(c, hot, d.nearField);
     const resting = await simulateNearField(c, hot, d.nearField, { perfusionResponse: null });
