@@ -15,7 +15,7 @@ export interface PlanParams {
   powerW: number | null;
   /** s of cooling after every sonication instead of the near-field heat budget's */
   coolingS: number | null;
-  /** fit each pause on a near-field simulation of the plan (autoPlan's fitCooling; skipped with a cooling override) */
+  /** fit each pause on a near-field simulation of the plan (autoPlan's fitCooling; skipped with an override) */
   fitCooling: boolean;
 }
 
@@ -47,7 +47,8 @@ export async function autoPlanCase(c: Case, p: PlanParams, executor?: ParallelEx
     maxPower: p.maxPowerW,
     pitchFactor: p.pitchFactor,
     constraints: { sliceSpacing: p.sliceSpacingMm / 1000 },
-    fitCooling: p.fitCooling && p.coolingS === null,
+    // the fit is for the planner's power and pauses: an override of either replaces what it would fit
+    fitCooling: p.fitCooling && p.coolingS === null && p.powerW === null,
     executor,
   });
   return applyOverrides(r, { powerW: p.powerW, coolingS: p.coolingS });
