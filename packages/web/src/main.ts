@@ -286,14 +286,19 @@ layout.canvas.addEventListener('click', () => {
 buildPlanPanel(
   layout.panels.plan,
   {
-    plan: async (params) => {
+    plan: async (params, progress) => {
       const c = store.case;
       if (!c?.core || !c.labels) throw new Error(t('plan.needsLabels'));
       if (simulation.running) throw new Error(t('plan.busy'));
       // the planner's probe sonication is a simulation: it runs in the simulation worker on the kernel pool
       const r = await simulation.run(
         { kind: 'autoplan', case: { ...c.core, images: [] }, params, threads: navigator.hardwareConcurrency || 2 },
-        { onProgress },
+        {
+          onProgress: (fraction, stage, detail) => {
+            onProgress(fraction, stage, detail);
+            progress(fraction, `sim.stage.${stage}` as MessageKey);
+          },
+        },
       );
       if (r.kind !== 'autoplan') return;
       // results of an earlier plan no longer apply

@@ -47,6 +47,13 @@ export interface AutoPlanOptions {
   domains?: TreatmentDomainOptions;
   /** the fit's near field: muscle and fat perfusion rising with temperature (default true, as simulatePlan) */
   thermoregulation?: boolean;
+  /**
+   * progress: 'probe' (the probe sonication and the layout), then, when fitting, 'acoustics' (every beam) and
+   * 'near-field' (the fit, fraction = sonications stepped / all)
+   */
+  onProgress?: (p: { stage: 'probe' | 'acoustics' | 'near-field'; fraction: number }) => void;
+  /** cancels the cooling fit (FuasError 'cancelled') */
+  signal?: { readonly aborted: boolean };
   executor?: ParallelExecutor;
 }
 
@@ -164,6 +171,7 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
   const transducer = 'preset' in device ? getTransducerPreset(device.preset) : deviceTransducer(device);
   const limits = deviceLimits(device);
   const exposure = options.exposure ?? 3;
+  options.onProgress?.({ stage: 'probe', fraction: 0 });
   const pc = planningCaseOf(c);
   const targetLabel = pc.structures[c.target];
   const probeFocus = labelCentroid(c, targetLabel);
@@ -233,12 +241,16 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
  */
 async function fitNearFieldCooling(c: Case, result: AutoPlanResult, limit: number, options: AutoPlanOptions): Promise<void> {
   const plan = result.plan;
+  options.onProgress?.({ stage: 'acoustics', fraction: 0 });
   const domains = await treatmentDomains(c, plan, options.domains, options.executor);
+  options.onProgress?.({ stage: 'near-field', fraction: 0 });
   const maxAdded = options.maxAddedCooling ?? 120;
   const near = await simulateNearField(c, plan, domains.nearField, {
     executor: options.executor,
     coolingRule: { limit, maxAdded },
     ...(options.thermoregulation === false ? { perfusionResponse: null } : {}),
+    onProgress: (p) => options.onProgress?.({ stage: 'near-field', fraction: p.fraction }),
+    signal: options.signal,
   });
   const added = new Float64Array(plan.sonications.length);
   for (let n = 1; n < plan.sonications.length; n++) added[n - 1] = near.addedCooling[n];

@@ -174,6 +174,7 @@ export async function simulateNearField(
   }
   const endTime = plan.sonications.reduce((t, s) => t + s.exposure + s.cooling, 0);
   let lastReport = 0;
+  let current = 0;
   const run = async () => {
     while (await sim.step()) {
       const T = sim.temperature;
@@ -187,7 +188,9 @@ export async function simulateNearField(
       timeline.peak.push(peak);
       if (performance.now() - lastReport > 100) {
         lastReport = performance.now();
-        options.onProgress?.({ fraction: Math.min(1, sim.time / endTime), time: sim.time, peakTemperature: peak });
+        // a fit's waits lengthen the timeline as it goes: its progress counts sonications
+        const fraction = rule ? current / plan.sonications.length : Math.min(1, sim.time / endTime);
+        options.onProgress?.({ fraction, time: sim.time, peakTemperature: peak });
         if (options.signal?.aborted) throw new FuasError('cancelled', 'simulation cancelled');
       }
     }
@@ -196,6 +199,7 @@ export async function simulateNearField(
   let unreachable = 0;
   let capped = 0;
   for (let n = 0; n < plan.sonications.length; n++) {
+    current = n;
     const s = plan.sonications[n];
     if (rule) {
       const step = rule.step ?? 2;

@@ -1,4 +1,4 @@
-import { type AutoPlanResult, type Case, type ParallelExecutor, autoPlan } from '@openfuas/core';
+import { type AutoPlanOptions, type AutoPlanResult, type Case, type ParallelExecutor, autoPlan } from '@openfuas/core';
 
 /** The Plan tab's inputs (units as shown: W, s, mm). Null overrides mean "as the planner chose". */
 export interface PlanParams {
@@ -40,7 +40,13 @@ export interface WorkstationPlan extends AutoPlanResult {
  * base cooling, slices and points within the protocol's margins, then each pause fitted on a near-field simulation) and applies the manual overrides of power and
  * cooling to every sonication (the device limits are checked again by the simulation).
  */
-export async function autoPlanCase(c: Case, p: PlanParams, executor?: ParallelExecutor): Promise<WorkstationPlan> {
+export async function autoPlanCase(
+  c: Case,
+  p: PlanParams,
+  executor?: ParallelExecutor,
+  onProgress?: AutoPlanOptions['onProgress'],
+  signal?: AutoPlanOptions['signal'],
+): Promise<WorkstationPlan> {
   const r = await autoPlan(c, {
     device: { preset: p.device },
     exposure: p.exposureS,
@@ -50,6 +56,8 @@ export async function autoPlanCase(c: Case, p: PlanParams, executor?: ParallelEx
     // the fit is for the planner's power and pauses: an override of either replaces what it would fit
     fitCooling: p.fitCooling && p.coolingS === null && p.powerW === null,
     executor,
+    onProgress,
+    signal,
   });
   return applyOverrides(r, { powerW: p.powerW, coolingS: p.coolingS });
 }

@@ -174,7 +174,19 @@ export async function runAutoPlan(c: Case, params: PlanParams, threads: number, 
   const pool = await kernelPool(threads);
   try {
     ctx.progress(0.1, 'planning');
-    const planned = await autoPlanCase(c, params, pool ?? undefined);
+    // probe and layout to 20 %, the fit's acoustics to 35 %, its near field to 100 %
+    const span = { probe: [0.1, 0.2], acoustics: [0.2, 0.35], 'near-field': [0.35, 1] } as const;
+    const stage = { probe: 'planning', acoustics: 'acoustics', 'near-field': 'thermal' } as const;
+    const planned = await autoPlanCase(
+      c,
+      params,
+      pool ?? undefined,
+      (p) => {
+        const [a, b] = span[p.stage];
+        ctx.progress(a + (b - a) * p.fraction, stage[p.stage]);
+      },
+      ctx.signal,
+    );
     if (ctx.cancelled) throw new CancelledError();
     // the fit's acoustics stay here for the simulation of these foci; the page does not need its beam patches
     fitted = planned.domains ? { caseName: c.name, domains: planned.domains } : null;

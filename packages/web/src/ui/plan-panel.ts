@@ -10,7 +10,8 @@ import { buildPointEditor, warningText } from './point-editor.js';
 import type { PlanState } from './plan-state.js';
 
 export interface PlanPanelActions {
-  plan: (p: PlanParams) => Promise<void>;
+  /** runs the planner; `progress` shows how far it is (0..1) and its stage (a message key) */
+  plan: (p: PlanParams, progress: (fraction: number, stage: MessageKey) => void) => Promise<void>;
   /** the crosshair, RAS mm (where points are added or moved to), or null before any */
   crosshair: () => Vec3 | null;
   /** the case shown */
@@ -80,16 +81,21 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions, st
     run.disabled = true;
     status.textContent = t('plan.running');
     try {
-      await actions.plan({
-        device: d.device,
-        exposureS: Number(f.get('exposure')),
-        maxPowerW: Number(f.get('max-power')),
-        pitchFactor: Number(f.get('pitch')),
-        sliceSpacingMm: Number(f.get('slices')),
-        powerW: optional(f.get('power')),
-        coolingS: optional(f.get('cooling')),
-        fitCooling: f.get('fit-cooling') !== null,
-      });
+      await actions.plan(
+        {
+          device: d.device,
+          exposureS: Number(f.get('exposure')),
+          maxPowerW: Number(f.get('max-power')),
+          pitchFactor: Number(f.get('pitch')),
+          sliceSpacingMm: Number(f.get('slices')),
+          powerW: optional(f.get('power')),
+          coolingS: optional(f.get('cooling')),
+          fitCooling: f.get('fit-cooling') !== null,
+        },
+        (fraction, stage) => {
+          status.textContent = `${t('plan.running')} ${Math.round(fraction * 100)} % · ${t(stage)}`;
+        },
+      );
       status.textContent = '';
     } catch (err) {
       status.textContent = (err as Error).message;

@@ -100,6 +100,12 @@ describe('workstation in headless Chromium', () => {
     const before = await shot(page.getByTestId('viewer'));
     const t0 = Date.now();
     await page.getByTestId('plan-run').click();
+    // the cooling fit takes seconds: the status shows how far the planner is and at which stage
+    await page.waitForFunction(
+      () => / \d+ % · Heating and cooling$/.test(document.querySelector('[data-testid="plan-status"]')?.textContent ?? ''),
+      null,
+      { timeout: 120_000 },
+    );
     await page.getByTestId('plan-summary').waitFor({ timeout: 150_000 });
     console.log(`auto-plan (probe sonication, layout, pauses fitted on the near field) in the browser: ${Date.now() - t0} ms`);
     // power, lesion size and cooling come from the probe sonication: physical numbers are shown
