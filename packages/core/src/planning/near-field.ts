@@ -127,8 +127,9 @@ function gridBox(g: Grid3D): { lo: Vec3; hi: Vec3 } {
 /**
  * Near-field heating of a whole plan (skin, fat, muscle, bowel, bone: the beam path outside the fine domain) on a
  * coarse grid, with the coupling water held at the plan's water temperature (a Dirichlet bath) where the case has a
- * "water" structure, and muscle and fat perfusion rising with temperature (options.perfusionResponse). With a cooling rule it also fits the pauses (see NearFieldCoolingRule); the temperatures it
- * returns are then those of the plan with the added cooling. Cancellation ends with FuasError('cancelled').
+ * "water" structure, and muscle and fat perfusion rising with temperature (options.perfusionResponse). With a
+ * cooling rule it also fits the pauses (see NearFieldCoolingRule); the temperatures it returns are then those of the
+ * plan with the added cooling. Cancellation ends with FuasError('cancelled').
  */
 export async function simulateNearField(
   c: Case,
