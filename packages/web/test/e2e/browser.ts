@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type Page, chromium } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -71,4 +71,15 @@ export async function launchBrowser(): Promise<{ browser: Browser; close: () => 
       await browser.close();
     },
   };
+}
+
+/**
+ * Runs the auto planner from the Plan tab without fitting the pauses on the near field (tens of seconds under the
+ * suite's load; the tests that call this need the plan's points, not its pauses), and waits for its summary.
+ */
+export async function planPoints(page: Page): Promise<void> {
+  await page.getByTestId('tab-plan').click();
+  await page.getByTestId('plan-fit-cooling').uncheck();
+  await page.getByTestId('plan-run').click();
+  await page.getByTestId('plan-summary').waitFor({ timeout: 90_000 });
 }

@@ -7,7 +7,7 @@ import { type DicomFile, decodeDicomSeries, encodeNifti } from '@openfuas/core';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWorkstation, launchBrowser, removeBuild, startServer } from './browser.js';
+import { buildWorkstation, launchBrowser, planPoints, removeBuild, startServer } from './browser.js';
 import { drawnFraction, shot } from './pixels.js';
 
 // Issue 7 in the browser: a DICOM series opened from a folder or a drop (decoded in the case worker), with its label
@@ -103,11 +103,7 @@ describe('DICOM import and translated findings in headless Chromium', () => {
   });
 
   it('shows the Results findings in Chinese and French from their codes, re-worded on a language change', async () => {
-    await page.getByTestId('tab-plan').click();
-    // the plan's points are what this test needs: skip fitting the pauses on the near field (tens of seconds here)
-    await page.getByTestId('plan-fit-cooling').uncheck();
-    await page.getByTestId('plan-run').click();
-    await page.getByTestId('plan-summary').waitFor({ timeout: 90_000 });
+    await planPoints(page);
     await page.getByTestId('tab-simulate').click();
     await page.getByTestId('sim-scope').selectOption('quick');
     await page.getByTestId('sim-run').click();

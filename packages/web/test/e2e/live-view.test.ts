@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWorkstation, launchBrowser, removeBuild, startServer } from './browser.js';
+import { buildWorkstation, launchBrowser, planPoints, removeBuild, startServer } from './browser.js';
 import { countDoseRed, shot } from './pixels.js';
 
 /**
@@ -57,11 +57,7 @@ describe('live view of a running simulation in headless Chromium', () => {
   it('draws live frames with the 240 CEM43 contour and keeps main-thread tasks short while the simulation runs', async () => {
     await page.goto(server.url);
     await page.locator('#app[data-ready="true"]').waitFor({ timeout: 30_000 });
-    await page.getByTestId('tab-plan').click();
-    // the plan's points are what this test needs: skip fitting the pauses on the near field (tens of seconds here)
-    await page.getByTestId('plan-fit-cooling').uncheck();
-    await page.getByTestId('plan-run').click();
-    await page.getByTestId('plan-summary').waitFor({ timeout: 90_000 });
+    await planPoints(page);
     await page.getByTestId('tab-simulate').click();
     await page.getByTestId('sim-scope').selectOption('quick');
     await page.waitForTimeout(500);

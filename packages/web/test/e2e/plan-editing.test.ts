@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWorkstation, launchBrowser, removeBuild, startServer } from './browser.js';
+import { buildWorkstation, launchBrowser, planPoints, removeBuild, startServer } from './browser.js';
 import { countColor, drawnFraction, shot } from './pixels.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
@@ -73,12 +73,8 @@ describe('plan editing and the transducer side view in headless Chromium', () =>
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(server.url);
     await page.locator('#app[data-ready="true"]').waitFor({ timeout: 30_000 });
-    await page.getByTestId('tab-plan').click();
     const t0 = Date.now();
-    // the plan's points are what this test needs: skip fitting the pauses on the near field (tens of seconds here)
-    await page.getByTestId('plan-fit-cooling').uncheck();
-    await page.getByTestId('plan-run').click();
-    await page.getByTestId('plan-summary').waitFor({ timeout: 90_000 });
+    await planPoints(page);
     const t1 = Date.now();
     // the checks of every point and the margin region follow from the worker
     await page.locator('[data-testid="plan-body"][data-checked="true"]').waitFor({ timeout: 30_000 });
