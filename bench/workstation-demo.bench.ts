@@ -4,17 +4,14 @@
 // issue's responsiveness target: the longest main-thread task while the simulation runs (≤ 100 ms asked) and while
 // its result is drawn, from the browser's 'longtask' entries (tasks over 50 ms).
 import { autoPlan, generatePhantom, simulatePlan } from '../packages/core/src/index.ts';
-import { buildWorkstation, launchBrowser, removeBuild, startServer } from '../packages/web/test/e2e/browser.ts';
+import { openWorkstation } from '../packages/web/test/e2e/browser.ts';
 import type { BenchFile, BenchResult } from '../scripts/bench-types.ts';
 
 const bench: BenchFile = {
   name: 'workstation-demo',
   async run(): Promise<BenchResult[]> {
-    const dist = buildWorkstation();
-    const server = await startServer(dist);
-    const { browser, close } = await launchBrowser();
+    const { url, page, close } = await openWorkstation();
     try {
-      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       await page.addInitScript(() => {
         const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
         w.__longTasks = [];
@@ -22,7 +19,7 @@ const bench: BenchFile = {
           for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
         }).observe({ type: 'longtask', buffered: true });
       });
-      await page.goto(server.url);
+      await page.goto(url);
       await page.locator('#app[data-ready="true"]').waitFor({ timeout: 60_000 });
       await page.getByTestId('tab-plan').click();
       await page.getByTestId('plan-run').click();
@@ -67,8 +64,6 @@ const bench: BenchFile = {
       ];
     } finally {
       await close();
-      server.process.kill();
-      removeBuild(dist);
     }
   },
 };

@@ -1,9 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWorkstation, launchBrowser, removeBuild, startServer } from './browser.js';
+import { type OpenWorkstation, openWorkstation } from './browser.js';
 import { countColor, countWarm, drawnFraction, shot } from './pixels.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
@@ -11,29 +10,22 @@ const SCREENSHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', impor
 const VIEWER_BACKGROUND: [number, number, number] = [10, 13, 15];
 
 describe('workstation in headless Chromium', () => {
-  let server: { url: string; process: ChildProcess };
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
+  let ws: OpenWorkstation | undefined;
+  let url: string;
   let page: Page;
-  let dist: string | undefined;
-  const errors: string[] = [];
+  let errors: string[];
 
   beforeAll(async () => {
-    dist = buildWorkstation();
-    server = await startServer(dist);
-    ({ browser, close: closeBrowser } = await launchBrowser());
+    ws = await openWorkstation();
+    ({ url, page, errors } = ws);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => errors.push(String(e)));
   });
   afterAll(async () => {
-    await closeBrowser?.();
-    server?.process.kill();
-    removeBuild(dist);
+    await ws?.close();
   });
 
   it('serves the page with its title, cross-origin isolation and no page errors', async () => {
-    const response = await page.goto(server.url);
+    const response = await page.goto(url);
     expect(response?.status()).toBe(200);
     expect(response?.headers()['cross-origin-embedder-policy']).toBe('require-corp');
     expect(await page.title()).toBe('OpenFUAS workstation');

@@ -83,3 +83,37 @@ export async function planPoints(page: Page): Promise<void> {
   await page.getByTestId('plan-run').click();
   await page.getByTestId('plan-summary').waitFor({ timeout: 90_000 });
 }
+
+/** The built workstation served and opened in a 1440 × 900 page, with the page's errors collected. */
+export interface OpenWorkstation {
+  url: string;
+  page: Page;
+  /** uncaught page errors, as text */
+  errors: string[];
+  /** closes the browser, stops the server and removes the build */
+  close: () => Promise<void>;
+}
+
+/** Builds the workstation into its own folder, serves it and opens a page (not yet navigated). */
+export async function openWorkstation(): Promise<OpenWorkstation> {
+  const dist = buildWorkstation();
+  let server: { url: string; process: ChildProcess } | undefined;
+  let browser: { close: () => Promise<void> } | undefined;
+  const close = async () => {
+    await browser?.close();
+    server?.process.kill();
+    removeBuild(dist);
+  };
+  try {
+    server = await startServer(dist);
+    const launched = await launchBrowser();
+    browser = launched;
+    const page = await launched.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    return { url: server.url, page, errors, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

@@ -1,13 +1,12 @@
-import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DicomFile, decodeDicomSeries, encodeNifti } from '@openfuas/core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWorkstation, launchBrowser, planPoints, removeBuild, startServer } from './browser.js';
+import { type OpenWorkstation, openWorkstation, planPoints } from './browser.js';
 import { drawnFraction, shot } from './pixels.js';
 
 // Issue 7 in the browser: a DICOM series opened from a folder or a drop (decoded in the case worker), with its label
@@ -74,31 +73,24 @@ function makeFolders(root: string): Record<string, string> {
 }
 
 describe('DICOM import and translated findings in headless Chromium', () => {
-  let server: { url: string; process: ChildProcess };
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
+  let ws: OpenWorkstation | undefined;
+  let url: string;
   let page: Page;
-  let dist: string | undefined;
   let tmp: string;
   let folders: Record<string, string>;
-  const errors: string[] = [];
+  let errors: string[];
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'openfuas-dicom-'));
     folders = makeFolders(tmp);
-    dist = buildWorkstation();
-    server = await startServer(dist);
-    ({ browser, close: closeBrowser } = await launchBrowser());
+    ws = await openWorkstation();
+    ({ url, page, errors } = ws);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(server.url);
+    await page.goto(url);
     await page.locator('#app[data-ready="true"]').waitFor({ timeout: 30_000 });
   });
   afterAll(async () => {
-    await closeBrowser?.();
-    server?.process.kill();
-    removeBuild(dist);
+    await ws?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 

@@ -1,7 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWorkstation, launchBrowser, planPoints, removeBuild, startServer } from './browser.js';
+import { type OpenWorkstation, openWorkstation, planPoints } from './browser.js';
 import { countDoseRed, shot } from './pixels.js';
 
 /**
@@ -27,19 +26,14 @@ declare global {
 }
 
 describe('live view of a running simulation in headless Chromium', () => {
-  let server: { url: string; process: ChildProcess };
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
+  let ws: OpenWorkstation | undefined;
+  let url: string;
   let page: Page;
-  const errors: string[] = [];
-  let dist: string | undefined;
+  let errors: string[];
 
   beforeAll(async () => {
-    dist = buildWorkstation();
-    server = await startServer(dist);
-    ({ browser, close: closeBrowser } = await launchBrowser());
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => errors.push(String(e)));
+    ws = await openWorkstation();
+    ({ url, page, errors } = ws);
     // every main-thread task over 50 ms, from the page's start (buffered)
     await page.addInitScript(() => {
       window.__longTasks = [];
@@ -49,13 +43,11 @@ describe('live view of a running simulation in headless Chromium', () => {
     });
   });
   afterAll(async () => {
-    await closeBrowser?.();
-    server?.process.kill();
-    removeBuild(dist);
+    await ws?.close();
   });
 
   it('draws live frames with the 240 CEM43 contour and keeps main-thread tasks short while the simulation runs', async () => {
-    await page.goto(server.url);
+    await page.goto(url);
     await page.locator('#app[data-ready="true"]').waitFor({ timeout: 30_000 });
     await planPoints(page);
     await page.getByTestId('tab-simulate').click();

@@ -1,10 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWorkstation, launchBrowser, planPoints, removeBuild, startServer } from './browser.js';
+import { type OpenWorkstation, openWorkstation, planPoints } from './browser.js';
 import { countColor, drawnFraction, shot } from './pixels.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
@@ -48,12 +47,10 @@ function crosshairInTopLeft(png: Buffer): { x: number; y: number } {
 }
 
 describe('plan editing and the transducer side view in headless Chromium', () => {
-  let server: { url: string; process: ChildProcess };
-  let dist: string | undefined;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
+  let ws: OpenWorkstation | undefined;
+  let url: string;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[];
   const points = () => page.locator('[data-testid="plan-points"] tbody tr[data-point]');
   const selectedLabel = async () => (await page.getByTestId('edit-point').textContent()) ?? '';
   /** Types a value into an input and commits it (Enter fires "change"). */
@@ -64,14 +61,11 @@ describe('plan editing and the transducer side view in headless Chromium', () =>
   const total = async () => Number(((await page.getByTestId('plan-summary').textContent()) ?? '').match(/^(\d+) points/)?.[1]);
 
   beforeAll(async () => {
-    dist = buildWorkstation();
-    server = await startServer(dist);
-    ({ browser, close: closeBrowser } = await launchBrowser());
+    ws = await openWorkstation();
+    ({ url, page, errors } = ws);
     mkdirSync(SCREENSHOTS, { recursive: true });
     mkdirSync(WORK, { recursive: true });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(server.url);
+    await page.goto(url);
     await page.locator('#app[data-ready="true"]').waitFor({ timeout: 30_000 });
     const t0 = Date.now();
     await planPoints(page);
@@ -81,9 +75,7 @@ describe('plan editing and the transducer side view in headless Chromium', () =>
     console.log(`auto-plan: ${t1 - t0} ms; its checks ${Date.now() - t1} ms later`);
   });
   afterAll(async () => {
-    await closeBrowser?.();
-    server?.process.kill();
-    removeBuild(dist);
+    await ws?.close();
   });
 
   it('selects a point from the table, and another by clicking its marker on the slices', async () => {
