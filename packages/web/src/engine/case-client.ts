@@ -2,40 +2,20 @@ import type { PickedFile } from './case-file-sort.js';
 import type { CaseReply, CaseRequest } from './case-worker.js';
 import { LocalizedError } from './localized-error.js';
 import type { PhantomParams } from './phantom-source.js';
+import { workerRpc } from './worker-rpc.js';
 import type { WorkstationCase } from './workstation-case.js';
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
-let worker: Worker | null = null;
-let nextId = 1;
 type Ok = Extract<CaseReply, { ok: true }>;
-const pending = new Map<number, { resolve: (r: Ok) => void; reject: (e: Error) => void }>();
-
-function caseWorker(): Worker {
-  if (worker) return worker;
-  worker = new Worker(new URL('./case-worker.ts', import.meta.url), { type: 'module', name: 'case' });
-  worker.onmessage = (e: MessageEvent<CaseReply>) => {
-    const p = pending.get(e.data.id);
-    if (!p) return;
-    pending.delete(e.data.id);
-    if (e.data.ok) p.resolve(e.data);
-    else p.reject(e.data.key ? new LocalizedError(e.data.key, e.data.params) : new Error(e.data.error));
-  };
-  worker.onerror = (e) => {
-    for (const p of pending.values()) p.reject(new Error(e.message || 'case worker failed'));
-    pending.clear();
-    worker?.terminate();
-    worker = null;
-  };
-  return worker;
-}
+const call = workerRpc<CaseRequest, CaseReply, Ok>(
+  () => new Worker(new URL('./case-worker.ts', import.meta.url), { type: 'module', name: 'case' }),
+  (r) => (r.ok ? r : r.key ? new LocalizedError(r.key, r.params) : new Error(r.error)),
+  'case worker',
+);
 
 function request(req: DistributiveOmit<CaseRequest, 'id'>, transfer: Transferable[] = []): Promise<Ok> {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    caseWorker().postMessage({ ...req, id } as CaseRequest, transfer);
-  });
+  return call((id) => ({ ...req, id }) as CaseRequest, transfer);
 }
 
 /** Builds a phantom case in the case worker. */
