@@ -3,21 +3,36 @@
  * so callers (CLI: exit 2; UI: a message) can tell a user's mistake from a bug.
  */
 
+/** What went wrong, as a stable code and its values, so that a viewer can word an error in its own language. */
+export interface ErrorReason {
+  /** e.g. "focus-too-deep" */
+  reason: string;
+  /** the values in the message, by name (SI units) */
+  params?: Record<string, number | string>;
+}
+
 /** Base class of all OpenFUAS errors; `code` is a stable machine-readable identifier. */
 export class FuasError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** a finer code than `code` with its values, where the thrower gives one (English stays in `message`) */
+  readonly reason?: string;
+  readonly params?: Record<string, number | string>;
+  constructor(code: string, message: string, detail?: ErrorReason) {
     super(message);
     this.name = new.target.name;
     this.code = code;
+    if (detail) {
+      this.reason = detail.reason;
+      if (detail.params) this.params = detail.params;
+    }
   }
 }
 
 /** A value given by a user or a file is invalid; `field` names it (e.g. "transducer.aperture"). */
 export class InputError extends FuasError {
   readonly field: string;
-  constructor(field: string, message: string) {
-    super('invalid-input', field ? `${field}: ${message}` : message);
+  constructor(field: string, message: string, detail?: ErrorReason) {
+    super('invalid-input', field ? `${field}: ${message}` : message, detail);
     this.field = field;
   }
 }

@@ -2,7 +2,7 @@
  * @openfuas/core — the public API. Explicit export list: what is not here is internal.
  * Isomorphic: runs in Node and in browsers (no node: imports, no DOM).
  */
-export { FuasError, InputError, FormatError, LimitError, requireFinite } from './errors.js';
+export { type ErrorReason, FuasError, InputError, FormatError, LimitError, requireFinite } from './errors.js';
 export type { Grid3D, Vec3 } from './grid/grid3d.js';
 export {
   MAX_GRID_VOXELS,
@@ -218,12 +218,14 @@ export type {
   BeamSourceInput,
   BeamSourceOptions,
   BeamSources,
+  FocusProblem,
   TreatmentBeamSources,
 } from './planning/treatment-sources.js';
 export {
   SOURCE_MARGIN_WAVELENGTHS,
   computeBeamSources,
   deviceTransducer,
+  focusChecker,
   placeBeamPatch,
   placeSonicationPatches,
   treatmentBeamSources,

@@ -15,7 +15,8 @@ import type { PlanningCase } from './planning-case.js';
 import { type SingleShot, chooseShot } from './single-shot.js';
 import { type NearFieldResult, simulateNearField } from './near-field.js';
 import { type TreatmentDomainOptions, type TreatmentDomains, treatmentDomains } from './treatment-domains.js';
-import { type BeamSources, computeBeamSources, deviceTransducer } from './treatment-sources.js';
+import { dropUnreachableFoci, reachableProbeFocus } from './reachable-plan.js';
+import { type BeamSources, computeBeamSources, deviceTransducer, focusChecker } from './treatment-sources.js';
 
 export interface AutoPlanOptions {
   /** default { preset: 'clinical-0.8mhz' } */
@@ -174,7 +175,9 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
   options.onProgress?.({ stage: 'probe', fraction: 0 });
   const pc = planningCaseOf(c);
   const targetLabel = pc.structures[c.target];
-  const probeFocus = labelCentroid(c, targetLabel);
+  // foci the device cannot treat (reach, gas or bone on the axis) are avoided by the probe and dropped from the plan
+  const reach = focusChecker(c, device, c.couch.beamDirection);
+  const probeFocus = reachableProbeFocus(c, targetLabel, labelCentroid(c, targetLabel), reach);
   const beam = await computeBeamSources({ case: c, focus: probeFocus, beam: c.couch.beamDirection, device }, options.executor);
   const shot = await chooseShot(c, beam, probeFocus, limits, {
     exposure,
@@ -209,6 +212,7 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
     lesionWidth: shot.lesionWidth * (options.pitchFactor ?? 2.5),
     lesionLength: shot.lesionLength,
   });
+  dropUnreachableFoci(planned, reach);
   findings.push({
     severity: 'info',
     code: 'probe-shot',

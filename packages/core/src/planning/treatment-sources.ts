@@ -246,52 +246,111 @@ function makeContext(c: BeamCase, device: BeamDevice, options: BeamSourceOptions
   };
 }
 
+/** Why a focus cannot be treated with this device, as a code with its values (SI units) and English text. */
+export interface FocusProblem {
+  reason: 'focus-outside-body' | 'axis-leaves-image' | 'axis-gas' | 'axis-bone' | 'focus-in-skin' | 'focus-too-deep' | 'focus-too-shallow';
+  params: Record<string, number | string>;
+  message: string;
+}
+
 /**
  * The axis layers of a focus, checked for this device: inside the body, skin found, no gas (total reflector)
  * or bone on the axis (the planar soft-tissue model does not hold there), not in the skin itself, and a water
- * path that fits the bowl (rim clear of the skin by rimClearance) and the bath. InputError names `field`.
+ * path that fits the bowl (rim clear of the skin by rimClearance) and the bath.
  */
-function checkedLayers(ctx: Context, focus: Vec3, beam: Vec3, field: string): BeamAxisLayers {
-  for (let i = 0; i < 3; i++) requireFinite(`${field}[${i}]`, focus[i]);
+function axisLayersOrProblem(ctx: Context, focus: Vec3, beam: Vec3): { layers: BeamAxisLayers } | { problem: FocusProblem } {
+  const mm = (x: number) => (x * 1000).toFixed(1);
+  const where = `focus (${focus.map(mm).join(', ')}) mm`;
   let layers: BeamAxisLayers;
   try {
     layers = beamAxisLayers(ctx.planning, focus, beam);
   } catch (e) {
-    if (e instanceof InputError) throw new InputError(field, e.message.replace(/^focus: /, ''));
+    if (e instanceof InputError)
+      return { problem: { reason: 'focus-outside-body', params: {}, message: e.message.replace(/^focus: /, '') } };
     throw e;
   }
-  const mm = (x: number) => (x * 1000).toFixed(1);
-  const where = `focus (${focus.map(mm).join(', ')}) mm`;
-  if (!layers.skinFound) throw new InputError(field, `the beam axis from the ${where} leaves the image before reaching the skin`);
+  if (!layers.skinFound)
+    return {
+      problem: {
+        reason: 'axis-leaves-image',
+        params: {},
+        message: `the beam axis from the ${where} leaves the image before reaching the skin`,
+      },
+    };
   let depth = 0;
   for (const l of layers.layers) {
     const t = ctx.tissueOf(l.structure);
+    const params = { structure: l.structure, depth };
     if (t.reflector)
-      throw new InputError(field, `the beam axis to the ${where} crosses ${l.structure} (gas) ${mm(depth)} mm below the skin`);
+      return {
+        problem: {
+          reason: 'axis-gas',
+          params,
+          message: `the beam axis to the ${where} crosses ${l.structure} (gas) ${mm(depth)} mm below the skin`,
+        },
+      };
     if (t.name === 'bone')
-      throw new InputError(field, `the beam axis to the ${where} crosses bone (${l.structure}) ${mm(depth)} mm below the skin`);
+      return {
+        problem: {
+          reason: 'axis-bone',
+          params,
+          message: `the beam axis to the ${where} crosses bone (${l.structure}) ${mm(depth)} mm below the skin`,
+        },
+      };
     depth += l.thickness;
   }
   const focusLayer = layers.layers[layers.layers.length - 1];
   if (layers.layers.length === 1 && ctx.tissueOf(focusLayer.structure).name === 'skin')
-    throw new InputError(field, `the ${where} lies in the skin`);
+    return { problem: { reason: 'focus-in-skin', params: {}, message: `the ${where} lies in the skin` } };
   const R = ctx.transducer.radiusOfCurvature;
   const D = layers.depthBelowSkin;
   const waterPath = R - D;
   const minWater = rimHeight(ctx.transducer) + ctx.options.rimClearance;
   if (waterPath < minWater) {
-    throw new InputError(
-      field,
-      `the ${where} is ${mm(D)} mm below the skin; this bowl (R ${mm(R)} mm, rim ${mm(rimHeight(ctx.transducer))} mm deep) reaches at most ${mm(R - minWater)} mm`,
-    );
+    return {
+      problem: {
+        reason: 'focus-too-deep',
+        params: { depth: D, reach: R - minWater },
+        message: `the ${where} is ${mm(D)} mm below the skin; this bowl (R ${mm(R)} mm, rim ${mm(rimHeight(ctx.transducer))} mm deep) reaches at most ${mm(R - minWater)} mm`,
+      },
+    };
   }
   if (ctx.options.maxWaterPath !== undefined && waterPath > ctx.options.maxWaterPath) {
-    throw new InputError(
-      field,
-      `the ${where} is only ${mm(D)} mm below the skin: the bowl would sit ${mm(waterPath)} mm from the skin, the water allows ${mm(ctx.options.maxWaterPath)} mm`,
-    );
+    return {
+      problem: {
+        reason: 'focus-too-shallow',
+        params: { depth: D, waterPath, maxWaterPath: ctx.options.maxWaterPath },
+        message: `the ${where} is only ${mm(D)} mm below the skin: the bowl would sit ${mm(waterPath)} mm from the skin, the water allows ${mm(ctx.options.maxWaterPath)} mm`,
+      },
+    };
   }
-  return layers;
+  return { layers };
+}
+
+/** axisLayersOrProblem, throwing InputError naming `field` (with the problem's reason and params). */
+function checkedLayers(ctx: Context, focus: Vec3, beam: Vec3, field: string): BeamAxisLayers {
+  for (let i = 0; i < 3; i++) requireFinite(`${field}[${i}]`, focus[i]);
+  const r = axisLayersOrProblem(ctx, focus, beam);
+  if ('problem' in r) throw new InputError(field, r.problem.message, { reason: r.problem.reason, params: r.problem.params });
+  return r.layers;
+}
+
+/**
+ * A checker of foci for one case, device and beam: null where computeBeamSources / treatmentBeamSources accept the
+ * focus, else why not (the same rules, without throwing), so that a planner can drop or move such foci.
+ */
+export function focusChecker(
+  c: BeamCase,
+  device: BeamDevice,
+  beam: Vec3,
+  options: BeamSourceOptions = {},
+): (focus: Vec3) => FocusProblem | null {
+  const ctx = makeContext(c, device, options);
+  const b = unit(beam, 'beam');
+  return (focus) => {
+    const r = axisLayersOrProblem(ctx, focus, b);
+    return 'problem' in r ? r.problem : null;
+  };
 }
 
 /**
