@@ -9,7 +9,10 @@ const dir = fileURLToPath(new URL('../bench/', import.meta.url));
 const filters = process.argv.slice(2);
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  // a filter that names a benchmark exactly (`demo` → demo.bench.ts) selects only that one
+  .filter(
+    (f, _, all) => filters.length === 0 || filters.some((s) => (all.includes(`${s}.bench.ts`) ? f === `${s}.bench.ts` : f.includes(s))),
+  )
   .sort();
 if (files.length === 0) {
   process.stderr.write(`no benchmark matches ${filters.join(', ')}\n`);

@@ -256,6 +256,14 @@ export {
   cem43Rate,
 } from './thermal/thermal-dose.js';
 export { PENNES_EXPLICIT_KERNEL, pennesExplicitKernel } from './thermal/pennes-explicit-kernel.js';
+export {
+  ALL_FOURTH_ORDER,
+  PENNES_RATE4_KERNEL,
+  PENNES_TAYLOR_KERNEL,
+  fourthOrderFaceMask,
+  pennesRate4Kernel,
+  pennesTaylorKernel,
+} from './thermal/pennes-taylor-kernel.js';
 export { THERMAL_DOSE_KERNEL, thermalDoseKernel } from './thermal/thermal-dose-kernel.js';
 export type { FieldHeatSource, HeatSource, PatchHeatSource } from './thermal/heat-source.js';
 export { fieldSource, forEachSourceVoxel, gaussianPatch, patchSource, placePatch, sourcePower } from './thermal/heat-source.js';

@@ -4,6 +4,7 @@ import type { KernelArgs } from '../parallel/kernel-registry.js';
 import { type ParallelExecutor, SerialExecutor, sharedFloat32, sharedFloat64, sharedUint8 } from '../parallel/parallel-executor.js';
 import { type HeatSource, addPatchSource, forEachSourceVoxel } from './heat-source.js';
 import { PENNES_EXPLICIT_KERNEL } from './pennes-explicit-kernel.js';
+import { TaylorStepper } from './taylor-step.js';
 import { type ImplicitProblem, ImplicitWorkspace, implicitStep } from './pennes-implicit.js';
 import type { PerfusionResponse } from '../tissue/thermoregulation.js';
 import { type TimelineSegment, segmentScale } from './sonication-timeline.js';
@@ -18,8 +19,12 @@ import {
   materialTables,
 } from './thermal-medium.js';
 
-/** Time-stepping schemes: explicit forward Euler (parallel, at its stability limit), backward Euler, Crank–Nicolson. */
-export type ThermalScheme = 'explicit' | 'implicit' | 'crank-nicolson';
+/**
+ * Time-stepping schemes: explicit forward Euler (the reference: second order in space, parallel, at its stability
+ * limit), 'explicit4' (fourth order in space where the medium is homogeneous, second order in time, same step;
+ * pennes-taylor-kernel.ts), backward Euler, Crank–Nicolson.
+ */
+export type ThermalScheme = 'explicit' | 'explicit4' | 'implicit' | 'crank-nicolson';
 
 /** Physics and execution options of a bioheat simulation (defaults in DEFAULT_THERMAL_OPTIONS). */
 export interface ThermalOptions {
@@ -176,6 +181,7 @@ export class ThermalSimulation {
   private readonly bc: number;
   private implicitProblem: ImplicitProblem | null = null;
   private implicitWork: ImplicitWorkspace | null = null;
+  private taylor: TaylorStepper | null = null;
   private readonly initial: Float64Array | null;
 
   constructor(medium: ThermalMedium, timeline: readonly TimelineSegment[] = [], options: ThermalOptions = {}) {
@@ -222,15 +228,15 @@ export class ThermalSimulation {
     this.explicitDtLimit = explicitStabilityLimit(fastest, boundary);
     if (options.dt !== undefined) {
       const dt = requireFinite('dt', options.dt, 'positive');
-      if ((scheme === 'explicit' || coolingScheme === 'explicit') && dt > this.explicitDtLimit * (1 + 1e-12)) {
+      if ((isExplicit(scheme) || isExplicit(coolingScheme)) && dt > this.explicitDtLimit * (1 + 1e-12)) {
         throw new InputError(
           'dt',
           `${dt} s is beyond the explicit stability limit of ${this.explicitDtLimit.toPrecision(4)} s for this grid and medium ` +
             '(ρC/(Σ k_f/h² + w ρ_b C_b)); use a smaller dt, omit it for the automatic step, or choose the implicit scheme',
         );
       }
-      this.explicitDt = scheme === 'explicit' || coolingScheme === 'explicit' ? dt : courant * this.explicitDtLimit;
-      this.implicitDt = scheme === 'explicit' && coolingScheme === 'explicit' ? Math.max(0.5, dt) : dt;
+      this.explicitDt = isExplicit(scheme) || isExplicit(coolingScheme) ? dt : courant * this.explicitDtLimit;
+      this.implicitDt = isExplicit(scheme) && isExplicit(coolingScheme) ? Math.max(0.5, dt) : dt;
     } else {
       this.explicitDt = courant * this.explicitDtLimit;
       this.implicitDt = Math.max(0.5, this.explicitDt);
@@ -344,6 +350,7 @@ export class ThermalSimulation {
     const source = scale !== 0 ? (segment.source ?? null) : null;
     if (this.energy) this.accountBefore(source, scale, dt);
     if (this.segScheme === 'explicit') await this.explicitStep(source, scale, dt);
+    else if (this.segScheme === 'explicit4') await this.taylorStep(source, scale, dt);
     else this.implicitStep(source, scale, dt, this.segScheme === 'implicit' ? 1 : 0.5);
     if (this.energy) this.accountAfter(dt);
     if (this.held) {
@@ -419,7 +426,7 @@ export class ThermalSimulation {
     if (this.segStep === 0) {
       const d = this.segments[this.seg].duration;
       const sch = this.schemeOf(this.seg);
-      const dtMax = sch === 'explicit' ? this.explicitDt : this.implicitDt;
+      const dtMax = isExplicit(sch) ? this.explicitDt : this.implicitDt;
       return this.segStart + d / Math.ceil(d / dtMax - 1e-9);
     }
     return this.segStep + 1 === this.segSteps
@@ -434,7 +441,7 @@ export class ThermalSimulation {
   private enterSegment(): void {
     const d = this.segments[this.seg].duration;
     this.segScheme = this.schemeOf(this.seg);
-    const dtMax = this.segScheme === 'explicit' ? this.explicitDt : this.implicitDt;
+    const dtMax = isExplicit(this.segScheme) ? this.explicitDt : this.implicitDt;
     this.segSteps = Math.max(1, Math.ceil(d / dtMax - 1e-9));
     this.segDt = d / this.segSteps;
   }
@@ -488,6 +495,13 @@ export class ThermalSimulation {
     };
     await this.executor.run(PENNES_EXPLICIT_KERNEL, args, nz);
     if (source?.kind === 'patch') addPatchSource(this.Tn, this.medium.labels, tab.sc, this.grid, source, scale);
+  }
+
+  /** One 'explicit4' step (TaylorStepper; held voxels get no rate, they are reset after the step anyway). */
+  private async taylorStep(source: HeatSource | null, scale: number, dt: number): Promise<void> {
+    if (!this.taylor) this.taylor = new TaylorStepper(this.grid, this.medium.labels, this.tables, this.bc, this.executor);
+    const Ta = this.medium.arterialTemperature;
+    await this.taylor.step(this.T, this.Tn, this.perfusionScale, source, scale, dt, Ta, Ta, this.held?.voxels ?? null);
   }
 
   private implicitStep(source: HeatSource | null, scale: number, dt: number, theta: number): void {
@@ -594,10 +608,16 @@ export class ThermalSimulation {
 
   private accountAfter(dt: number): void {
     const e = this.energy as EnergyBudget;
-    const w = this.segScheme === 'explicit' ? 0 : this.segScheme === 'implicit' ? 1 : 0.5;
+    const w = isExplicit(this.segScheme) ? 0 : this.segScheme === 'implicit' ? 1 : 0.5;
     const after = w > 0 ? this.lossRates(this.Tn) : this.pendingRates;
     e.perfusionLoss += dt * ((1 - w) * this.pendingRates[0] + w * after[0]);
     e.boundaryLoss += dt * ((1 - w) * this.pendingRates[1] + w * after[1]);
+    if (this.segScheme === 'explicit4' && this.taylor) {
+      // the Taylor step's correction Δt²/2·A₂v loses heat at A₂'s rates for the field v (ghost 0)
+      const [perf, boundary] = this.lossRates(this.taylor.rate, 0);
+      e.perfusionLoss += 0.5 * dt * dt * perf;
+      e.boundaryLoss += 0.5 * dt * dt * boundary;
+    }
     const init = this.initial as Float64Array;
     const lab = this.medium.labels;
     let stored = 0;
@@ -606,9 +626,8 @@ export class ThermalSimulation {
   }
 
   /** [perfusion loss, boundary loss] in W at temperature field T. */
-  private lossRates(T: Float64Array): [number, number] {
+  private lossRates(T: Float64Array, Ta = this.medium.arterialTemperature): [number, number] {
     const lab = this.medium.labels;
-    const Ta = this.medium.arterialTemperature;
     const V = voxelVolume(this.grid);
     let perf = 0;
     for (let i = 0; i < T.length; i++) perf += this.tables.perfusionCoefficient[lab[i]] * this.perfusionScale[i] * (T[i] - Ta);
@@ -642,7 +661,11 @@ export class ThermalSimulation {
   }
 }
 
+function isExplicit(s: ThermalScheme): boolean {
+  return s === 'explicit' || s === 'explicit4';
+}
+
 function checkScheme(s: string, field: string): ThermalScheme {
-  if (s === 'explicit' || s === 'implicit' || s === 'crank-nicolson') return s;
-  throw new InputError(field, `must be "explicit", "implicit" or "crank-nicolson", got ${JSON.stringify(s)}`);
+  if (s === 'explicit' || s === 'explicit4' || s === 'implicit' || s === 'crank-nicolson') return s;
+  throw new InputError(field, `must be "explicit", "explicit4", "implicit" or "crank-nicolson", got ${JSON.stringify(s)}`);
 }
