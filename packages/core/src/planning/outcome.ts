@@ -18,7 +18,11 @@ export interface SimulationOutcome {
   treatmentTime: number;
   sonications: number;
   peakTemperature: number;
-  structures: Record<string, { maxTemperature: number; maxDose: number }>;
+  /**
+   * per structure: maxima over the simulated domains; `simulated` false where no voxel of the structure was in one
+   * (its 37 °C and zero dose are then assumed, not computed: viewers say "not computed")
+   */
+  structures: Record<string, { maxTemperature: number; maxDose: number; simulated?: boolean }>;
   findings: Finding[];
 }
 
@@ -130,6 +134,7 @@ export function computeOutcome(input: OutcomeInput): SimulationOutcome {
     structures[name] = {
       maxTemperature: seen.length > 0 ? Math.max(...seen) : 37,
       maxDose: Math.max(maxD.get(label) ?? 0, other?.maxDose ?? 0),
+      simulated: seen.length > 0,
     };
   }
   const findings: Finding[] = [...(input.findings ?? [])];

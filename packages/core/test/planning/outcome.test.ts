@@ -40,12 +40,30 @@ describe('computeOutcome', () => {
   });
 
   it('reports per-structure maxima and findings for protected tissue', () => {
-    expect(out.structures.skin).toEqual({ maxTemperature: 45, maxDose: 0 });
+    expect(out.structures.skin).toEqual({ maxTemperature: 45, maxDose: 0, simulated: true });
     expect(out.structures.muscle.maxDose).toBe(300);
     const codes = out.findings.map((f) => f.code);
     expect(codes).toContain('muscle-ablated');
     expect(codes).toContain('skin-temperature');
     expect(codes).not.toContain('low-npv-ratio');
+  });
+
+  it('marks a structure with no voxel in the simulated domains as not simulated (37 °C assumed, not computed)', () => {
+    const withBone = computeOutcome({ plan, grid, labels, structures: { ...structures, bone: 9 }, target: 'fibroid', maxTemperature, dose });
+    expect(withBone.structures.bone).toEqual({ maxTemperature: 37, maxDose: 0, simulated: false });
+    expect(withBone.structures.muscle.simulated).toBe(true);
+    // a near-field maximum counts as simulated
+    const near = computeOutcome({
+      plan,
+      grid,
+      labels,
+      structures: { ...structures, bone: 9 },
+      target: 'fibroid',
+      maxTemperature,
+      dose,
+      otherMaxima: { bone: { maxTemperature: 38, maxDose: 0 } },
+    });
+    expect(near.structures.bone).toEqual({ maxTemperature: 38, maxDose: 0, simulated: true });
   });
 
   it('refuses maps of the wrong size or with NaN', () => {
