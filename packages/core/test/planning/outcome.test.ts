@@ -49,7 +49,15 @@ describe('computeOutcome', () => {
   });
 
   it('marks a structure with no voxel in the simulated domains as not simulated (37 °C assumed, not computed)', () => {
-    const withBone = computeOutcome({ plan, grid, labels, structures: { ...structures, bone: 9 }, target: 'fibroid', maxTemperature, dose });
+    const withBone = computeOutcome({
+      plan,
+      grid,
+      labels,
+      structures: { ...structures, bone: 9 },
+      target: 'fibroid',
+      maxTemperature,
+      dose,
+    });
     expect(withBone.structures.bone).toEqual({ maxTemperature: 37, maxDose: 0, simulated: false });
     expect(withBone.structures.muscle.simulated).toBe(true);
     // a near-field maximum counts as simulated
