@@ -17,6 +17,8 @@ export function runFuas(args: string[], options: { cwd?: string; timeout?: numbe
     timeout: options.timeout ?? 60_000,
     input: options.input,
     encoding: 'utf8',
+    // the tests check the sources, not a dist/ that may be older
+    env: { ...process.env, OPENFUAS_SOURCE: '1' },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -19,7 +19,8 @@ export class WorkerPoolExecutor implements ParallelExecutor {
       worker.ref();
       worker.postMessage(task);
     });
-    const entry = new URL('./kernel-worker.mjs', import.meta.url);
+    // compiled: the worker's JavaScript; from sources: a bootstrap that registers the TypeScript loader
+    const entry = new URL(import.meta.url.endsWith('.js') ? './kernel-worker.js' : './kernel-worker.mjs', import.meta.url);
     for (let i = 0; i < this.threads; i++) {
       const worker = new Worker(entry);
       worker.on('message', (msg: KernelBlockDone) => {
