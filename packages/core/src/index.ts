@@ -197,7 +197,9 @@ export { checkDomainsFor, treatmentDomains } from './planning/treatment-domains.
 // Reports: HTML treatment report, slice images, PNG, SVG plots.
 export type { TreatmentReportData } from './report/report-html.js';
 export { treatmentReportData } from './report/treatment-report.js';
-export { renderReportHtml } from './report/report-html.js';
+export { BOILING_DISPLAY_LIMIT, renderReportHtml } from './report/report-html.js';
+export type { ReportWords } from './report/report-words.js';
+export { REPORT_WORDS_EN, fillWords } from './report/report-words.js';
 export type { ContourOverlay, Plane, SliceImageInput } from './report/slice-image.js';
 export { renderSlice } from './report/slice-image.js';
 export { encodePng, toBase64 } from './report/png.js';

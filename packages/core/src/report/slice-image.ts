@@ -31,7 +31,8 @@ export interface SliceImageInput {
  * Renders one slice of a case as RGBA: the image in grey (window from its 1st to 99th percentile), the outline
  * of one structure, and iso-contours of overlays sampled at each displayed pixel's patient position (so the
  * overlay may live on another grid, e.g. the thermal grid). Display convention: anterior and superior up,
- * patient right on the left of axial and coronal views (radiological).
+ * patient right on the left of axial and coronal views (radiological); the sagittal view has superior up and
+ * anterior on the right, as in the workstation.
  */
 export function renderSlice(input: SliceImageInput): { width: number; height: number; rgba: Uint8Array } {
   const { grid, image, plane, index } = input;
@@ -41,10 +42,16 @@ export function renderSlice(input: SliceImageInput): { width: number; height: nu
   const dims = plane === 'axial' ? [nx, ny] : plane === 'coronal' ? [nx, nz] : [ny, nz];
   const w = dims[0],
     h = dims[1];
+  // as the workstation (NiiVue, radiological): +i towards patient right (the usual RAS grid) goes leftwards, and in
+  // the sagittal view +j towards anterior goes rightwards
+  const rightOnLeft = grid.affine[0] >= 0;
+  const anteriorRight = grid.affine[5] >= 0;
   const voxelAt = (c: number, r: number): [number, number, number] => {
-    if (plane === 'axial') return [c, h - 1 - r, index];
-    if (plane === 'coronal') return [c, index, h - 1 - r];
-    return [index, w - 1 - c, h - 1 - r]; // anterior on the left
+    const i = rightOnLeft ? w - 1 - c : c;
+    if (plane === 'axial') return [i, h - 1 - r, index];
+    if (plane === 'coronal') return [i, index, h - 1 - r];
+    // anterior on the right, as the workstation's viewer draws the sagittal view (NiiVue, nose right)
+    return [index, anteriorRight ? c : w - 1 - c, h - 1 - r];
   };
   const gray = new Float32Array(w * h);
   const lab = new Int32Array(w * h).fill(-1);

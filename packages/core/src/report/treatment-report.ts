@@ -47,11 +47,11 @@ export function treatmentReportData(
   const planes: Array<[Plane, number, string]> = [
     ['axial', v[2], 'Axial (transverse) slice'],
     ['coronal', v[1], 'Coronal slice (perpendicular to the beam)'],
-    ['sagittal', v[0], 'Sagittal slice (along the beam)'],
+    ['sagittal', v[0], 'Sagittal slice (along the beam; anterior on the right, as in the workstation)'],
   ];
   const slices = planes.map(([plane, index, title]) => {
     const img = renderSlice({ grid: c.grid, image, labels: c.labels, outlineLabel: target, overlays: [overlay], plane, index, scale: 2 });
-    return { title, png: encodePng(img.rgba, img.width, img.height), width: img.width, height: img.height };
+    return { title, plane, png: encodePng(img.rgba, img.width, img.height), width: img.width, height: img.height };
   });
   const volumes = structureVolumes(c);
   let depth: readonly [number, number] | undefined;
