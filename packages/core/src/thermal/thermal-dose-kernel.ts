@@ -14,7 +14,9 @@ export const THERMAL_DOSE_KERNEL = 'thermal.dose';
  * - `zMax[z]` = the highest T1 in slice z (for the peak-temperature timeline);
  * - optionally (`factor` given) the CEM43 factor R^(43−T) of each voxel is kept between steps (it must hold the
  *   factor of T0 on entry; it holds T1's on exit), which spares most exponentials (cem43RampStep);
- * - optionally (`tmax` given) the highest T1 per voxel.
+ * - optionally (`tmax` given) the highest T1 per voxel;
+ * - optionally (`skip` given) no dose, damage, shutdown or factor where skip[i] ≠ 0 (the peak and tmax still count
+ *   them): the treatment solver's coarse cells under the open fine window, whose dose the window keeps.
  * The temperature used is `Toff + T[i] (+ bg[i])`: Toff = 0 when T holds °C; in the treatment solver T holds
  * the rise of a fine window and the background rise is bg0 + f·(bg1 − bg0) with f = f0 at the step's start and f1 at
  * its end (`hasBg`; bg0/bg1 the background at the ends of the enclosing coarse step).
@@ -42,6 +44,7 @@ export function thermalDoseKernel(args: KernelArgs, start: number, end: number):
   const f1 = args.f1 as number;
   const factor = args.factor as Float64Array | undefined;
   const tmax = args.tmax as Float32Array | undefined;
+  const skip = args.skip as Uint8Array | undefined;
   const nxy = (args.nx as number) * (args.ny as number);
   for (let z = start; z < end; z++) {
     let peak = Number.NEGATIVE_INFINITY;
@@ -57,6 +60,7 @@ export function thermalDoseKernel(args: KernelArgs, start: number, end: number):
       }
       if (b > peak) peak = b;
       if (tmax && b > tmax[i]) tmax[i] = b;
+      if (skip && skip[i] !== 0) continue;
       if (a <= 37 && b <= 37) {
         if (factor) factor[i] = b === 37 ? FACTOR_AT_37 : 0;
         continue;

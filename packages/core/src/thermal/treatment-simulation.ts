@@ -4,7 +4,7 @@ import { type ParallelExecutor, SerialExecutor, sharedFloat32, sharedFloat64, sh
 import { type PatchHeatSource, addPatchSource, placePatch } from './heat-source.js';
 import { PENNES_EXPLICIT_KERNEL } from './pennes-explicit-kernel.js';
 import { THERMAL_DOSE_KERNEL } from './thermal-dose-kernel.js';
-import { LETHAL_CEM43, cem43Factor, cem43RampStep } from './thermal-dose.js';
+import { LETHAL_CEM43, cem43Factor } from './thermal-dose.js';
 import { type ThermalMedium, explicitStabilityLimit, labelledThermalMedium, materialTables } from './thermal-medium.js';
 
 /** One sonication of a treatment: the beam's focus at `position` (m, grid frame), on at `power` W, then cooling. */
@@ -128,6 +128,9 @@ export class TreatmentSimulation {
   private readonly coarsePs: Float32Array;
   private readonly leak: Float64Array;
   private readonly coarseInWindow: Uint8Array;
+  /** the dose kernel's boiling flags and per-slice peaks on the coarse level */
+  private readonly coarseBoiled: Uint8Array;
+  private readonly coarseZMax: Float64Array;
   private activeBox: Window | null = null;
   private readonly fineTab: ReturnType<typeof materialTables>;
   private readonly coarseTab: ReturnType<typeof materialTables>;
@@ -195,14 +198,16 @@ export class TreatmentSimulation {
     this.Uc = sharedFloat64(nc);
     this.Ucn = sharedFloat64(nc);
     this.coarsePs = sharedFloat32(nc).fill(1);
-    this.coarseDose = new Float64Array(nc);
-    this.coarseCem = new Float64Array(nc).fill(cem43Factor(medium.arterialTemperature));
+    this.coarseDose = sharedFloat64(nc);
+    this.coarseCem = sharedFloat64(nc).fill(cem43Factor(medium.arterialTemperature));
+    this.coarseBoiled = sharedUint8(nc);
+    this.coarseZMax = sharedFloat64(cs[2]);
     this.pooledFineDose = new Float64Array(nc);
     this.leak = new Float64Array(nc);
-    this.coarseInWindow = new Uint8Array(nc);
+    this.coarseInWindow = sharedUint8(nc);
     this.fineDose = new Float64Array(voxelCount(this.grid));
     this.fineMax = new Float32Array(voxelCount(this.grid)).fill(medium.arterialTemperature);
-    this.coarseMax = new Float32Array(nc).fill(medium.arterialTemperature);
+    this.coarseMax = sharedFloat32(nc).fill(medium.arterialTemperature);
     this.peakTemperature = medium.arterialTemperature;
     this.timeline.peakTemperature.push(this.peakTemperature);
   }
@@ -346,7 +351,7 @@ export class TreatmentSimulation {
     const t0 = this.time;
     for (let j = 0; j < nc; j++) {
       await this.coarseStep(dtc);
-      this.lastPeak = this.coarseDoseStep(dtc);
+      this.lastPeak = await this.coarseDoseStep(dtc);
       const tmp = this.Uc;
       this.Uc = this.Ucn;
       this.Ucn = tmp;
@@ -367,7 +372,7 @@ export class TreatmentSimulation {
       const w = this.activeBox as Window;
       this.interpolateBackground(this.Ucn, w.bgB);
       for (let k = 0; k < m; k++) await this.fineStep(dtf, scale, k / m, (k + 1) / m);
-      this.coarseDoseStep(dtc);
+      await this.coarseDoseStep(dtc);
       const tmp = this.Uc;
       this.Uc = this.Ucn;
       this.Ucn = tmp;
@@ -432,35 +437,62 @@ export class TreatmentSimulation {
     );
     this.voxelUpdates += nx * ny * nz;
     if (source) addPatchSource(this.Ucn, this.coarse.labels, sc, this.coarseGrid, source.patch, source.scale);
-    // heat that left the fine window during the previous coarse step enters the coarse level here
+    // heat that left the fine window during the previous coarse step enters the coarse level here (only the open
+    // window's coarse cells can hold any: retireWindow empties the rest)
+    const w = this.activeBox;
+    if (!w) return;
     const vc = voxelVolume(this.coarseGrid);
     const lab = this.coarse.labels;
-    for (let i = 0; i < this.leak.length; i++) {
-      if (this.leak[i] !== 0) {
-        this.Ucn[i] += this.leak[i] / (tab.rhoC[lab[i]] * vc);
-        this.leak[i] = 0;
-      }
-    }
+    const r = this.r;
+    const cs = this.coarseGrid.shape;
+    for (let k = w.o[2] / r; k < (w.o[2] + w.n[2]) / r; k++)
+      for (let j = w.o[1] / r; j < (w.o[1] + w.n[1]) / r; j++)
+        for (let i = k * cs[0] * cs[1] + j * cs[0] + w.o[0] / r, e = i + w.n[0] / r; i < e; i++) {
+          if (this.leak[i] !== 0) {
+            this.Ucn[i] += this.leak[i] / (tab.rhoC[lab[i]] * vc);
+            this.leak[i] = 0;
+          }
+        }
   }
 
-  /** Accrues dose on coarse cells outside the window over a coarse step; returns the coarse peak temperature. */
-  private coarseDoseStep(dt: number): number {
-    const Ta = this.medium.arterialTemperature;
+  /**
+   * Accrues dose on coarse cells outside the window over a coarse step (the dose kernel, cells under the window
+   * skipped), keeps the coarse maxima; returns the coarse peak temperature.
+   */
+  private async coarseDoseStep(dt: number): Promise<number> {
+    const [nx, ny, nz] = this.coarseGrid.shape;
+    await this.executor.run(
+      THERMAL_DOSE_KERNEL,
+      {
+        T0: this.Uc,
+        T1: this.Ucn,
+        dose: this.coarseDose,
+        ps: this.coarsePs,
+        boiled: this.coarseBoiled,
+        zMax: this.coarseZMax,
+        dt,
+        threshold: this.threshold,
+        shutdown: this.shutdown,
+        Toff: this.medium.arterialTemperature,
+        arr: false,
+        lnA: 0,
+        eaOverR: 0,
+        omega: EMPTY64,
+        hasBg: false,
+        bg0: EMPTY64,
+        bg1: EMPTY64,
+        f0: 0,
+        f1: 0,
+        factor: this.coarseCem,
+        tmax: this.coarseMax,
+        skip: this.coarseInWindow,
+        nx,
+        ny,
+      },
+      nz,
+    );
     let peak = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < this.Uc.length; i++) {
-      const b = Ta + this.Ucn[i];
-      if (b > peak) peak = b;
-      if (b > this.coarseMax[i]) this.coarseMax[i] = b;
-      if (this.coarseInWindow[i]) continue;
-      const a = Ta + this.Uc[i];
-      if (a <= 37 && b <= 37) {
-        this.coarseCem[i] = b === 37 ? FACTOR_AT_37 : 0;
-        continue;
-      }
-      const d = this.coarseDose[i] + cem43RampStep(a, b, this.coarseCem, i, dt);
-      this.coarseDose[i] = d;
-      if (d >= this.threshold) this.coarsePs[i] = this.shutdown;
-    }
+    for (let z = 0; z < nz; z++) if (this.coarseZMax[z] > peak) peak = this.coarseZMax[z];
     if (peak > this.lastPeak) this.lastPeak = peak;
     if (peak > this.peakTemperature) this.peakTemperature = peak;
     return peak;
@@ -741,7 +773,6 @@ export class TreatmentSimulation {
 }
 
 const EMPTY32 = sharedFloat32(1);
-const FACTOR_AT_37 = cem43Factor(37);
 const EMPTY64 = sharedFloat64(1);
 
 function fillTables(
