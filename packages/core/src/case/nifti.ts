@@ -1,5 +1,6 @@
 import { Gunzip, gzipSync } from 'fflate';
 import { FormatError, FuasError, InputError, LimitError } from '../errors.js';
+import { crc32 } from './crc32.js';
 import { type Grid3D, MAX_GRID_VOXELS, createGrid, voxelCount } from '../grid/grid3d.js';
 
 /**
@@ -454,14 +455,22 @@ function det3x3(m: readonly number[]): number {
   return m[0] * (m[5] * m[10] - m[6] * m[9]) - m[1] * (m[4] * m[10] - m[6] * m[8]) + m[2] * (m[4] * m[9] - m[5] * m[8]);
 }
 
+/** Bytes a .nii.gz may inflate to beyond the end of its image data (padding some writers leave). */
+const GZIP_TRAILING_SLACK = 1 << 16;
+
 /**
- * Inflates a .nii.gz only as far as the header says the file reaches, so that a corrupt size or a
+ * Inflates a .nii.gz and checks it: every gzip member's CRC-32 and length (ISIZE) against its trailer, so a
+ * flipped bit or a truncated file is an error instead of other voxels (fflate does not check them). The
+ * output is bounded by what the header says the file holds (plus a little slack), so a corrupt size or a
  * decompression bomb cannot allocate more than the image needs.
  */
 function gunzipNifti(bytes: Uint8Array, file: string): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let ended = false;
+  let limit = -1;
+  // (input offset, output offset) where each gzip member starts: fflate inflates concatenated members
+  const members: Array<{ input: number; output: number }> = [{ input: 0, output: 0 }];
   const g = new Gunzip((chunk, final) => {
     if (chunk.length) {
       chunks.push(chunk);
@@ -469,14 +478,15 @@ function gunzipNifti(bytes: Uint8Array, file: string): Uint8Array {
     }
     if (final) ended = true;
   });
+  g.onmember = (offset) => members.push({ input: offset, output: total });
   let target = -1;
-  // Deflate inflates at most ~1032:1, so an input step of (bytes still wanted)/1032, at least 4 KiB, cannot
-  // overshoot the target by more than ~4 MB, however compressible the rest of the stream is.
+  // Deflate inflates at most ~1032:1, so an input step of (bytes still allowed)/1032, at least 4 KiB, cannot
+  // overshoot the bound by more than ~4 MB, however compressible the rest of the stream is.
   const MIN_STEP = 1 << 12;
   let pos = 0;
   try {
-    while (pos < bytes.length) {
-      const step = target < 0 ? MIN_STEP : Math.max(MIN_STEP, Math.floor((target - total) / 1032));
+    while (pos < bytes.length && !ended) {
+      const step = limit < 0 ? MIN_STEP : Math.max(MIN_STEP, Math.floor((limit - total) / 1032));
       const next = Math.min(bytes.length, pos + step);
       g.push(bytes.subarray(pos, next), next === bytes.length);
       pos = next;
@@ -486,23 +496,36 @@ function gunzipNifti(bytes: Uint8Array, file: string): Uint8Array {
         chunks.push(head);
         const h = parseHeader(head, file);
         target = h.voxOffset + h.dim[1] * h.dim[2] * h.dim[3] * (h.bitpix / 8);
+        limit = target + GZIP_TRAILING_SLACK;
       }
-      if (target >= 0 && total >= target) break;
-      if (ended) break;
+      if (limit >= 0 && total > limit) {
+        throw new FormatError(file, `the gzip stream inflates to more than the ${target} bytes its header describes`);
+      }
     }
   } catch (e) {
     if (e instanceof FuasError) throw e;
-    // fflate throws on corrupt streams; keep what was inflated if it is enough, otherwise report the error.
-    if (!(target >= 0 && total >= target))
-      throw new FormatError(file, `truncated or corrupt gzip stream (${(e as Error)?.message ?? String(e)})`);
+    throw new FormatError(file, `truncated or corrupt gzip stream (${(e as Error)?.message ?? String(e)})`);
   }
   if (total < DATA_OFFSET && target < 0) {
     // A short file: parse what there is (gives the precise "truncated header" message).
-    const head = concat(chunks, total);
-    parseHeader(head, file);
-    return head;
+    parseHeader(concat(chunks, total), file);
   }
+  if (!ended) throw new FormatError(file, 'truncated gzip stream (it ends before its last block)');
   const whole = concat(chunks, total);
+  members.push({ input: bytes.length, output: total });
+  for (let m = 0; m + 1 < members.length; m++) {
+    // each member ends with CRC-32 and ISIZE (length mod 2^32) of its own decompressed bytes
+    const t = members[m + 1].input - 8;
+    if (t < members[m].input) throw new FormatError(file, 'truncated gzip stream (no CRC-32/length trailer)');
+    const view = new DataView(bytes.buffer, bytes.byteOffset + t, 8);
+    const out = whole.subarray(members[m].output, members[m + 1].output);
+    if (view.getUint32(4, true) !== out.length % 2 ** 32) {
+      throw new FormatError(file, `gzip length check failed (trailer says ${view.getUint32(4, true)} bytes, inflated ${out.length})`);
+    }
+    if (view.getUint32(0, true) !== crc32(out)) {
+      throw new FormatError(file, 'gzip CRC-32 check failed: the file is corrupt (a changed byte), not read');
+    }
+  }
   return target >= 0 && whole.length > target ? whole.subarray(0, target) : whole;
 }
 
