@@ -42,6 +42,8 @@ export function heatingSummary(r: HeatingResult): Record<string, unknown> {
     timeline: r.timeline,
     lesion: r.lesion,
     boiling: r.boiling,
+    boilingOnset: r.boilingOnset,
+    greyscale: r.greyscale,
     dt: r.dt,
     stabilityLimit: r.stabilityLimit,
     steps: r.steps,
@@ -53,7 +55,8 @@ export function heatingText(r: HeatingResult): string {
   return (
     `peak temperature ${r.peakTemperature.toFixed(2)} °C, max dose ${r.maxDose.toPrecision(4)} CEM43 min, ` +
     `lesion ${(r.lesionVolume * 1e9).toFixed(2)} mm³ (length ${(r.lesion.length * 1e3).toFixed(2)} mm, width ${(r.lesion.width * 1e3).toFixed(2)} mm)` +
-    `${r.boiling ? ', BOILING reached' : ''}\n` +
+    `${r.boilingOnset !== null ? `, boiling from ${r.boilingOnset.toFixed(3)} s` : ''}` +
+    `${r.greyscale.onset !== null ? `, greyscale change from ${r.greyscale.onset.toFixed(3)} s (${(r.greyscale.volume * 1e9).toFixed(2)} mm³ at the end)` : ''}\n` +
     `${r.steps} explicit steps of ≤ ${r.dt.toPrecision(3)} s (stability limit ${r.stabilityLimit.toPrecision(3)} s)\n`
   );
 }

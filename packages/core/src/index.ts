@@ -276,7 +276,17 @@ export { DEFAULT_THERMAL_OPTIONS, ThermalSimulation } from './thermal/thermal-si
 export type { PeriodicGaussianProblem } from './thermal/bioheat-exact.js';
 export { erfc, gaussianSourceRise, periodicGaussianRise, pointSourceRise } from './thermal/bioheat-exact.js';
 export type { LesionDimensions } from './thermal/lesion.js';
-export { lesionDimensions, lesionVolume } from './thermal/lesion.js';
+export { lesionCentroid, lesionDimensions, lesionVolume } from './thermal/lesion.js';
+export type { BoilingMaterials, BoilingOptions } from './thermal/boiling.js';
+export {
+  BoilingState,
+  GREYSCALE_FADE_TIME,
+  STEAM_DENSITY,
+  WATER_LATENT_HEAT,
+  boilingMaterials,
+  waterContentOf,
+} from './thermal/boiling.js';
+export { VAPOUR_REFLECTION, shieldedSource } from './thermal/bubble-shielding.js';
 export type { HeatingInput, HeatingResult } from './thermal/heating-run.js';
 export { simulateHeating } from './thermal/heating-run.js';
 export type {

@@ -37,6 +37,7 @@ export function register(program: Command): void {
         if (opts.json) {
           const out = {
             ...heatingSummary(r),
+            lesion: { ...r.lesion, centroidShift: r.centroidShift },
             focus: {
               position: r.focus.position,
               pressure: r.focus.pressure,

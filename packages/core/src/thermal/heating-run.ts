@@ -1,6 +1,6 @@
 import { requireFinite } from '../errors.js';
 import type { HeatSource } from './heat-source.js';
-import { lesionDimensions } from './lesion.js';
+import { lesionCentroid, lesionDimensions } from './lesion.js';
 import type { ThermalMedium } from './thermal-medium.js';
 import { type AdvanceOptions, type ThermalOptions, ThermalSimulation } from './thermal-simulation.js';
 
@@ -34,6 +34,12 @@ export interface HeatingResult {
   lesion: { length: number; width: number };
   /** true where some voxel reached 100 °C */
   boiling: boolean;
+  /** first time a voxel reached the boiling temperature, s (null: never; also null with boiling off) */
+  boilingOnset: number | null;
+  /** hyperechoic region (bubbles, thermal/boiling.ts): first appearance (s or null) and its volume at the end, m³ */
+  greyscale: { onset: number | null; volume: number };
+  /** mean coordinate of the lesion along `axis`, m (grid coordinates; null without a lesion) */
+  lesionCentroid: number | null;
   /** the explicit step used and the stability limit, s; the number of steps */
   dt: number;
   stabilityLimit: number;
@@ -56,6 +62,7 @@ export async function simulateHeating(input: HeatingInput, options: ThermalOptio
   const dims = lesionDimensions(sim.dose, input.medium.grid, sim.doseThreshold, input.axis ?? 2);
   let boiling = false;
   for (let i = 0; i < sim.boiled.length && !boiling; i++) boiling = sim.boiled[i] !== 0;
+  const V = input.medium.grid.spacing[0] * input.medium.grid.spacing[1] * input.medium.grid.spacing[2];
   return {
     peakTemperature: sim.peakTemperature,
     maxDose: sim.maxDose(),
@@ -63,6 +70,9 @@ export async function simulateHeating(input: HeatingInput, options: ThermalOptio
     timeline: { t: sim.timeline.t.slice(), peakTemperature: sim.timeline.peakTemperature.slice() },
     lesion: { length: dims.length, width: dims.width },
     boiling,
+    boilingOnset: sim.boiling?.boilingOnset ?? null,
+    greyscale: { onset: sim.boiling?.onset ?? null, volume: (sim.boiling?.greyscaleVoxels().length ?? 0) * V },
+    lesionCentroid: lesionCentroid(sim.dose, input.medium.grid, sim.doseThreshold, input.axis ?? 2),
     dt: sim.explicitDt,
     stabilityLimit: sim.explicitDtLimit,
     steps: sim.steps,

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { type Grid3D, voxelCount, voxelVolume } from '../grid/grid3d.js';
+import { type Grid3D, axisCoordinates, voxelCount, voxelVolume } from '../grid/grid3d.js';
 import { LETHAL_CEM43 } from './thermal-dose.js';
 
 /** Volume (m³) of the voxels whose dose is at least `threshold` (CEM43 min, default 240). */
@@ -68,4 +68,23 @@ export function lesionDimensions(dose: ArrayLike<number>, grid: Grid3D, threshol
   const others = [0, 1, 2].filter((a) => a !== axis);
   const widths: [number, number] = [extents[others[0]], extents[others[1]]];
   return { length: extents[axis], width: Math.max(widths[0], widths[1]), widths, peakVoxel: pv };
+}
+
+/**
+ * Mean coordinate along `axis` (m, the grid's own coordinates) of the voxels whose dose is at least `threshold`,
+ * or null without a lesion. With the beam along +axis, a lesion that grows towards the transducer moves it down.
+ */
+export function lesionCentroid(dose: ArrayLike<number>, grid: Grid3D, threshold = LETHAL_CEM43, axis: 0 | 1 | 2 = 2): number | null {
+  if (dose.length !== voxelCount(grid)) throw new InputError('dose', `has ${dose.length} voxels, the grid has ${voxelCount(grid)}`);
+  const coord = axisCoordinates(grid, axis);
+  const [nx, ny] = grid.shape;
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < dose.length; i++) {
+    if (!(dose[i] >= threshold)) continue;
+    const k = axis === 0 ? i % nx : axis === 1 ? Math.floor(i / nx) % ny : Math.floor(i / (nx * ny));
+    sum += coord[k];
+    count++;
+  }
+  return count > 0 ? sum / count : null;
 }

@@ -52,6 +52,8 @@ export interface ScenarioHeatingResult extends HeatingResult {
   readonly absorbedPower: number;
   /** times the box was enlarged because the lesion reached a face (0 normally) */
   readonly boxGrowths: number;
+  /** lesion centroid minus the pressure focus along the beam, m (negative: towards the transducer; null: no lesion) */
+  readonly centroidShift: number | null;
 }
 
 type Json = Record<string, unknown>;
@@ -231,13 +233,23 @@ export async function heatScenario(
   for (let growths = 0; ; growths++) {
     const grid = boxGrid(R, size);
     const hs = await scenarioHeatSource(scenario, grid, executor);
+    // the box's beam runs along +z: bubbles shadow and reflect along it
     const result = await simulateHeating(
       { medium: hs.medium, source: hs.source, duration: son.duration, cooling: son.cooling, axis: 2 },
-      { ...thermal, executor },
+      { bubbleShielding: { beam: [0, 0, 1] }, ...thermal, executor },
     );
     const faces = lesionOnFaces(result.dose, grid, threshold);
     if (!faces.lateral && !faces.axial) {
-      return { ...result, grid, focus: hs.focus, heatSource: hs.volume.heatSource, absorbedPower: hs.absorbedPower, boxGrowths: growths };
+      const centroidShift = result.lesionCentroid === null ? null : result.lesionCentroid - hs.focus.position[2];
+      return {
+        ...result,
+        grid,
+        focus: hs.focus,
+        heatSource: hs.volume.heatSource,
+        absorbedPower: hs.absorbedPower,
+        boxGrowths: growths,
+        centroidShift,
+      };
     }
     if (growths >= MAX_BOX_GROWTHS) {
       throw new LimitError(`the lesion still reaches the heating box's faces after ${growths} enlargements; shorten the sonication`);

@@ -1,7 +1,9 @@
 import { InputError, requireFinite } from '../errors.js';
-import { type Grid3D, voxelCount, voxelVolume } from '../grid/grid3d.js';
+import { type Grid3D, type Vec3, voxelCount, voxelVolume } from '../grid/grid3d.js';
 import type { KernelArgs } from '../parallel/kernel-registry.js';
 import { type ParallelExecutor, SerialExecutor, sharedFloat32, sharedFloat64, sharedUint8 } from '../parallel/parallel-executor.js';
+import { BoilingState, type BoilingOptions, boilingMaterials } from './boiling.js';
+import { shieldedSource } from './bubble-shielding.js';
 import { type HeatSource, addPatchSource, forEachSourceVoxel } from './heat-source.js';
 import { PENNES_EXPLICIT_KERNEL } from './pennes-explicit-kernel.js';
 import { TaylorStepper } from './taylor-step.js';
@@ -62,6 +64,16 @@ export interface ThermalOptions {
    * material's rate × response.factor(T), updated after every step (e.g. LANG_1999_PERFUSION for muscle and fat)
    */
   perfusionResponse?: Readonly<Record<string, PerfusionResponse>>;
+  /**
+   * boiling of tissue water (thermal/boiling.ts): latent heat holds voxels at 100 °C while their water vaporises,
+   * vapour bubbles mark the greyscale (default true; false: plain Pennes, temperatures may pass 100 °C)
+   */
+  boiling?: boolean | BoilingOptions;
+  /**
+   * bubbles reflect a whole-grid ('field') source: shadow behind them, reflected heat in front (bubble-shielding.ts);
+   * `beam` is the propagation direction in the grid's axes (default: no shielding)
+   */
+  bubbleShielding?: { beam: Vec3 };
 }
 
 export const DEFAULT_THERMAL_OPTIONS = {
@@ -72,12 +84,16 @@ export const DEFAULT_THERMAL_OPTIONS = {
   perfusionShutdown: 0,
 } as const;
 
-/** Energy budget in J since the start (trackEnergy). stored = deposited − perfusionLoss − boundaryLoss up to round-off. */
+/**
+ * Energy budget in J since the start (trackEnergy). stored = deposited − perfusionLoss − boundaryLoss up to round-off;
+ * stored counts sensible heat ρC·ΔT and the latent heat of vaporised water (`latent`, part of stored).
+ */
 export interface EnergyBudget {
   deposited: number;
   perfusionLoss: number;
   boundaryLoss: number;
   stored: number;
+  latent: number;
 }
 
 /** Progress report passed to advance()'s onProgress. */
@@ -172,7 +188,16 @@ export class ThermalSimulation {
   private readonly options: Required<
     Omit<
       ThermalOptions,
-      'arrhenius' | 'executor' | 'dt' | 'initialTemperature' | 'implicitDt' | 'coolingScheme' | 'held' | 'perfusionResponse'
+      | 'arrhenius'
+      | 'executor'
+      | 'dt'
+      | 'initialTemperature'
+      | 'implicitDt'
+      | 'coolingScheme'
+      | 'held'
+      | 'perfusionResponse'
+      | 'boiling'
+      | 'bubbleShielding'
     >
   > & {
     arrhenius: ArrheniusParameters | null;
@@ -183,6 +208,12 @@ export class ThermalSimulation {
   private implicitWork: ImplicitWorkspace | null = null;
   private taylor: TaylorStepper | null = null;
   private readonly initial: Float64Array | null;
+  /** vapour and greyscale state (null: boiling off) */
+  readonly boiling: BoilingState | null;
+  private readonly shieldBeam: Vec3 | null;
+  /** the field source as the bubbles leave it, and the source it was computed from (null: unshielded) */
+  private shielded: { from: Float32Array; q: Float32Array } | null = null;
+  private shieldStale = false;
 
   constructor(medium: ThermalMedium, timeline: readonly TimelineSegment[] = [], options: ThermalOptions = {}) {
     this.medium = medium;
@@ -296,7 +327,11 @@ export class ThermalSimulation {
     this.timeline.t.push(0);
     this.timeline.peakTemperature.push(peak);
     this.initial = this.options.trackEnergy ? Float64Array.from(this.T) : null;
-    this.energy = this.options.trackEnergy ? { deposited: 0, perfusionLoss: 0, boundaryLoss: 0, stored: 0 } : null;
+    this.energy = this.options.trackEnergy ? { deposited: 0, perfusionLoss: 0, boundaryLoss: 0, stored: 0, latent: 0 } : null;
+    const boil = options.boiling ?? true;
+    this.boiling =
+      boil === false ? null : new BoilingState(n, boilingMaterials(medium.materials, boil === true ? {} : boil), boil === true ? {} : boil);
+    this.shieldBeam = options.bubbleShielding ? options.bubbleShielding.beam : null;
     this.append(timeline);
   }
 
@@ -347,7 +382,7 @@ export class ThermalSimulation {
     const segment = this.segments[this.seg];
     const scale = this.scales[this.seg];
     const dt = this.segDt;
-    const source = scale !== 0 ? (segment.source ?? null) : null;
+    const source = this.effectiveSource(scale !== 0 ? (segment.source ?? null) : null);
     if (this.energy) this.accountBefore(source, scale, dt);
     if (this.segScheme === 'explicit') await this.explicitStep(source, scale, dt);
     else if (this.segScheme === 'explicit4') await this.taylorStep(source, scale, dt);
@@ -357,6 +392,13 @@ export class ThermalSimulation {
       const th = this.held.temperature;
       for (const i of this.held.voxels) this.Tn[i] = th;
     }
+    if (this.boiling) {
+      const tEnd = this.segStep + 1 === this.segSteps ? this.segStart + segment.duration : this.segStart + (this.segStep + 1) * dt;
+      const formed = this.boiling.project(this.Tn, this.medium.labels, tEnd);
+      const faded = this.boiling.fade(dt, this.medium.labels);
+      if (formed || faded) this.shieldStale = true;
+    }
+    if (this.energy) this.accountStored();
     await this.doseStep(dt);
     const tmp = this.T;
     this.T = this.Tn;
@@ -618,11 +660,30 @@ export class ThermalSimulation {
       e.perfusionLoss += 0.5 * dt * dt * perf;
       e.boundaryLoss += 0.5 * dt * dt * boundary;
     }
+  }
+
+  /** Stored energy after the step (and after boiling's projection, which moves sensible heat into latent heat). */
+  private accountStored(): void {
+    const e = this.energy as EnergyBudget;
     const init = this.initial as Float64Array;
     const lab = this.medium.labels;
     let stored = 0;
     for (let i = 0; i < init.length; i++) stored += this.tables.rhoC[lab[i]] * (this.Tn[i] - init[i]);
-    e.stored = stored * voxelVolume(this.grid);
+    const V = voxelVolume(this.grid);
+    e.latent = this.boiling ? this.boiling.latentEnergyDensity(lab) * V : 0;
+    e.stored = stored * V + e.latent;
+  }
+
+  /** The source as the bubbles leave it: a whole-grid source shielded and reflected once bubbles exist. */
+  private effectiveSource(source: HeatSource | null): HeatSource | null {
+    if (!source || source.kind !== 'field' || !this.shieldBeam || !this.boiling || this.boiling.onset === null) return source;
+    if (this.shieldStale || !this.shielded || this.shielded.from !== source.q) {
+      const out = this.shielded && this.shielded.q.length === source.q.length ? this.shielded.q : undefined;
+      const q = shieldedSource(source.q, this.grid, this.shieldBeam, this.boiling.greyscaleVoxels(), out);
+      this.shielded = { from: source.q, q };
+      this.shieldStale = false;
+    }
+    return { ...source, q: this.shielded.q };
   }
 
   /** [perfusion loss, boundary loss] in W at temperature field T. */

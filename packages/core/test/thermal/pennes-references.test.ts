@@ -116,7 +116,10 @@ describe('point source in an infinite medium (Carslaw & Jaeger: P/(4πkr)·erfc(
           sum += Math.fround(v);
         }
     const power = sum * h ** 3; // the deposited power of the sampled source
-    const sim = new ThermalSimulation(homogeneousThermalMedium(grid, tissue), [{ duration: 60, source: fieldSource(grid, q) }]);
+    // linear Pennes (the reference has no phase change): boiling off
+    const sim = new ThermalSimulation(homogeneousThermalMedium(grid, tissue), [{ duration: 60, source: fieldSource(grid, q) }], {
+      boiling: false,
+    });
     await sim.advance();
     const kappa = tissue.conductivity / (tissue.density * tissue.specificHeat);
     for (const cells of [6, 10, 16]) {
