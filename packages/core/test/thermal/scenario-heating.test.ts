@@ -94,10 +94,6 @@ describe('heatScenario', () => {
    * therefore "millimetres, not centimetres" (≤ 6 mm), not the anchor's 1.5 mm.
    */
   it('makes a cigar-shaped lesion of millimetre width and about a centimetre length (clinical-0.8mhz, 400 W, 2 s, muscle)', async () => {
-    const scenario = parseScenario({
-      transducer: { preset: 'clinical-0.8mhz', power: 400 },
-      medium: defaultAbdominalLayers(undefined, 'muscle'),
-    });
     const r = await clinicalPlain();
     const muscle = getTissue('muscle');
     expect(r.boxGrowths).toBe(0);
