@@ -113,7 +113,10 @@ export class TreatmentSimulation {
   private readonly windowCooling: number;
   private readonly threshold: number;
   private readonly shutdown: number;
+  /** runs the coarse level's kernels (the whole coarse grid: worth a worker round trip) */
   private readonly executor: ParallelExecutor;
+  /** runs the window's kernels: this thread (a window of 10⁴–10⁵ voxels is stepped faster than a round trip) */
+  private readonly fineExecutor: ParallelExecutor;
   private readonly fineDose: Float64Array;
   private readonly coarseDose: Float64Array;
   /** CEM43 factor of each coarse cell's temperature now (valid outside the window) */
@@ -154,6 +157,7 @@ export class TreatmentSimulation {
     const courant = requireFinite('courant', options.courant ?? 0.9, 'positive');
     if (courant > 1) throw new InputError('courant', `must be in (0, 1], got ${courant}`);
     this.executor = options.executor ?? new SerialExecutor();
+    this.fineExecutor = new SerialExecutor();
     this.sonications = sonications.map((s, k) => {
       const f = `sonications[${k}]`;
       for (let a = 0; a < 3; a++) requireFinite(`${f}.position`, s.position[a]);
@@ -371,8 +375,12 @@ export class TreatmentSimulation {
       await this.coarseStep(dtc, scale !== 0 ? this.coarseSource : null);
       const w = this.activeBox as Window;
       this.interpolateBackground(this.Ucn, w.bgB);
+      // the coarse dose (on the executor's threads) runs while this thread steps the window: neither touches what
+      // the other writes (the dose reads Uc/Ucn and writes the coarse dose, factors, maxima and perfusion)
+      const coarseDose = this.coarseDoseStep(dtc);
       for (let k = 0; k < m; k++) await this.fineStep(dtf, scale, k / m, (k + 1) / m);
-      await this.coarseDoseStep(dtc);
+      const coarsePeak = await coarseDose;
+      if (coarsePeak > this.lastPeak) this.lastPeak = coarsePeak;
       const tmp = this.Uc;
       this.Uc = this.Ucn;
       this.Ucn = tmp;
@@ -457,7 +465,7 @@ export class TreatmentSimulation {
 
   /**
    * Accrues dose on coarse cells outside the window over a coarse step (the dose kernel, cells under the window
-   * skipped), keeps the coarse maxima; returns the coarse peak temperature.
+   * skipped) on the executor, keeps the coarse maxima; returns the coarse peak temperature.
    */
   private async coarseDoseStep(dt: number): Promise<number> {
     const [nx, ny, nz] = this.coarseGrid.shape;
@@ -493,7 +501,6 @@ export class TreatmentSimulation {
     );
     let peak = Number.NEGATIVE_INFINITY;
     for (let z = 0; z < nz; z++) if (this.coarseZMax[z] > peak) peak = this.coarseZMax[z];
-    if (peak > this.lastPeak) this.lastPeak = peak;
     if (peak > this.peakTemperature) this.peakTemperature = peak;
     return peak;
   }
@@ -504,13 +511,13 @@ export class TreatmentSimulation {
     const [nx, ny, nz] = w.n;
     const { cx, cy, cz, pc, sc } = this.tables('fine', dt);
     this.accumulateLeak(w, cx, cy, cz);
-    await this.executor.run(
+    await this.fineExecutor.run(
       PENNES_EXPLICIT_KERNEL,
       { T0: w.T, T1: w.Tn, labels: w.labels, cx, cy, cz, pc, sc, ps: w.ps, q: EMPTY32, qs: 0, nx, ny, nz, L, bc: 0, Ta: 0, Tb: 0 },
       nz,
     );
     if (scale !== 0) addPatchSource(w.Tn, w.labels, sc, w.grid, w.patch, scale);
-    await this.executor.run(
+    await this.fineExecutor.run(
       THERMAL_DOSE_KERNEL,
       {
         T0: w.T,
