@@ -35,6 +35,12 @@ export interface Case {
   source: Record<string, unknown>;
   /** remarks made while building or importing the case (e.g. "12 NaN voxels set to 0") */
   notes: string[];
+  /**
+   * abdominal-wall aberration of the beams (planning/wall-aberration-from-case.ts): `strength` multiplies the measured
+   * wall statistics and the label map's resolved delays (0: flat layers), `seed` fixes the wall's random structure;
+   * absent: the planning default (DEFAULT_CASE_WALL_ABERRATION)
+   */
+  wallAberration?: { strength?: number; seed?: number };
 }
 
 /** An image of a case. */

@@ -21,6 +21,13 @@ import {
 } from './beam-layers.js';
 import { type AxisymmetricBeamHeat, type PatchBox, beamBox, gridAxes, radialBeamPatch } from './beam-patch.js';
 import type { Plan } from './plan.js';
+import { type WallAberrationReport, aberratedBeamPatches } from './aberrated-beam.js';
+import {
+  DEFAULT_CASE_WALL_ABERRATION,
+  type WallAberrationModel,
+  type WallAberrationParameters,
+  wallAberrationModel,
+} from './wall-aberration-from-case.js';
 
 /**
  * The acoustic heat sources of a treatment (issue 6): for each focus, the beam of the plan's bowl through the
@@ -73,10 +80,15 @@ export interface BeamSourceOptions {
   pathOutsideFocal?: boolean;
   /** tolerances under which foci share one computation (treatmentBeamSources) [DEFAULT_STACK_TOLERANCE] */
   stackTolerance?: Partial<StackDifference>;
+  /** abdominal-wall aberration (wall-aberration-from-case.ts): a strength, false/0 (flat layers) or parameters; overrides the case's `wallAberration` */
+  wallAberration?: WallAberrationParameters | number | boolean;
 }
 
 /** What computeBeamSources needs of a case: labels on a grid, structures with their tissues, overrides. */
-export type BeamCase = Pick<Case, 'grid' | 'labels' | 'structures'> & { tissueOverrides?: Case['tissueOverrides'] };
+export type BeamCase = Pick<Case, 'grid' | 'labels' | 'structures'> & {
+  tissueOverrides?: Case['tissueOverrides'];
+  wallAberration?: Case['wallAberration'];
+};
 
 /** A device: a built-in preset, a geometry, or a bowl (its drive is ignored: sources are per watt). */
 export type BeamDevice = Plan['device'] | BowlTransducer;
@@ -137,6 +149,8 @@ export interface BeamSources {
   readonly seconds: number;
   readonly tableSeconds: number;
   readonly patchSeconds: number;
+  /** with wall aberration: what the wall screen did (the focal and wide patches and metrics are through it) */
+  readonly wallAberration?: WallAberrationReport;
 }
 
 interface Context {
@@ -146,6 +160,7 @@ interface Context {
   /** the slowest tissue of the case (sets the spectral band) */
   slowest: Tissue;
   tissueOf: (structure: string) => Tissue;
+  aberration: WallAberrationModel | null;
   planning: { grid: Grid3D; labels: Uint8Array; structures: Record<string, number> };
   axes: [Vec3, Vec3, Vec3];
   options: Required<Pick<BeamSourceOptions, 'focalHalfWidth' | 'focalHalfLength' | 'pathBeyondFocus' | 'pathMargin' | 'rimClearance'>> & {
@@ -222,6 +237,10 @@ function makeContext(c: BeamCase, device: BeamDevice, options: BeamSourceOptions
     coupling,
     slowest,
     tissueOf,
+    aberration:
+      options.wallAberration !== undefined
+        ? wallAberrationModel(options.wallAberration, 'wallAberration')
+        : wallAberrationModel(c.wallAberration ?? DEFAULT_CASE_WALL_ABERRATION, 'case.wallAberration'),
     planning: { grid: c.grid, labels: c.labels, structures },
     axes: gridAxes(c.grid),
     options: {
@@ -533,8 +552,27 @@ async function sourcesOfStack(
     heatPerP2[i] = ac.absorptionNpPerM / (ac.density * ac.soundSpeed);
   });
   const heat: AxisymmetricBeamHeat = { table, heatPerP2, zFocus: R };
-  const focal = await radialBeamPatch(heat, beam, focalBox, subsamples(o.focalSpacing, step), 1, executor);
-  const wide = await radialBeamPatch(heat, beam, wideBox, subsamples(wideSpacing, step), 1, executor);
+  // through an aberrating wall the focal region is computed in 3D (aberrated-beam.ts); the path patches stay flat-layer
+  const ab = ctx.aberration
+    ? await aberratedBeamPatches(
+        {
+          asm,
+          medium,
+          heat,
+          frequency: f,
+          case: { ...ctx.planning, tissueOf: ctx.tissueOf, coupling: ctx.coupling },
+          model: ctx.aberration,
+          focus,
+          beam,
+          layers,
+          focal: { box: focalBox, subsamples: subsamples(o.focalSpacing, step) },
+          wide: { box: wideBox, subsamples: subsamples(wideSpacing, step) },
+        },
+        executor,
+      )
+    : null;
+  const focal = ab?.focal ?? (await radialBeamPatch(heat, beam, focalBox, subsamples(o.focalSpacing, step), 1, executor));
+  const wide = ab?.wide ?? (await radialBeamPatch(heat, beam, wideBox, subsamples(wideSpacing, step), 1, executor));
   // The path patch holds the slab from the skin to the far plane only.
   const pathHeat: AxisymmetricBeamHeat = { ...heat, zRange: [zSkin, zFar] };
   const path = await radialBeamPatch(pathHeat, beam, pathBox, subsamples(o.pathSpacing, step), 1, executor);
@@ -564,7 +602,7 @@ async function sourcesOfStack(
     absorbed += ac.attenuationNpPerM > 0 ? (lost * ac.absorptionNpPerM) / ac.attenuationNpPerM : 0;
   }
   const region20dB = regionAbove(wide, wideBox, beam, 0.01);
-  const metrics = tableMetrics(table, medium, f, R, R + fLo, R + fHi);
+  const metrics = ab?.metrics ?? tableMetrics(table, medium, f, R, R + fLo, R + fHi);
   const patch = (p: Awaited<ReturnType<typeof radialBeamPatch>>, spacing: Vec3): BeamPatch => ({
     source: { kind: 'patch', q: p.q, shape: p.shape, offset: [0, 0, 0], centre: p.centre, referencePower: 1 },
     spacing,
@@ -580,6 +618,7 @@ async function sourcesOfStack(
     path: patch(path, o.pathSpacing),
     ...(outside ? { pathOutsideFocal: patch(outside, o.pathSpacing) } : {}),
     metrics,
+    ...(ab ? { wallAberration: ab.report } : {}),
     focalFraction: wide.power > 0 ? focal.power / wide.power : 0,
     region20dB,
     powerBalance: { enteringSkin, leavingFarPlane, absorbed, deposited: path.power, relativeError: path.power / absorbed - 1 },
