@@ -57,6 +57,8 @@ export function outcomeJson(o: SimulationOutcome): SimulationOutcome {
     target: { volume: o.target.volume },
     ablatedTargetVolume: o.ablatedTargetVolume,
     ablatedVolume: o.ablatedVolume,
+    nonPerfusedVolume: o.nonPerfusedVolume,
+    nonPerfusedTargetVolume: o.nonPerfusedTargetVolume,
     npvRatio: o.npvRatio,
     eef: o.eef,
     energy: o.energy,

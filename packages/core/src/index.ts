@@ -183,6 +183,8 @@ export {
   computeOutcome,
   planTotals,
 } from './planning/outcome.js';
+export type { NonPerfusedVolume } from './planning/non-perfused-volume.js';
+export { VASCULAR_SHUTDOWN_DOSE, nonPerfusedVolume } from './planning/non-perfused-volume.js';
 export type { SingleShot } from './planning/single-shot.js';
 export { chooseShot, singleShot } from './planning/single-shot.js';
 export type { AutoPlanOptions, AutoPlanResult } from './planning/auto-plan.js';

@@ -1,6 +1,8 @@
 import { InputError } from '../errors.js';
 import type { Grid3D } from '../grid/grid3d.js';
+import { OUTSIDE_STRUCTURES } from '../case/case-metrics.js';
 import type { Finding } from './finding.js';
+import { VASCULAR_SHUTDOWN_DOSE, nonPerfusedVolume } from './non-perfused-volume.js';
 import type { Plan } from './plan.js';
 
 /**
@@ -11,6 +13,11 @@ export interface SimulationOutcome {
   target: { volume: number };
   ablatedTargetVolume: number;
   ablatedVolume: number;
+  /** tissue a contrast MRI would show unperfused: vascular shutdown plus ischaemic target (non-perfused-volume.ts), m³ */
+  nonPerfusedVolume: number;
+  /** the part of it inside the target, m³ */
+  nonPerfusedTargetVolume: number;
+  /** nonPerfusedTargetVolume / target.volume */
   npvRatio: number;
   eef: number;
   energy: number;
@@ -85,8 +92,9 @@ export interface OutcomeInput {
 
 /**
  * Outcome metrics from the dose and temperature maps: ablated volume = voxels with CEM43 ≥ plan's lesionDose;
- * NPV ratio = ablated target volume / target volume (the non-perfused volume a contrast MRI would show, taken
- * as the lethal-dose region); EEF = η·Σ P·t / V_ablated-target in J/mm³ with η = 0.7; per-structure maxima;
+ * non-perfused volume = vascular shutdown (CEM43 ≥ VASCULAR_SHUTDOWN_DOSE) plus the target tissue whose centripetal
+ * supply crosses it (nonPerfusedVolume); NPV ratio = non-perfused target volume / target volume;
+ * EEF = η·Σ P·t / V_NPV (non-perfused target volume, mm³) in J/mm³ with η = 0.7, as clinics compute it; per-structure maxima;
  * findings where protected tissue reaches 18 (warning) or 240 CEM43 (error), or near-field tissue exceeds the
  * plan's maxSkinTemperature.
  */
@@ -124,6 +132,14 @@ export function computeOutcome(input: OutcomeInput): SimulationOutcome {
   }
   const targetVolume = input.targetVolume ?? targetCount * voxelVolume;
   const ablatedTargetVolume = ablatedTarget * voxelVolume;
+  const npv = nonPerfusedVolume({
+    grid,
+    labels,
+    dose,
+    targetLabel,
+    exclude: OUTSIDE_STRUCTURES.map((s) => input.structures[s]).filter((l): l is number => l !== undefined),
+    shutdownDose: Math.min(VASCULAR_SHUTDOWN_DOSE, threshold),
+  });
   const totals = planTotals(plan);
   const structures: SimulationOutcome['structures'] = {};
   for (const [name, label] of Object.entries(input.structures)) {
@@ -175,7 +191,7 @@ export function computeOutcome(input: OutcomeInput): SimulationOutcome {
       message: `peak temperature ${peak.toFixed(0)} °C: boiling at the focus`,
       params: { temperature: peak },
     });
-  const npvRatio = targetVolume > 0 ? Math.min(1, ablatedTargetVolume / targetVolume) : 0;
+  const npvRatio = targetVolume > 0 ? Math.min(1, npv.targetVolume / targetVolume) : 0;
   if (plan.sonications.length > 0 && npvRatio < 0.7) {
     findings.push({
       severity: 'warning',
@@ -188,8 +204,10 @@ export function computeOutcome(input: OutcomeInput): SimulationOutcome {
     target: { volume: targetVolume },
     ablatedTargetVolume,
     ablatedVolume: ablated * voxelVolume,
+    nonPerfusedVolume: npv.volume,
+    nonPerfusedTargetVolume: npv.targetVolume,
     npvRatio,
-    eef: ablatedTargetVolume > 0 ? (EEF_FOCUSING_COEFFICIENT * totals.energy) / (ablatedTargetVolume * 1e9) : 0,
+    eef: npv.targetVolume > 0 ? (EEF_FOCUSING_COEFFICIENT * totals.energy) / (npv.targetVolume * 1e9) : 0,
     energy: totals.energy,
     sonicationTime: totals.sonicationTime,
     treatmentTime: totals.treatmentTime,

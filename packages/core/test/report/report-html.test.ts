@@ -53,6 +53,8 @@ describe('renderReportHtml(data, words)', () => {
     target: { volume: 1e-6 },
     ablatedTargetVolume: 5e-7,
     ablatedVolume: 6e-7,
+    nonPerfusedVolume: 7e-7,
+    nonPerfusedTargetVolume: 5e-7,
     npvRatio: 0.5,
     eef: 3,
     energy: 1200,
