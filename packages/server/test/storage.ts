@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { MIGRATIONS } from '../src/database/migrations.js';
 import { type OpenOptions, type RecordsDatabase, openRecordsDatabase } from '../src/database/records-database.js';
 
 /**
@@ -33,7 +32,11 @@ async function pgliteTemplate(kind: 'bare' | 'migrated'): Promise<string> {
   // keyed by PGlite's version and the migration names: a folder made by another version may not open
   const entry = fileURLToPath(import.meta.resolve('@electric-sql/pglite'));
   const version = JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')).version;
-  const key = kind === 'bare' ? version : `${version}-${Object.keys(MIGRATIONS).join('-')}`;
+  const migrations = createHash('sha256')
+    .update(readFileSync(new URL('../src/database/migrations.ts', import.meta.url)))
+    .digest('hex')
+    .slice(0, 12);
+  const key = kind === 'bare' ? version : `${version}-${migrations}`;
   const dir = join(tmpdir(), `openfuas-pglite-${kind}-${key}`);
   if (existsSync(join(dir, 'ready'))) return dir;
   const work = mkdtempSync(join(tmpdir(), 'openfuas-pglite-build-'));

@@ -147,6 +147,12 @@ const v0003: Migration = {
                    from adverse_event group by treatment_id) ae on ae.treatment_id = t.id
         group by c.code`,
       `grant select on centre_outcomes to ${APP_ROLE}`,
+      `create view outcome_pairs as
+        select c.code as centre_code, o.npv_ratio_predicted as predicted, o.npv_ratio_observed as observed
+        from outcome o join centre c on c.id = o.centre_id
+        where o.npv_ratio_predicted is not null and o.npv_ratio_observed is not null
+        order by c.code, o.npv_ratio_predicted, o.npv_ratio_observed`,
+      `grant select on outcome_pairs to ${APP_ROLE}`,
     ]);
   },
 };

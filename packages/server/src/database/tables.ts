@@ -188,6 +188,14 @@ export interface RecordsSchema {
   audit: AuditTable;
   outbox: OutboxTable;
   centre_outcomes: CentreOutcomesView;
+  outcome_pairs: OutcomePairsView;
+}
+
+/** Predicted beside observed NPV ratio of every treatment that has both, with only the centre's code. */
+export interface OutcomePairsView {
+  centre_code: string;
+  predicted: number;
+  observed: number;
 }
 
 /** De-identified aggregates per centre: what a researcher may read (a view owned by the schema owner). */

@@ -1,0 +1,102 @@
+import { z } from '@hono/zod-openapi';
+import { CLAVIEN_DINDO_GRADES, SIR_GRADES } from '../database/tables.js';
+
+/** Request and response shapes of /api/v1 (SI units; dates YYYY-MM-DD or ISO 8601 date-times). */
+
+const isoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).openapi({ example: '2026-03-14' });
+const ratio = z.number().min(0).max(1);
+const volume = z.number().min(0).max(1).describe('m³');
+
+export const ErrorSchema = z
+  .object({
+    error: z.string(),
+    fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Error');
+
+export const IdSchema = z.object({ id: z.uuid() }).openapi('Id');
+export const IdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
+
+export const SessionRequest = z
+  .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) })
+  .strict()
+  .openapi('SessionRequest');
+export const SessionResponse = z.object({ token: z.string(), expiresAt: z.string() }).openapi('Session');
+
+export const PatientRequest = z
+  .object({
+    id: z.uuid().optional().describe('client-chosen id (offline outbox); a repeated push of the same record is not stored twice'),
+    localId: z.string().trim().min(1).max(200).describe('the centre’s own identifier; only its HMAC is stored'),
+    birthYear: z.number().int().min(1900).max(2100),
+  })
+  .strict()
+  .openapi('PatientRequest');
+
+export const PatientSchema = z
+  .object({
+    id: z.uuid(),
+    pseudonym: z.string(),
+    birthYear: z.number().int(),
+    createdAt: z.string(),
+    treatments: z.array(z.uuid()).optional(),
+  })
+  .openapi('Patient');
+
+export const OutcomeSchema = z
+  .object({
+    npvRatioPredicted: ratio.optional().describe('non-perfused volume ratio predicted by the simulation, 0–1'),
+    npvRatioObserved: ratio.optional().describe('non-perfused volume ratio on contrast-enhanced MRI, 0–1'),
+    targetVolume: volume.optional(),
+    npvVolumePredicted: volume.optional(),
+    npvVolumeObserved: volume.optional(),
+    imagingDate: isoDate.optional(),
+  })
+  .strict()
+  .openapi('Outcome');
+
+export const AdverseEventSchema = z
+  .object({
+    description: z.string().trim().min(1).max(2000),
+    sirGrade: z.enum(SIR_GRADES).optional().describe('SIR classification A–F (Sacks et al., JVIR 2003)'),
+    clavienDindo: z.enum(CLAVIEN_DINDO_GRADES).optional().describe('Clavien–Dindo grade (Dindo et al., Ann Surg 2004)'),
+    onsetDate: isoDate.optional(),
+  })
+  .strict()
+  .openapi('AdverseEvent');
+
+const nonNegative = z.number().min(0).max(1e9);
+
+export const TreatmentRequest = z
+  .object({
+    id: z.uuid().optional(),
+    patient: z.uuid(),
+    date: isoDate,
+    plan: z.record(z.string(), z.unknown()).describe('an openfuas-plan document (docs/plan.schema.json)'),
+    outcome: OutcomeSchema,
+    adverseEvents: z.array(AdverseEventSchema).max(100).optional(),
+    delivered: z
+      .object({
+        energy: nonNegative.optional().describe('J'),
+        sonicationTime: nonNegative.optional().describe('s'),
+        treatmentTime: nonNegative.optional().describe('s'),
+      })
+      .strict()
+      .optional()
+      .describe('what the console delivered; the plan’s totals when absent'),
+    consoleLog: z.unknown().optional().describe('the console log as JSON; stored with its SHA-256'),
+  })
+  .strict()
+  .openapi('TreatmentRequest');
+
+export const TreatmentSchema = z
+  .object({
+    id: z.uuid(),
+    patient: z.uuid(),
+    date: z.string(),
+    plan: z.record(z.string(), z.unknown()),
+    delivered: z.object({ energy: z.number().nullable(), sonicationTime: z.number().nullable(), treatmentTime: z.number().nullable() }),
+    consoleLogSha256: z.string().nullable(),
+    outcome: z.record(z.string(), z.unknown()),
+    adverseEvents: z.array(z.record(z.string(), z.unknown())),
+  })
+  .openapi('Treatment');
