@@ -1,5 +1,5 @@
 import { VERSION, canShareMemory } from '@openfuas/core';
-import { type Plan, type Vec3, encodeNifti, labelCentroidVoxel } from '@openfuas/core';
+import { type Plan, type Vec3, encodeNifti, labelCentroidVoxel, renderReportHtml } from '@openfuas/core';
 import { loadDicomFiles, loadNiftiFiles, loadPhantom } from './engine/case-client.js';
 import { pickPoint } from './engine/plan-edits.js';
 import { SimulationCancelled, SimulationClient } from './engine/simulation-client.js';
@@ -8,7 +8,9 @@ import type { WorkstationPlan } from './engine/planning.js';
 import { depthFromSkin } from './engine/case-geometry.js';
 import { DEFAULT_PHANTOM } from './engine/phantom-source.js';
 import type { WorkstationCase } from './engine/workstation-case.js';
+import { errorText } from './i18n/error-text.js';
 import { type Language, type MessageKey, isLanguage, onLanguageChange, setLanguage, structureName, t } from './i18n/i18n.js';
+import { reportWords } from './i18n/report-words.js';
 import { buildCasePanel } from './ui/case-panel.js';
 import { fmt } from './ui/dom.js';
 import { buildLayout } from './ui/layout.js';
@@ -20,6 +22,7 @@ import { PlanState } from './ui/plan-state.js';
 import { type Download, type RunInfo, buildResultsPanel } from './ui/results-panel.js';
 import { buildSimulatePanel } from './ui/simulate-panel.js';
 import { Store } from './ui/store.js';
+import { temperatureText } from './ui/temperature-text.js';
 import { labelColorTable } from './viewer/label-colors.js';
 import { DOSE_COLORS } from './viewer/dose-overlay.js';
 import { drawSlicePreview } from './viewer/slice-preview.js';
@@ -80,7 +83,7 @@ function showLocation(loc: ViewerLocation): void {
   s.depth.textContent = depth === null ? (loc.label !== null ? t('status.depthOutside') : '–') : `${fmt(depth * 1000, 1)} ${t('unit.mm')}`;
   const temp = loc.overlays.temperature;
   s.temperature.parentElement!.hidden = temp === undefined;
-  if (temp !== undefined) s.temperature.textContent = `${fmt(temp, 1)} ${t('unit.celsius')}`;
+  if (temp !== undefined) s.temperature.textContent = temperatureText(temp).text;
 }
 onLanguageChange(() => {
   if (lastLocation) showLocation(lastLocation);
@@ -111,7 +114,7 @@ const casePanel = buildCasePanel(layout.panels.case, {
       await showCase(r.case);
       setMessage('case.loaded', { name: r.case.name });
     } catch (e) {
-      casePanel.setError((e as Error).message);
+      casePanel.setError(e as Error);
     }
   },
   loadFiles: async (image, labels, map) => {
@@ -170,7 +173,8 @@ function updateDownloads(): void {
     list.push({
       key: 'results.download.report',
       testId: 'download-report',
-      make: () => ({ name: `${name}-report.html`, type: 'text/html', bytes: result.reportHtml }),
+      // written when saved, in the language the workstation shows then
+      make: () => ({ name: `${name}-report.html`, type: 'text/html', bytes: renderReportHtml(result.report, reportWords()) }),
     });
     list.push({
       key: 'results.download.dose',
@@ -276,6 +280,19 @@ planState.on('selection', () => {
   showMarkers();
 });
 planState.on('checks', showMarkers);
+// Ctrl+Z undoes the last plan edit, Ctrl+Shift+Z or Ctrl+Y redoes it (⌘ on macOS); typing fields keep their own undo
+document.addEventListener('keydown', (e) => {
+  if (!(e.ctrlKey || e.metaKey) || e.altKey || !planState.planned) return;
+  const key = e.key.toLowerCase();
+  if (key !== 'z' && key !== 'y') return;
+  const target = e.target as HTMLElement | null;
+  if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) {
+    const type = (target as HTMLInputElement).type;
+    if (target.tagName !== 'INPUT' || !['checkbox', 'radio', 'range', 'button'].includes(type)) return;
+  }
+  const redo = key === 'y' || e.shiftKey;
+  if (redo ? planState.redo() : planState.undo()) e.preventDefault();
+});
 // a click on the slices near a point selects it (the Plan tab open); elsewhere it only moves the crosshair
 layout.canvas.addEventListener('click', () => {
   if (layout.panels.plan.hidden || !lastLocation || !planState.planned) return;
@@ -396,7 +413,7 @@ async function runSelftest(): Promise<void> {
     }
   } catch (e) {
     if (e instanceof SimulationCancelled) simulatePanel.message('sim.cancelled');
-    else simulatePanel.message('sim.failed', { message: (e as Error).message });
+    else simulatePanel.message('sim.failed', { message: errorText(e) });
   } finally {
     simulatePanel.setRunning(false);
     simulatePanel.setCanSimulate(planned !== null);
@@ -530,7 +547,7 @@ async function runTreatment(): Promise<void> {
     viewer?.clearLive();
     await hideResultOverlays();
     if (e instanceof SimulationCancelled) simulatePanel.message('sim.cancelled');
-    else simulatePanel.message('sim.failed', { message: (e as Error).message });
+    else simulatePanel.message('sim.failed', { message: errorText(e) });
   } finally {
     simulatePanel.setRunning(false);
     simulatePanel.setCanSimulate(planned !== null);

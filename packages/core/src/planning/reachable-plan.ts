@@ -65,18 +65,7 @@ export function dropUnreachableFoci(planned: PlannedTreatment, check: FocusCheck
     points.set(slice, p);
     return { ...s, slice, label: `S${slice + 1}-P${p}` };
   });
-  const findings: Finding[] = [];
-  for (const [reason, { count, problem }] of byReason) {
-    const params: Record<string, number | string> = { count };
-    if (reason === 'focus-too-deep') params.reach = problem.params.reach;
-    if (reason === 'axis-gas' || reason === 'axis-bone') params.structure = problem.params.structure;
-    findings.push({
-      severity: 'warning',
-      code: `skipped-${reason}`,
-      message: `${count} point(s) skipped: ${problem.message.replace(/^the /, '').replace(/focus \([^)]*\) mm/, 'focus')}`,
-      params,
-    });
-  }
+  const findings = [...byReason.values()].map(({ count, problem }) => skippedFinding(count, problem));
   const summary = planned.findings.find((f) => f.code === 'plan-summary');
   if (summary?.params) {
     summary.params = { ...summary.params, sonications: kept.length, slices: sliceIndex.size };
@@ -84,4 +73,27 @@ export function dropUnreachableFoci(planned: PlannedTreatment, check: FocusCheck
   }
   const at = planned.findings.indexOf(summary as Finding);
   planned.findings.splice(at < 0 ? planned.findings.length : at, 0, ...findings);
+}
+
+/** The warning for `count` foci dropped for `problem`'s reason (codes and params literal, for the viewers' wordings). */
+function skippedFinding(count: number, problem: FocusProblem): Finding {
+  const severity = 'warning';
+  const message = `${count} point(s) skipped: ${problem.message.replace(/^the /, '').replace(/focus \([^)]*\) mm/, 'focus')}`;
+  const structure = String(problem.params.structure ?? '');
+  switch (problem.reason) {
+    case 'focus-too-deep':
+      return { severity, message, code: 'skipped-focus-too-deep', params: { count, reach: Number(problem.params.reach) } };
+    case 'focus-too-shallow':
+      return { severity, message, code: 'skipped-focus-too-shallow', params: { count } };
+    case 'axis-gas':
+      return { severity, message, code: 'skipped-axis-gas', params: { count, structure } };
+    case 'axis-bone':
+      return { severity, message, code: 'skipped-axis-bone', params: { count, structure } };
+    case 'axis-leaves-image':
+      return { severity, message, code: 'skipped-axis-leaves-image', params: { count } };
+    case 'focus-in-skin':
+      return { severity, message, code: 'skipped-focus-in-skin', params: { count } };
+    case 'focus-outside-body':
+      return { severity, message, code: 'skipped-focus-outside-body', params: { count } };
+  }
 }

@@ -1,3 +1,4 @@
+import { CoreError } from './core-error.js';
 import type { FromWorker, PartialResult, SimulationJob, SimulationResult, SimulationStage } from './simulation-protocol.js';
 
 export interface RunCallbacks {
@@ -105,7 +106,7 @@ export class SimulationClient {
         this.finish((cur) => cur.reject(new SimulationCancelled()));
         break;
       case 'error':
-        this.finish((cur) => cur.reject(new Error(m.message)));
+        this.finish((cur) => cur.reject(new CoreError(m.error ?? { message: m.message })));
         break;
     }
   }

@@ -1,4 +1,5 @@
-import type { Case, Grid3D, Plan, SimulationOutcome, Vec3 } from '@openfuas/core';
+import type { Case, Grid3D, Plan, SimulationOutcome, TreatmentReportData, Vec3 } from '@openfuas/core';
+import type { CoreErrorData } from './core-error.js';
 import type { LiveFrame } from './live-frame.js';
 import type { PlanParams, WorkstationPlan } from './planning.js';
 
@@ -70,8 +71,8 @@ export interface TreatmentResult {
   hottest: Vec3;
   /** the fields on the simulation's own (fine) grid, for the NIfTI downloads */
   fine: { grid: Grid3D; dose: Float32Array; maxTemperature: Float32Array };
-  /** the self-contained HTML treatment report (core treatmentReportData + renderReportHtml) */
-  reportHtml: string;
+  /** the treatment report's data (core treatmentReportData); the page renders it (renderReportHtml) in its language */
+  report: TreatmentReportData;
 }
 
 export interface AutoPlanJobResult {
@@ -87,4 +88,5 @@ export type FromWorker =
   | { type: 'partial'; id: number; partial: PartialResult }
   | { type: 'done'; id: number; result: SimulationResult }
   | { type: 'cancelled'; id: number }
-  | { type: 'error'; id: number; message: string };
+  /** `error`: the core error's reason and params, so that the page words it in its language */
+  | { type: 'error'; id: number; message: string; error?: CoreErrorData };

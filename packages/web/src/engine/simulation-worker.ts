@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 // Simulation worker: runs one job at a time (treatment simulation or pool self-test) off the page's main
 // thread; its own kernel pool is nested inside it. Protocol in simulation-protocol.ts.
+import { errorData } from './core-error.js';
 import { CancelledError, type JobContext } from './simulation-context.js';
 import type { FromWorker, PartialResult, SimulationResult, ToWorker } from './simulation-protocol.js';
 import { runSelftest } from './selftest-job.js';
@@ -54,6 +55,6 @@ scope.onmessage = async (e: MessageEvent<ToWorker>) => {
     else post({ type: 'done', id, result }, transferables(result));
   } catch (err) {
     if (err instanceof CancelledError || ctx.cancelled) post({ type: 'cancelled', id });
-    else post({ type: 'error', id, message: err instanceof Error ? err.message : String(err) });
+    else post({ type: 'error', id, message: err instanceof Error ? err.message : String(err), error: errorData(err) });
   }
 };

@@ -5,7 +5,6 @@ import {
   type Vec3,
   checkDomainsFor,
   cumulativeEnergy,
-  renderReportHtml,
   simulatePlan,
   treatmentReportData,
   voxelToRasMm,
@@ -39,6 +38,8 @@ export const LIVE_FRAME_INTERVAL_MS = 500;
 
 /** Arterial (body) temperature, °C: what the live readout gives outside the simulated domain (below the colours). */
 const BODY_TEMPERATURE = 37;
+/** most timeline points sent to the page's plot (uPlot draws this many in a few ms) */
+const MAX_PLOT_POINTS = 200_000;
 
 /** A Web Worker kernel pool when shared memory is available and more than one thread is asked for. */
 async function kernelPool(threads: number): Promise<WebWorkerExecutor | null> {
@@ -84,7 +85,7 @@ function reusableDomains(c: Case, plan: Plan, fineSpacing = 0.5e-3): TreatmentDo
  * per second), live frames (the solver's coarse temperature and dose resampled here onto the box of the case grid
  * it covers and turned into colour indices with the 240 CEM43 contour, so the page only copies bytes), cancel,
  * the maximum temperature, dose and dose contour carried onto the case grid for the viewer, and the treatment
- * report (core treatmentReportData + renderReportHtml).
+ * report's data (core treatmentReportData; the page renders it in its language).
  */
 export async function runTreatment(
   c: Case,
@@ -135,10 +136,11 @@ export async function runTreatment(
     ctx.progress(0.95, 'report');
     const maxTemperature = maxOntoCaseGrid(result.grid, result.maxTemperature, c.grid, 37);
     const dose = maxOntoCaseGrid(result.grid, result.dose, c.grid, 0);
-    const reportHtml = renderReportHtml(treatmentReportData(c, plan, result));
-    // at most ~2000 points for the plot
+    // the report's data (its slices drawn here); the page writes the HTML in its language when it is saved
+    const report = treatmentReportData(c, plan, result);
+    // the plot (uPlot) draws 10⁵+ points: the timeline goes whole up to MAX_PLOT_POINTS
     const tl = result.timeline;
-    const stride = Math.max(1, Math.ceil(tl.t.length / 2000));
+    const stride = Math.max(1, Math.ceil(tl.t.length / MAX_PLOT_POINTS));
     const pick = (a: number[]) => a.filter((_, i) => i % stride === 0 || i === a.length - 1);
     ctx.progress(1, 'report');
     return {
@@ -157,7 +159,7 @@ export async function runTreatment(
       },
       hottest: argmaxMm(result.grid, result.dose),
       fine: { grid: result.grid, dose: result.dose, maxTemperature: result.maxTemperature },
-      reportHtml,
+      report,
     };
   } catch (e) {
     if (ctx.cancelled) throw new CancelledError();

@@ -99,6 +99,20 @@ const WORDINGS: Record<string, { key: MessageKey; values: (p: Params) => Values 
     key: 'finding.beam-reuse',
     values: (p) => ({ computations: count(p.computations), sonications: count(p.sonications) }),
   },
+  // points the planner dropped because the transducer cannot treat them (core reachable-plan.ts)
+  'skipped-focus-too-deep': { key: 'finding.skipped-focus-too-deep', values: (p) => ({ count: count(p.count), reach: mm(p.reach) }) },
+  'skipped-focus-too-shallow': { key: 'finding.skipped-focus-too-shallow', values: (p) => ({ count: count(p.count) }) },
+  'skipped-axis-gas': {
+    key: 'finding.skipped-axis-gas',
+    values: (p) => ({ count: count(p.count), structure: structure(p.structure) }),
+  },
+  'skipped-axis-bone': {
+    key: 'finding.skipped-axis-bone',
+    values: (p) => ({ count: count(p.count), structure: structure(p.structure) }),
+  },
+  'skipped-axis-leaves-image': { key: 'finding.skipped-axis-leaves-image', values: (p) => ({ count: count(p.count) }) },
+  'skipped-focus-in-skin': { key: 'finding.skipped-focus-in-skin', values: (p) => ({ count: count(p.count) }) },
+  'skipped-focus-outside-body': { key: 'finding.skipped-focus-outside-body', values: (p) => ({ count: count(p.count) }) },
 };
 
 /** The per-structure findings (`<structure>-<kind>`, the structure in params). */

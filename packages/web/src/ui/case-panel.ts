@@ -1,8 +1,8 @@
 import { type PickedFile, type SortedCaseFiles, sortCaseFiles } from '../engine/case-file-sort.js';
 import { structureVolumes } from '../engine/case-geometry.js';
-import { LocalizedError } from '../engine/localized-error.js';
 import { DEFAULT_PHANTOM, type PhantomParams } from '../engine/phantom-source.js';
 import type { WorkstationCase } from '../engine/workstation-case.js';
+import { errorText } from '../i18n/error-text.js';
 import { type MessageKey, onLanguageChange, structureName, t } from '../i18n/i18n.js';
 import { labelColorTable } from '../viewer/label-colors.js';
 import { fmt, h, tx } from './dom.js';
@@ -27,7 +27,7 @@ export function buildCasePanel(
   const renderError = () => {
     const m = shownError;
     error.hidden = m === null;
-    const message = m instanceof LocalizedError ? t(m.key, m.params) : m instanceof Error ? m.message : m;
+    const message = m instanceof Error ? errorText(m) : m;
     error.textContent = m === null ? '' : t('case.error', { message: message ?? '' });
   };
   const setError = (m: string | Error | null) => {
@@ -74,8 +74,10 @@ export function buildCasePanel(
       ],
       String(d.t2Type),
     ),
-    num('case.phantom.fat', 'fat', d.fatMm, 2, 60, 0.5),
-    num('case.phantom.muscle', 'muscle', d.muscleMm, 2, 30, 0.5),
+    // the phantom's own ranges (core PhantomOptions) in 0.1 mm steps, so that its defaults and the wall presets
+    // of Yang 2021 (fat 12.1–21.1, rectus 7.6–11.0 mm) are accepted as they are
+    num('case.phantom.fat', 'fat', d.fatMm, 0, 80, 0.1),
+    num('case.phantom.muscle', 'muscle', d.muscleMm, 0, 40, 0.1),
     select(
       'case.phantom.voxel',
       'voxel',

@@ -1,11 +1,13 @@
-import type { Vec3 } from '@openfuas/core';
+import { type Vec3, planTotals } from '@openfuas/core';
 import { DEFAULT_PLAN_PARAMS, type PlanParams, type WorkstationPlan } from '../engine/planning.js';
 import { isBlocking } from '../engine/point-safety.js';
 import type { WorkstationCase } from '../engine/workstation-case.js';
+import { errorText } from '../i18n/error-text.js';
 import { type MessageKey, onLanguageChange, structureName, t } from '../i18n/i18n.js';
 import { buildBowlView } from './bowl-view.js';
 import { fmt, h, tx } from './dom.js';
 import { findingsList } from './findings-list.js';
+import { temperatureText } from './temperature-text.js';
 import { buildPointEditor, warningText } from './point-editor.js';
 import type { PlanState } from './plan-state.js';
 
@@ -75,10 +77,16 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions, st
   buildBowlView(bowl, state, actions.currentCase);
 
   const optional = (v: FormDataEntryValue | null) => (v === null || String(v).trim() === '' ? null : Number(v));
+  /** the planner's error, kept to be worded again on a language change */
+  let planError: unknown = null;
+  const showPlanError = () => {
+    status.textContent = planError === null ? status.textContent : errorText(planError);
+  };
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const f = new FormData(form);
     run.disabled = true;
+    planError = null;
     status.textContent = t('plan.running');
     try {
       await actions.plan(
@@ -98,7 +106,8 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions, st
       );
       status.textContent = '';
     } catch (err) {
-      status.textContent = (err as Error).message;
+      planError = err;
+      showPlanError();
     } finally {
       run.disabled = false;
     }
@@ -124,7 +133,7 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions, st
           over(`${fmt(shot.power, 0)} ${t('unit.w')} × ${fmt(shot.exposure, 1)} ${t('unit.s')}`, p.overrides.powerW, t('unit.w')),
           'probe-shot',
         ),
-        ...row('plan.probe.peak', `${fmt(shot.peakTemperature, 1)} ${t('unit.celsius')}`, 'probe-peak'),
+        ...row('plan.probe.peak', temperatureText(shot.peakTemperature).text, 'probe-peak'),
         ...row(
           'plan.probe.lesion',
           `${fmt(shot.lesionWidth * 1000, 1)} × ${fmt(shot.lesionLength * 1000, 1)} ${t('unit.mm')}`,
@@ -140,6 +149,24 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions, st
           ),
           'probe-cooling',
         ),
+      ),
+    );
+  };
+
+  /** Energy, beam-on time and treatment time of the plan as it stands (core planTotals), before any simulation. */
+  const totals = (p: WorkstationPlan) => {
+    const tot = planTotals(p.plan);
+    const row = (key: MessageKey, value: string, testId: string) => [h('dt', {}, t(key)), h('dd', { 'data-testid': testId }, value)];
+    return h(
+      'section',
+      { class: 'plan-totals', 'data-testid': 'plan-totals' },
+      tx('h3', 'plan.totals'),
+      h(
+        'dl',
+        {},
+        ...row('plan.totals.energy', `${fmt(tot.energy / 1000, 1)} ${t('unit.kj')}`, 'plan-total-energy'),
+        ...row('plan.totals.beamOn', minutes(tot.sonicationTime), 'plan-total-beam-on'),
+        ...row('plan.totals.treatment', minutes(tot.treatmentTime), 'plan-total-treatment'),
       ),
     );
   };
@@ -218,8 +245,24 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions, st
           ),
         );
     }
+    const undo = tx('button', 'plan.undo', {
+      type: 'button',
+      'data-testid': 'plan-undo',
+      title: t('plan.undo.hint'),
+      disabled: !state.canUndo,
+    });
+    const redo = tx('button', 'plan.redo', {
+      type: 'button',
+      'data-testid': 'plan-redo',
+      title: t('plan.undo.hint'),
+      disabled: !state.canRedo,
+    });
+    undo.addEventListener('click', () => state.undo());
+    redo.addEventListener('click', () => state.redo());
     head.replaceChildren(
       h('p', { 'data-testid': 'plan-summary', class: 'summary' }, t('plan.summary', { points: sons.length, slices: slices.length })),
+      totals(planned),
+      h('div', { class: 'buttons undo' }, undo, redo),
       h(
         'p',
         { class: `hint${warned ? ' caution' : ''}`, 'data-testid': 'plan-edit-summary', hidden: !edited && !warned },
@@ -293,7 +336,17 @@ export function buildPlanPanel(panel: HTMLElement, actions: PlanPanelActions, st
     body.dataset.checksMs = state.checksMs.toFixed(0);
     render();
   });
-  onLanguageChange(render);
+  onLanguageChange(() => {
+    render();
+    showPlanError();
+  });
+}
+
+/** s as "m min s s" (whole seconds). */
+function minutes(s: number): string {
+  const whole = Math.round(s);
+  const m = Math.floor(whole / 60);
+  return `${m} ${t('unit.min')} ${whole - 60 * m} ${t('unit.s')}`;
 }
 
 /** Lateral distance between neighbouring points of the densest slice, m (the lattice pitch), or null. */

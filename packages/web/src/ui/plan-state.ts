@@ -50,6 +50,11 @@ export class PlanState {
   private readonly edited = new WeakSet<Sonication>();
   /** every label the plan has had (a deleted point's label is not given to a new one) */
   private readonly labels = new Set<string>();
+  /** the point lists before each edit (undo) and after each undone one (redo), with their selections */
+  private readonly undoStack: PlanSnapshot[] = [];
+  private readonly redoStack: PlanSnapshot[] = [];
+  /** the state before an edit that moves the selection before committing (add, remove) */
+  private pendingSnapshot: PlanSnapshot | null = null;
   private readonly listeners: Record<PlanStateEvent, Set<() => void>> = {
     plan: new Set(),
     selection: new Set(),
@@ -75,6 +80,8 @@ export class PlanState {
     this.checksMs = 0;
     this.found.clear();
     this.labels.clear();
+    this.undoStack.length = 0;
+    this.redoStack.length = 0;
     for (const s of planned?.plan.sonications ?? []) if (s.label) this.labels.add(s.label);
     this.grid = c?.grid ?? null;
     this.checks =
@@ -238,6 +245,7 @@ export class PlanState {
       const label = r.sonications[r.index].label;
       if (label) this.labels.add(label);
       // the selection moves to the new point before the listeners hear of the new plan
+      this.pendingSnapshot = this.snapshot();
       this.slice = slice;
       this.point = r.index;
       this.commit(r.sonications, [r.index]);
@@ -251,6 +259,7 @@ export class PlanState {
     if (!this.planned || !this.sonications[index]) return;
     const next = deletePoints(this.sonications, [index]);
     // the selection follows the remaining points before the listeners hear of the new plan
+    this.pendingSnapshot = this.snapshot();
     if (this.point === index) this.point = null;
     else if (this.point !== null && this.point > index) this.point--;
     if (this.slice !== null && !next.some((s) => s.slice === this.slice)) this.slice = null;
@@ -258,9 +267,57 @@ export class PlanState {
     this.emit('selection');
   }
 
+  /** Whether an edit can be undone / redone. */
+  get canUndo(): boolean {
+    return this.undoStack.length > 0;
+  }
+  get canRedo(): boolean {
+    return this.redoStack.length > 0;
+  }
+
+  /** Undoes the last edit of the plan (points and their settings as before it, and its selection). */
+  undo(): boolean {
+    return this.restore(this.undoStack, this.redoStack);
+  }
+
+  /** Redoes the last undone edit. */
+  redo(): boolean {
+    return this.restore(this.redoStack, this.undoStack);
+  }
+
+  private snapshot(): PlanSnapshot {
+    return { sonications: this.planned?.plan.sonications ?? [], slice: this.slice, point: this.point };
+  }
+
+  /** Puts back the list on top of `from`, the current one going onto `to`; points are the same objects as then. */
+  private restore(from: PlanSnapshot[], to: PlanSnapshot[]): boolean {
+    const snap = from.pop();
+    if (!this.planned || !snap) return false;
+    to.push(this.snapshot());
+    const current = new Set(this.planned.plan.sonications);
+    const back = new Set(snap.sonications);
+    // the slices whose points change: their points are checked again (a slice plane may move with its points)
+    const slices = new Set<number>();
+    for (const s of current) if (!back.has(s)) slices.add(s.slice);
+    for (const s of back) if (!current.has(s)) slices.add(s.slice);
+    this.planned.plan.sonications = snap.sonications;
+    for (const s of current) if (!back.has(s)) this.found.delete(s);
+    snap.sonications.forEach((s, j) => {
+      if (slices.has(s.slice) || !this.found.has(s)) this.check(j);
+    });
+    this.point = snap.point !== null && snap.sonications[snap.point] ? snap.point : null;
+    this.slice = this.point !== null ? snap.sonications[this.point].slice : snap.slice;
+    this.emit('plan');
+    this.emit('selection');
+    return true;
+  }
+
   /** Installs an edited list: points that are new objects are marked edited; `recheck` ones are checked again. */
   private commit(next: Sonication[], recheck: number[]): void {
     if (!this.planned) return;
+    this.undoStack.push(this.pendingSnapshot ?? this.snapshot());
+    this.pendingSnapshot = null;
+    this.redoStack.length = 0;
     const before = new Set(this.planned.plan.sonications);
     // an edit of settings makes a new object with the same focus array: it keeps that point's checks
     const byFocus = new Map<unknown, Sonication>();
@@ -290,6 +347,13 @@ export class PlanState {
     this.found.set(s, checkPoint(this.checks, this.sonications, index));
     this.fresh.add(s);
   }
+}
+
+/** A state of the plan's points and the selection, for undo and redo. */
+interface PlanSnapshot {
+  sonications: Sonication[];
+  slice: number | null;
+  point: number | null;
 }
 
 function noPlan(): EditResult {

@@ -3,6 +3,7 @@ import { type MessageKey, onLanguageChange, structureName, t } from '../i18n/i18
 import { fmt, h, tx } from './dom.js';
 import { doseText } from './dose-text.js';
 import { findingsList } from './findings-list.js';
+import { temperatureText } from './temperature-text.js';
 
 export { doseText };
 
@@ -58,13 +59,30 @@ export function buildResultsPanel(panel: HTMLElement) {
   /** the plan changed since these results were computed */
   let stale = false;
 
-  const metric = (label: string, value: string, testId: string, big?: 'good' | 'fair' | 'bad' | 'neutral') =>
+  const metric = (label: string, value: string, testId: string, big?: 'good' | 'fair' | 'bad' | 'neutral', valueClass = 'v') =>
     h(
       'div',
       { class: big ? `metric big ${big}` : 'metric', 'data-testid': testId },
       h('div', { class: 'k' }, label),
-      h('div', { class: 'v' }, value),
+      h('div', { class: valueClass }, value),
     );
+  /** a structure's maximum: "not computed" outside the simulated domains, boiling from 100 °C */
+  const maxCells = (s: OutcomeView['structures'][string]) => {
+    if (s.simulated === false)
+      return [
+        h('td', { class: 'num not-computed', title: t('results.notComputedNote') }, t('results.notComputed')),
+        h('td', { class: 'num not-computed', title: t('results.notComputedNote') }, t('results.notComputed')),
+      ];
+    const temp = temperatureText(s.maxTemperature);
+    return [
+      h(
+        'td',
+        { class: temp.boiling ? 'num boiling' : 'num', title: temp.boiling ? t('results.boilingNote') : undefined },
+        temp.boiling ? temp.text : fmt(s.maxTemperature, 1),
+      ),
+      h('td', { class: 'num' }, doseText(s.maxDose)),
+    ];
+  };
 
   const render = () => {
     if (!outcome) {
@@ -107,9 +125,18 @@ export function buildResultsPanel(panel: HTMLElement) {
           metric(t('results.sonications'), String(o.sonications), 'result-sonications'),
           metric(t('results.sonicationTime'), minutes(o.sonicationTime), 'result-sonication-time'),
           metric(t('results.treatmentTime'), minutes(o.treatmentTime), 'result-treatment-time'),
-          metric(t('results.peak'), `${fmt(o.peakTemperature, 1)} ${t('unit.celsius')}`, 'result-peak'),
+          metric(
+            t('results.peak'),
+            temperatureText(o.peakTemperature).text,
+            'result-peak',
+            undefined,
+            temperatureText(o.peakTemperature).boiling ? 'v boiling' : 'v',
+          ),
         ),
         verdict ? h('p', { class: 'hint' }, `${t('results.npv')}: ${verdict}`) : '',
+        temperatureText(o.peakTemperature).boiling
+          ? h('p', { class: 'hint caution', 'data-testid': 'result-boiling-note' }, t('results.boilingNote'))
+          : '',
         tx('h3', 'results.structures'),
         h(
           'table',
@@ -130,15 +157,7 @@ export function buildResultsPanel(panel: HTMLElement) {
             {},
             ...Object.entries(o.structures)
               .filter(([name]) => !OUTSIDE_BODY.has(name))
-              .map(([name, s]) =>
-                h(
-                  'tr',
-                  {},
-                  h('td', {}, structureName(name)),
-                  h('td', { class: 'num' }, fmt(s.maxTemperature, 1)),
-                  h('td', { class: 'num' }, doseText(s.maxDose)),
-                ),
-              ),
+              .map(([name, s]) => h('tr', { 'data-structure': name }, h('td', {}, structureName(name)), ...maxCells(s))),
           ),
         ),
         tx('h3', 'results.findings'),

@@ -2,6 +2,7 @@ import type { SimulationStage } from '../engine/simulation-protocol.js';
 import { type MessageKey, onLanguageChange, t } from '../i18n/i18n.js';
 import { h, tx } from './dom.js';
 import { TEMPERATURE_OVERLAY } from '../viewer/temperature-overlay.js';
+import { temperatureText } from './temperature-text.js';
 import { TimePlot } from './time-plot.js';
 
 export interface SimulatePanelActions {
@@ -52,12 +53,14 @@ export function buildSimulatePanel(panel: HTMLElement, actions: SimulatePanelAct
     const time = Number(slider.value);
     plot.setCursor(time);
     const v = plot.valuesAt(time);
+    // from 100 °C the model's number is no prediction (no boiling in it): shown as boiling
+    const boiling = v ? temperatureText(v.a).boiling : false;
     readout.textContent = v
       ? t('sim.playback.at', {
           t: time.toFixed(0),
-          temperature: v.a.toFixed(1),
+          temperature: boiling ? '≥ 100' : v.a.toFixed(1),
           energy: v.b.toFixed(2),
-        })
+        }) + (boiling ? ` · ${t('results.boiling')}` : '')
       : '';
   };
   slider.addEventListener('input', showCursor);
@@ -72,7 +75,8 @@ export function buildSimulatePanel(panel: HTMLElement, actions: SimulatePanelAct
     h('div', { class: 'progress-row' }, bar, stage),
     live,
     message,
-    plot.canvas,
+    plot.element,
+    tx('p', 'sim.plot.zoomHint', { class: 'hint' }),
     playback,
     h('details', { 'data-testid': 'sim-advanced' }, tx('summary', 'sim.advanced'), h('div', { class: 'buttons' }, selftest)),
   );

@@ -132,6 +132,7 @@ describe('findingText: the core findings in English, Chinese and French', () => 
         'planning/auto-plan.ts',
         'planning/simulate-plan.ts',
         'planning/near-field.ts',
+        'planning/reachable-plan.ts',
       ]),
     );
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the code as the core's source writes it
