@@ -109,6 +109,41 @@ export function randomFieldAt(f: RandomPlaneField, x: number, y: number): number
 }
 
 /**
+ * The field at the points (xs[ix], ys[iy]) of a lattice (index ix + xs.length·iy) where `mask` is true (all when
+ * absent); other points 0. The same numbers as randomFieldAt, by cos(a + b) = cos a cos b − sin a sin b with the
+ * per-column and per-row factors computed once per mode.
+ */
+export function randomFieldOnLattice(f: RandomPlaneField, xs: Float64Array, ys: Float64Array, mask?: (i: number) => boolean): Float64Array {
+  const nx = xs.length;
+  const ny = ys.length;
+  const modes = f.kx.length;
+  const cx = new Float64Array(modes * nx);
+  const sx = new Float64Array(modes * nx);
+  const cy = new Float64Array(modes * ny);
+  const sy = new Float64Array(modes * ny);
+  for (let m = 0; m < modes; m++) {
+    for (let i = 0; i < nx; i++) {
+      cx[m * nx + i] = Math.cos(f.kx[m] * xs[i]);
+      sx[m * nx + i] = Math.sin(f.kx[m] * xs[i]);
+    }
+    for (let j = 0; j < ny; j++) {
+      cy[m * ny + j] = Math.cos(f.ky[m] * ys[j] + f.phase[m]);
+      sy[m * ny + j] = Math.sin(f.ky[m] * ys[j] + f.phase[m]);
+    }
+  }
+  const out = new Float64Array(nx * ny);
+  const norm = Math.sqrt(2 / modes);
+  for (let j = 0; j < ny; j++)
+    for (let i = 0; i < nx; i++) {
+      if (mask && !mask(i + nx * j)) continue;
+      let sum = 0;
+      for (let m = 0; m < modes; m++) sum += cx[m * nx + i] * cy[m * ny + j] - sx[m * nx + i] * sy[m * ny + j];
+      out[i + nx * j] = sum * norm;
+    }
+  return out;
+}
+
+/**
  * A screen on an angular spectrum's lateral grid (nx × ny, index ix + nx·iy, FFT order: x = (ix < nx/2 ? ix :
  * ix − nx)·dx, as the source plane): the delay τ (s) and amplitude a (dimensionless) at every grid point; `null`
  * amplitude means a = 1 (a pure phase screen).

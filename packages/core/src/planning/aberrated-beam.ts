@@ -9,7 +9,7 @@ import type { Vec3 } from '../grid/grid3d.js';
 import { nextPowerOfTwo } from '../math/fft.js';
 import { type ParallelExecutor, SerialExecutor, sharedFloat32 } from '../parallel/parallel-executor.js';
 import type { BeamAxisLayers } from './beam-layers.js';
-import type { AxisymmetricBeamHeat, PatchBox } from './beam-patch.js';
+import { type AxisymmetricBeamHeat, type PatchBox, radialBeamPatch } from './beam-patch.js';
 import { perpendicularBasis } from './beam-path.js';
 import { type WallAberrationModel, type WallScreenCase, beamWallScreen, wallOfStack } from './wall-aberration-from-case.js';
 
@@ -121,7 +121,9 @@ function layerAt(medium: LayeredMedium, z: number): number {
 
 /**
  * q per watt on `box` (as radialBeamPatch, same sub-cell points): Q = heatPerP2(layer at z)·|p|², |p|² from the
- * lattice past `zScreen` and from the flat-layer table in front of it (and outside the lattice's planes).
+ * lattice past `zScreen` and from the flat-layer table in front of it (and outside the lattice's planes). With
+ * `only` the patch holds the sub-cells with zScreen ≤ z ≤ only.zMax and outside only.exclude (patch-axis offsets
+ * from the focus, m) and nothing else: the part a radial patch restricted to z < zScreen leaves out.
  */
 export function latticeBeamPatch(
   lattice: FieldLattice,
@@ -131,7 +133,9 @@ export function latticeBeamPatch(
   box: PatchBox,
   subsamples: Vec3,
   zScreen: number,
+  only?: { zMax: number; exclude?: { lo: Vec3; hi: Vec3 } },
 ): { q: Float32Array; shape: Vec3; centre: Vec3; power: number } {
+  const ex = only?.exclude;
   const [u, v] = perpendicularBasis(beam);
   const shape: Vec3 = [box.hi[0] - box.lo[0] + 1, box.hi[1] - box.lo[1] + 1, box.hi[2] - box.lo[2] + 1];
   const ns = subsamples.map((s) => Math.max(1, Math.round(s)));
@@ -155,7 +159,12 @@ export function latticeBeamPatch(
               const x = d0 * u[0] + d1 * u[1] + d2 * u[2];
               const y = d0 * v[0] + d1 * v[1] + d2 * v[2];
               const z = heat.zFocus + d0 * beam[0] + d1 * beam[1] + d2 * beam[2];
+              if (only) {
+                if (z < zScreen || z > only.zMax) continue;
+                if (ex && tx > ex.lo[0] && tx < ex.hi[0] && ty > ex.lo[1] && ty < ex.hi[1] && tz > ex.lo[2] && tz < ex.hi[2]) continue;
+              }
               let p2 = z >= zScreen ? latticeP2(lattice, x, y, z) : -1;
+              if (p2 < 0 && only) p2 = 0;
               if (p2 < 0) {
                 const seg = tableSegmentAt(heat.table, z);
                 p2 = seg < 0 ? 0 : tableP2(heat.table, seg, Math.hypot(x, y), z);
@@ -264,7 +273,17 @@ export interface AberratedBeamInput {
   /** the patches to make (sub-cell counts as radialBeamPatch) */
   readonly focal: { box: PatchBox; subsamples: Vec3 };
   readonly wide: { box: PatchBox; subsamples: Vec3 };
+  /** largest sampling step of the coarse patches (path), m: their lattice's steps */
+  readonly sampleStep: number;
 }
+
+/** A coarse patch through the wall: box, sub-cell counts, z range [skin, far plane], optional excluded box. */
+export type AberratedPathPatch = (
+  box: PatchBox,
+  subsamples: Vec3,
+  zRange: [number, number],
+  exclude?: { lo: Vec3; hi: Vec3 },
+) => Promise<{ q: Float32Array; shape: Vec3; centre: Vec3; power: number }>;
 
 /**
  * The focal and wide patches and focal metrics of a beam through its wall screen, and the report; null when the
@@ -279,6 +298,8 @@ export async function aberratedBeamPatches(
   wide: { q: Float32Array; shape: Vec3; centre: Vec3; power: number };
   metrics: FocusMetrics;
   report: WallAberrationReport;
+  /** the path patches through the wall: the flat-layer radial patch in front of the screen plus the lattice past it */
+  path: AberratedPathPatch;
 } | null> {
   const { asm, medium, heat, beam } = input;
   const R = heat.zFocus;
@@ -309,9 +330,40 @@ export async function aberratedBeamPatches(
     R + boxReach(input.focal.box, beam).hi,
   );
   const { area6dB, ...focusMetrics } = metrics;
+  let pathLattice: { key: string; lattice: FieldLattice } | null = null;
+  const path: AberratedPathPatch = async (box, sub, zRange, exclude) => {
+    const reach = boxReach(box, beam);
+    const key = `${reach.rMax}:${reach.hi}:${zRange[1]}`;
+    if (!pathLattice || pathLattice.key !== key) {
+      const zTo = Math.min(zRange[1], R + reach.hi);
+      const lattice = await fieldLattice(
+        screened.asm,
+        reach.rMax,
+        zScreen,
+        Math.max(zTo, zScreen + input.sampleStep),
+        input.sampleStep,
+        input.sampleStep,
+        executor,
+      );
+      pathLattice = { key, lattice };
+    }
+    const front = await radialBeamPatch(
+      { ...heat, zRange: [zRange[0], Math.min(zRange[1], zScreen)] },
+      beam,
+      box,
+      sub,
+      1,
+      executor,
+      exclude,
+    );
+    const back = latticeBeamPatch(pathLattice.lattice, heat, medium, beam, box, sub, zScreen, { zMax: zRange[1], exclude });
+    for (let i = 0; i < front.q.length; i++) front.q[i] += back.q[i];
+    return { ...front, power: front.power + back.power };
+  };
   return {
     focal,
     wide,
+    path,
     metrics: focusMetrics,
     report: {
       wallThickness: ws.wallThickness,

@@ -552,7 +552,7 @@ async function sourcesOfStack(
     heatPerP2[i] = ac.absorptionNpPerM / (ac.density * ac.soundSpeed);
   });
   const heat: AxisymmetricBeamHeat = { table, heatPerP2, zFocus: R };
-  // through an aberrating wall the focal region is computed in 3D (aberrated-beam.ts); the path patches stay flat-layer
+  // through an aberrating wall the field past the wall is computed in 3D (aberrated-beam.ts)
   const ab = ctx.aberration
     ? await aberratedBeamPatches(
         {
@@ -567,6 +567,7 @@ async function sourcesOfStack(
           layers,
           focal: { box: focalBox, subsamples: subsamples(o.focalSpacing, step) },
           wide: { box: wideBox, subsamples: subsamples(wideSpacing, step) },
+          sampleStep: step,
         },
         executor,
       )
@@ -575,13 +576,17 @@ async function sourcesOfStack(
   const wide = ab?.wide ?? (await radialBeamPatch(heat, beam, wideBox, subsamples(wideSpacing, step), 1, executor));
   // The path patch holds the slab from the skin to the far plane only.
   const pathHeat: AxisymmetricBeamHeat = { ...heat, zRange: [zSkin, zFar] };
-  const path = await radialBeamPatch(pathHeat, beam, pathBox, subsamples(o.pathSpacing, step), 1, executor);
+  const path = ab
+    ? await ab.path(pathBox, subsamples(o.pathSpacing, step), [zSkin, zFar])
+    : await radialBeamPatch(pathHeat, beam, pathBox, subsamples(o.pathSpacing, step), 1, executor);
   const focalExtent = {
     lo: [0, 1, 2].map((a) => (focalBox.lo[a] - 0.5) * focalBox.spacing[a]) as unknown as Vec3,
     hi: [0, 1, 2].map((a) => (focalBox.hi[a] + 0.5) * focalBox.spacing[a]) as unknown as Vec3,
   };
   const outside = o.pathOutsideFocal
-    ? await radialBeamPatch(pathHeat, beam, pathBox, subsamples(o.pathSpacing, step), 1, executor, focalExtent)
+    ? ab
+      ? await ab.path(pathBox, subsamples(o.pathSpacing, step), [zSkin, zFar], focalExtent)
+      : await radialBeamPatch(pathHeat, beam, pathBox, subsamples(o.pathSpacing, step), 1, executor, focalExtent)
     : undefined;
   const t2 = performance.now();
   // Power balance between the skin and the far plane, from the table's plane powers (Parseval on the band

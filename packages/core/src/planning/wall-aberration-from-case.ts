@@ -5,7 +5,7 @@ import {
   type RandomPlaneField,
   type WallAberrationStatistics,
   gridCoordinate,
-  randomFieldAt,
+  randomFieldOnLattice,
   randomPlaneField,
   validateWallStatistics,
 } from '../acoustics/wall-aberration.js';
@@ -151,7 +151,7 @@ export function beamWallScreen(
   const n = nx * ny;
   let peak = 0;
   for (let i = 0; i < n; i++) peak = Math.max(peak, fieldP2[i]);
-  const floor = 1e-6 * peak; // |p| below 1e-3 of its peak carries no power worth screening
+  const floor = 1e-4 * peak; // |p| below 1 % of its peak: the diffraction tail, left unscreened
 
   // slowness per label (gas: NaN = blocked)
   const slowness = new Float64Array(256).fill(1 / c.coupling.soundSpeed);
@@ -161,7 +161,8 @@ export function beamWallScreen(
   }
   const g = c.grid;
   const [gx, gy, gz] = g.shape;
-  const step = 0.25 * Math.min(g.spacing[0], g.spacing[1], g.spacing[2]);
+  // half-voxel steps: the trilinear slowness is piecewise linear along the ray, the midpoint rule resolves it
+  const step = 0.5 * Math.min(g.spacing[0], g.spacing[1], g.spacing[2]);
   const s0 = -D - SLAB_BEFORE;
   const s1 = sExit + SLAB_AFTER;
   const nStep = Math.max(1, Math.ceil((s1 - s0) / step));
@@ -222,6 +223,13 @@ export function beamWallScreen(
   // the screen plane's patient coordinates along u and v (the random wall structure is fixed in the patient)
   const eu = focus[0] * u[0] + focus[1] * u[1] + focus[2] * u[2] + sExit * (beam[0] * u[0] + beam[1] * u[1] + beam[2] * u[2]);
   const ev = focus[0] * v[0] + focus[1] * v[1] + focus[2] * v[2] + sExit * (beam[0] * v[0] + beam[1] * v[1] + beam[2] * v[2]);
+  const xs = new Float64Array(nx);
+  const ys = new Float64Array(ny);
+  for (let ix = 0; ix < nx; ix++) xs[ix] = eu + gridCoordinate(ix, nx, dx);
+  for (let iy = 0; iy < ny; iy++) ys[iy] = ev + gridCoordinate(iy, ny, dy);
+  const inside = (i: number) => fieldP2[i] > floor;
+  const delayUnit = delayRms > 0 ? randomFieldOnLattice(model.delayField, xs, ys, inside) : null;
+  const energyUnit = sigmaLnA > 0 ? randomFieldOnLattice(model.energyField, xs, ys, inside) : null;
   for (let iy = 0; iy < ny; iy++) {
     const y = gridCoordinate(iy, ny, dy);
     for (let ix = 0; ix < nx; ix++) {
@@ -237,8 +245,8 @@ export function beamWallScreen(
         continue;
       }
       const resolved = model.strength * (ray - axis);
-      const random = delayRms * randomFieldAt(model.delayField, eu + x, ev + y);
-      const lnA = sigmaLnA * randomFieldAt(model.energyField, eu + x, ev + y);
+      const random = delayUnit ? delayRms * delayUnit[i] : 0;
+      const lnA = energyUnit ? sigmaLnA * energyUnit[i] : 0;
       delay[i] = resolved + random;
       amplitude[i] = Math.exp(lnA);
       a2 += p2 * amplitude[i] * amplitude[i];

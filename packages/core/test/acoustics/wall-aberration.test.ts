@@ -7,6 +7,7 @@ import {
   gaussianLengthOfFwhm,
   gridCoordinate,
   randomFieldAt,
+  randomFieldOnLattice,
   randomPlaneField,
   validateWallStatistics,
 } from '../../src/acoustics/wall-aberration.js';
@@ -59,6 +60,17 @@ describe('random plane field (spectral method)', () => {
   it('is the same field for the same seed and another for another seed', () => {
     expect(randomFieldAt(field(7, 2e-3), 0.01, 0.02)).toBe(randomFieldAt(field(7, 2e-3), 0.01, 0.02));
     expect(randomFieldAt(field(7, 2e-3), 0.01, 0.02)).not.toBe(randomFieldAt(field(8, 2e-3), 0.01, 0.02));
+  });
+  it('on a lattice it is the same field as point by point (1e-12), masked points 0', () => {
+    const f = field(5, 2.5e-3);
+    const xs = Float64Array.from([0.001, -0.02, 0.0333]);
+    const ys = Float64Array.from([0.004, 0.05]);
+    const lat = randomFieldOnLattice(f, xs, ys, (i) => i !== 4);
+    for (let j = 0; j < 2; j++)
+      for (let i = 0; i < 3; i++) {
+        const want = i + 3 * j === 4 ? 0 : randomFieldAt(f, xs[i], ys[j]);
+        expect(Math.abs(lat[i + 3 * j] - want)).toBeLessThan(1e-12);
+      }
   });
   it('Gaussian length of a FWHM: exp(−(FWHM/2)²/ℓ²) = ½', () => {
     const l = gaussianLengthOfFwhm(2e-3);

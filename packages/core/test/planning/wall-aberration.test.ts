@@ -108,6 +108,18 @@ describe('wall aberration from the case', () => {
     expect(thick.lostFraction).toBeLessThan(0.01);
   });
 
+  it('the heat through the wall keeps the beam power: focal + path-outside-focal within 1 % of the flat beam, power balance within 1 %', async () => {
+    const c = wallCase(() => 16);
+    const opts: BeamSourceOptions = { ...boxes, pathOutsideFocal: true, pathSpacing: 1.5e-3 };
+    const flat = await computeBeamSources({ case: c, focus, beam, device, options: opts });
+    const ab = await computeBeamSources({ case: c, focus, beam, device, options: { ...opts, wallAberration: { strength: 2, seed: 2 } } });
+    const total = (b: typeof flat) => b.focal.power + (b.pathOutsideFocal?.power ?? 0);
+    expect(ab.wallAberration?.gainRatio).toBeLessThan(0.97);
+    expect(Math.abs(total(ab) / total(flat) - 1)).toBeLessThan(0.01);
+    expect(Math.abs(ab.path.power / flat.path.power - 1)).toBeLessThan(0.01);
+    expect(Math.abs(ab.powerBalance.relativeError)).toBeLessThan(0.01);
+  });
+
   it('refuses bad parameters with a typed error naming the field', async () => {
     expect(() => wallAberrationModel({ strength: -1 })).toThrow(/wallAberration\.strength/);
     expect(() => wallAberrationModel({ seed: 1.5 })).toThrow(InputError);
