@@ -37,6 +37,20 @@ export type { PerfusionResponse } from './tissue/thermoregulation.js';
 export { LANG_1999_PERFUSION } from './tissue/thermoregulation.js';
 export { NEPER_PER_DB, attenuationDbPerCmMHz, attenuationNpPerM, perfusionMlPerMinPer100g, perfusionPerSecond } from './tissue/units.js';
 export { VERSION } from './version.js';
+export {
+  LIMITS,
+  MAX_INPUT_FILE_BYTES,
+  MAX_JSON_FILE_BYTES,
+  PROPERTY_RANGES,
+  type HeatingEstimate,
+  checkHeating,
+  checkLimit,
+  checkTissueProperties,
+  estimateHeating,
+  requireRange,
+} from './limits/limits.js';
+export { closestName, editDistance, rejectUnknownKeys } from './input/unknown-keys.js';
+export { type Provenance, inputsHash, provenance, provenanceTag } from './provenance/provenance.js';
 export type { Kernel, KernelArg, KernelArgs } from './parallel/kernel-registry.js';
 export { getKernel, kernelNames, registerKernel } from './parallel/kernel-registry.js';
 export type { ParallelExecutor } from './parallel/parallel-executor.js';

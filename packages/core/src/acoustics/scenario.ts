@@ -1,4 +1,6 @@
 import { InputError, requireFinite } from '../errors.js';
+import { rejectUnknownKeys } from '../input/unknown-keys.js';
+import { LIMITS, checkLimit, checkTissueProperties, requireRange } from '../limits/limits.js';
 import { type Tissue, getTissue, validateTissue } from '../tissue/tissue-table.js';
 import { type BowlTransducer, type Drive, rimHeight, validateBowl } from '../transducer/bowl.js';
 import { getTransducerPreset } from '../transducer/presets.js';
@@ -17,6 +19,20 @@ function isObject(v: unknown): v is Json {
 }
 
 const DRIVE_KEYS = ['power', 'surfaceVelocity', 'surfacePressure'] as const;
+const TRANSDUCER_KEYS = ['preset', 'frequency', 'radiusOfCurvature', 'aperture', 'holeDiameter', ...DRIVE_KEYS];
+const TISSUE_KEYS = [
+  'name',
+  'density',
+  'soundSpeed',
+  'attenuation',
+  'powerLawExponent',
+  'absorption',
+  'conductivity',
+  'specificHeat',
+  'perfusion',
+];
+/** SCENARIO.json's top level: `sonication` is read by `fuas heat` (parseSonication), the rest here. */
+const SCENARIO_KEYS = ['transducer', 'medium', 'sonication'];
 
 function parseDrive(o: Json, field: string, fallback?: Drive): Drive {
   const given = DRIVE_KEYS.filter((k) => o[k] !== undefined);
@@ -37,6 +53,7 @@ function parseDrive(o: Json, field: string, fallback?: Drive): Drive {
  */
 export function parseTransducer(json: unknown, field = 'transducer'): BowlTransducer {
   if (!isObject(json)) throw new InputError(field, 'must be an object');
+  rejectUnknownKeys(json, json.preset !== undefined ? ['preset', ...DRIVE_KEYS] : TRANSDUCER_KEYS, field);
   if (json.preset !== undefined) {
     if (typeof json.preset !== 'string') throw new InputError(`${field}.preset`, 'must be a string');
     const preset = getTransducerPreset(json.preset, `${field}.preset`);
@@ -61,6 +78,9 @@ export function parseTransducer(json: unknown, field = 'transducer'): BowlTransd
 export function parseTissue(json: unknown, field: string): Tissue {
   if (typeof json === 'string') return getTissue(json, field);
   if (!isObject(json)) throw new InputError(field, 'must be a tissue name or an object of properties');
+  rejectUnknownKeys(json, TISSUE_KEYS, field);
+  const { name: _, attenuation, absorption, ...rest } = json;
+  checkTissueProperties({ ...rest, attenuationDbPerCmMHz: attenuation, absorptionDbPerCmMHz: absorption }, field);
   return validateTissue(
     {
       name: typeof json.name === 'string' ? json.name : 'custom',
@@ -69,6 +89,9 @@ export function parseTissue(json: unknown, field: string): Tissue {
       attenuationDbPerCmMHz: (json.attenuation ?? 0) as number,
       powerLawExponent: (json.powerLawExponent ?? 1) as number,
       absorptionDbPerCmMHz: json.absorption as number | undefined,
+      conductivity: json.conductivity as number | undefined,
+      specificHeat: json.specificHeat as number | undefined,
+      perfusion: json.perfusion as number | undefined,
     },
     field,
   );
@@ -78,14 +101,18 @@ export function parseTissue(json: unknown, field: string): Tissue {
 export function parseMedium(json: unknown, field = 'medium'): LayeredMedium {
   if (json === undefined) return homogeneousMedium(getTissue('water'));
   if (isObject(json) && json.layers !== undefined) {
+    rejectUnknownKeys(json, ['layers'], field);
     const layers = json.layers;
     if (!Array.isArray(layers) || layers.length === 0) throw new InputError(`${field}.layers`, 'must be a non-empty array');
+    checkLimit(`${field}.layers: layers`, layers.length, LIMITS.layers);
     const parsed = layers.map((l, i) => {
       const f = `${field}.layers[${i}]`;
       if (!isObject(l)) throw new InputError(f, 'must be an object { tissue, thickness }');
-      const tissue = parseTissue(l.tissue, `${f}.tissue`);
       const last = i === layers.length - 1;
+      rejectUnknownKeys(l, ['tissue', 'thickness'], f);
+      const tissue = parseTissue(l.tissue, `${f}.tissue`);
       const thickness = last ? undefined : requireFinite(`${f}.thickness`, l.thickness, 'positive');
+      if (thickness !== undefined) requireRange(`${f}.thickness`, thickness, 1e-6, 1, 'm');
       return { tissue, thickness };
     });
     return layeredMedium(parsed);
@@ -95,13 +122,19 @@ export function parseMedium(json: unknown, field = 'medium'): LayeredMedium {
 
 /**
  * Parses and validates the public SCENARIO.json of `fuas field` (SI units; see issue 3). Unknown top-level keys
- * (e.g. "sonication", used by `fuas heat`) are ignored. Throws InputError naming the bad field, e.g.
+ * other than "sonication" (read by `fuas heat`) are errors naming the closest valid key. Throws InputError naming the bad field, e.g.
  * "transducer.aperture: must be <= 2 × radiusOfCurvature". The transducer must sit in the first layer
  * (its thickness >= the bowl's rim height).
  */
 export function parseScenario(json: unknown): Scenario {
   if (!isObject(json)) throw new InputError('scenario', 'must be a JSON object with "transducer" and "medium"');
+  rejectUnknownKeys(json, SCENARIO_KEYS, '');
   if (json.transducer === undefined) throw new InputError('transducer', 'is required');
+  if (isObject(json.sonication)) {
+    rejectUnknownKeys(json.sonication, ['duration', 'cooling'], 'sonication');
+    if (json.sonication.duration !== undefined) requireRange('sonication.duration', json.sonication.duration, 1e-3, 600, 's');
+    if (json.sonication.cooling !== undefined) requireRange('sonication.cooling', json.sonication.cooling, 0, 3600, 's');
+  }
   const transducer = parseTransducer(json.transducer);
   const medium = parseMedium(json.medium);
   const first = medium.layers[0];

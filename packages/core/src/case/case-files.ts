@@ -1,5 +1,9 @@
 import { FormatError, FuasError, InputError } from '../errors.js';
 import { sameGrid } from '../grid/grid3d.js';
+import { rejectUnknownKeys } from '../input/unknown-keys.js';
+import { checkTissueProperties } from '../limits/limits.js';
+import { sha256Hex } from '../provenance/provenance.js';
+import { VERSION } from '../version.js';
 import type { Tissue } from '../tissue/tissue-table.js';
 import { type Case, type CaseImage, validateCase, validateCouch, validateSkinEntry } from './case.js';
 import { toLabelArray } from './label-volume.js';
@@ -35,7 +39,42 @@ export interface CaseManifest {
   couch: Case['couch'];
   source: Record<string, unknown>;
   notes: string[];
+  /** SHA-256 and length of every other file of the folder, checked on read (absent in older folders) */
+  files?: Record<string, { sha256: string; bytes: number }>;
+  /** the software that wrote the folder, e.g. "OpenFUAS 0.1.0" */
+  generator?: string;
 }
+
+const MANIFEST_KEYS = [
+  'format',
+  'version',
+  'name',
+  'grid',
+  'images',
+  'labels',
+  'structures',
+  'tissueOverrides',
+  'target',
+  'skinEntry',
+  'couch',
+  'source',
+  'notes',
+  'files',
+  'generator',
+] as const;
+const TISSUE_KEYS = [
+  'name',
+  'density',
+  'soundSpeed',
+  'attenuationDbPerCmMHz',
+  'powerLawExponent',
+  'absorptionDbPerCmMHz',
+  'nonlinearity',
+  'conductivity',
+  'specificHeat',
+  'perfusion',
+  'reflector',
+];
 
 function imageFileName(img: CaseImage, index: number): string {
   if (index === 0) return 'image.nii.gz';
@@ -75,6 +114,13 @@ export function encodeCaseFiles(c: Case): Record<string, Uint8Array> {
     { grid: c.grid, data: c.labels },
     { gzip: true, description: `${c.name} labels`.slice(0, 79), intent: 'label' },
   );
+  // content hashes: a folder mixing files of two writes (or a changed byte) is refused on read
+  manifest.files = {};
+  for (const [name, bytes] of Object.entries(files)) {
+    if (name !== CASE_MANIFEST) manifest.files[name] = { sha256: sha256Hex(bytes), bytes: bytes.length };
+  }
+  manifest.generator = `OpenFUAS ${VERSION}`;
+  files[CASE_MANIFEST] = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
   return files;
 }
 
@@ -91,6 +137,7 @@ export function parseCaseManifest(json: unknown, fileName = CASE_MANIFEST): Case
 function parseManifestUnchecked(json: unknown): CaseManifest {
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new InputError('', 'must be a JSON object');
   const m = json as Record<string, unknown>;
+  rejectUnknownKeys(m, MANIFEST_KEYS, '');
   if (m.format !== CASE_FORMAT) throw new InputError('format', `must be "${CASE_FORMAT}", got ${JSON.stringify(m.format)}`);
   if (m.version !== CASE_FORMAT_VERSION) {
     throw new InputError(
@@ -111,6 +158,7 @@ function parseManifestUnchecked(json: unknown): CaseManifest {
   if (!Array.isArray(m.images)) throw new InputError('images', 'must be an array');
   const images = m.images.map((img, i) => {
     const o = (img ?? {}) as Record<string, unknown>;
+    rejectUnknownKeys(o, ['name', 'modality', 'file'], `images[${i}]`);
     return {
       name: str(`images[${i}].name`, o.name),
       modality: typeof o.modality === 'string' ? o.modality : '',
@@ -121,12 +169,22 @@ function parseManifestUnchecked(json: unknown): CaseManifest {
   if (!Array.isArray(m.structures)) throw new InputError('structures', 'must be an array');
   const structures = m.structures.map((s, i) => {
     const o = (s ?? {}) as Record<string, unknown>;
+    rejectUnknownKeys(o, ['name', 'label', 'tissue'], `structures[${i}]`);
     const st = makeStructure(str(`structures[${i}].name`, o.name), o.label as number, `structures[${i}]`);
     if (o.tissue !== undefined && o.tissue !== st.tissue) return { ...st, tissue: str(`structures[${i}].tissue`, o.tissue) };
     return st;
   });
   const overrides = (m.tissueOverrides ?? {}) as Record<string, Partial<Tissue>>;
   if (typeof overrides !== 'object' || Array.isArray(overrides)) throw new InputError('tissueOverrides', 'must be an object');
+  for (const [structure, props] of Object.entries(overrides)) {
+    if (!props || typeof props !== 'object' || Array.isArray(props))
+      throw new InputError(`tissueOverrides.${structure}`, 'must be an object');
+    rejectUnknownKeys(props, TISSUE_KEYS, `tissueOverrides.${structure}`);
+    checkTissueProperties(props as Record<string, unknown>, `tissueOverrides.${structure}`);
+  }
+  rejectUnknownKeys(labels, ['file'], 'labels');
+  rejectUnknownKeys(m.grid, ['shape', 'spacing'], 'grid');
+  const files = parseFileHashes(m.files);
   const grid = (m.grid ?? { shape: [], spacing: [] }) as CaseManifest['grid'];
   return {
     format: CASE_FORMAT,
@@ -142,7 +200,43 @@ function parseManifestUnchecked(json: unknown): CaseManifest {
     couch: validateCouch(m.couch as Case['couch'], 'couch'),
     source: (m.source && typeof m.source === 'object' ? m.source : {}) as Record<string, unknown>,
     notes: Array.isArray(m.notes) ? m.notes.map(String) : [],
+    ...(files ? { files } : {}),
+    ...(typeof m.generator === 'string' ? { generator: m.generator } : {}),
   };
+}
+
+function parseFileHashes(v: unknown): CaseManifest['files'] {
+  if (v === undefined) return undefined;
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new InputError('files', 'must be an object of file name → { sha256, bytes }');
+  const out: NonNullable<CaseManifest['files']> = {};
+  for (const [name, entry] of Object.entries(v)) {
+    const e = (entry ?? {}) as Record<string, unknown>;
+    rejectUnknownKeys(e, ['sha256', 'bytes'], `files.${name}`);
+    if (typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256))
+      throw new InputError(`files.${name}.sha256`, 'must be 64 hex digits');
+    if (!Number.isSafeInteger(e.bytes) || (e.bytes as number) < 0) throw new InputError(`files.${name}.bytes`, 'must be a byte count');
+    out[name] = { sha256: e.sha256, bytes: e.bytes as number };
+  }
+  return out;
+}
+
+/** Checks each file against the hash case.json holds for it (folders written before hashes have none). */
+function checkFileHashes(m: CaseManifest, files: Record<string, Uint8Array>, path: (name: string) => string): void {
+  if (!m.files) return;
+  const named = [...m.images.map((i) => i.file), m.labels.file];
+  for (const name of named) {
+    if (!m.files[name]) throw new FormatError(path(CASE_MANIFEST), `has no content hash for ${name} (files.${name})`);
+  }
+  for (const [name, expect] of Object.entries(m.files)) {
+    const b = files[name];
+    if (!b) throw new FormatError(path(name), `missing (named in ${CASE_MANIFEST})`);
+    if (b.length !== expect.bytes || sha256Hex(b) !== expect.sha256) {
+      throw new FormatError(
+        path(name),
+        `content differs from the hash in ${CASE_MANIFEST} (the folder mixes files of different writes, or a file was changed)`,
+      );
+    }
+  }
 }
 
 /**
@@ -161,6 +255,7 @@ export function decodeCaseFiles(files: Record<string, Uint8Array>, folder = ''):
     throw new FormatError(path(CASE_MANIFEST), `not valid JSON (${(e as Error).message})`);
   }
   const m = parseCaseManifest(json, path(CASE_MANIFEST));
+  checkFileHashes(m, files, path);
   const need = (name: string) => {
     const b = files[name];
     if (!b) throw new FormatError(path(name), `missing (named in ${CASE_MANIFEST})`);

@@ -1,7 +1,8 @@
 import { Gunzip, gzipSync } from 'fflate';
 import { FormatError, FuasError, InputError, LimitError } from '../errors.js';
 import { crc32 } from './crc32.js';
-import { type Grid3D, MAX_GRID_VOXELS, createGrid, voxelCount } from '../grid/grid3d.js';
+import { type Grid3D, createGrid, voxelCount } from '../grid/grid3d.js';
+import { LIMITS } from '../limits/limits.js';
 
 /**
  * NIfTI-1 single-file images (.nii, .nii.gz), bytes in and bytes out (isomorphic).
@@ -88,6 +89,9 @@ const HEADER_SIZE = 348;
 const DATA_OFFSET = 352;
 /** Largest data part we decode (bytes): beyond this a browser tab would fail anyway. */
 export const MAX_NIFTI_DATA_BYTES = 2 ** 31 - 1;
+
+/** Voxels an image read from a file may hold (LIMITS.imageVoxels): checked on the header, before inflating. */
+export const MAX_IMAGE_VOXELS = LIMITS.imageVoxels;
 
 function datatypeOf(data: VoxelArray): { code: number; bytes: number } {
   if (data instanceof Uint8Array) return { code: 2, bytes: 1 };
@@ -448,6 +452,15 @@ function decodeUnchecked(bytes: Uint8Array, file: string): Volume<Float32Array> 
   } else {
     for (let i = 0; i < nvox; i++) scaled[i] = raw[i];
   }
+  // NaN or ±Infinity (stored, or from a huge scl_slope overflowing Float32) is refused, naming the voxel
+  for (let i = 0; i < nvox; i++) {
+    if (!Number.isFinite(scaled[i])) {
+      const nx = header.dim[1];
+      const ny = header.dim[2];
+      const at = `[${i % nx}, ${Math.floor(i / nx) % ny}, ${Math.floor(i / (nx * ny))}]`;
+      throw new FormatError(file, `voxel ${at} is ${scaled[i]} (after scl_slope ${slope}, scl_inter ${inter}); images must be finite`);
+    }
+  }
   return { grid, data: scaled, header, raw: { grid, data: raw } };
 }
 
@@ -497,6 +510,10 @@ function gunzipNifti(bytes: Uint8Array, file: string): Uint8Array {
         const h = parseHeader(head, file);
         target = h.voxOffset + h.dim[1] * h.dim[2] * h.dim[3] * (h.bitpix / 8);
         limit = target + GZIP_TRAILING_SLACK;
+        // deflate expands at most ~1032:1: a small file cannot hold the image its header declares
+        if (target > bytes.length * 1032 + 4096) {
+          throw new FormatError(file, `truncated: ${bytes.length} compressed bytes cannot hold the ${target} bytes the header declares`);
+        }
       }
       if (limit >= 0 && total > limit) {
         throw new FormatError(file, `the gzip stream inflates to more than the ${target} bytes its header describes`);
@@ -587,8 +604,8 @@ function parseHeader(b: Uint8Array, file: string): NiftiHeader {
   const bitpix = v.getInt16(72, le);
   if (bitpix !== dt.bytes * 8) throw new FormatError(file, `bitpix ${bitpix} does not match datatype ${dt.name} (${dt.bytes * 8} bits)`);
   const nvox = dim[1] * dim[2] * dim[3];
-  if (nvox > MAX_GRID_VOXELS) {
-    throw new LimitError(`${file}: image of ${dim[1]}×${dim[2]}×${dim[3]} = ${nvox} voxels exceeds the limit of ${MAX_GRID_VOXELS}`);
+  if (nvox > MAX_IMAGE_VOXELS) {
+    throw new LimitError(`${file}: image of ${dim[1]}×${dim[2]}×${dim[3]} = ${nvox} voxels exceeds the limit of ${MAX_IMAGE_VOXELS}`);
   }
   if (nvox * dt.bytes > MAX_NIFTI_DATA_BYTES)
     throw new LimitError(`${file}: ${nvox * dt.bytes} bytes of voxel data exceed the limit of ${MAX_NIFTI_DATA_BYTES}`);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { closestName } from '../input/unknown-keys.js';
+import { LIMITS } from '../limits/limits.js';
 
 /**
  * The treatment plan: a versioned JSON document (SI units, patient RAS coordinates in metres) saying which
@@ -19,6 +21,11 @@ const finite = () => z.number().refine(Number.isFinite, 'must be a finite number
 const positive = () => finite().refine((v) => v > 0, 'must be > 0');
 const nonNegative = () => finite().refine((v) => v >= 0, 'must be >= 0');
 const vec3 = () => z.tuple([finite(), finite(), finite()]);
+/** within [lo, hi]: physical ranges, so a typo (1e-300, 1e308) is an error instead of a result */
+const within = (lo: number, hi: number, unit: string) =>
+  finite().refine((v) => v >= lo && v <= hi, `must be within [${lo}, ${hi}] ${unit}`);
+/** a patient coordinate, m: within 1 m of the image origin */
+const coordinate = () => within(-1, 1, 'm');
 
 const deviceSchema = z.union([
   z.object({ preset: z.string().describe('built-in transducer, e.g. "clinical-0.8mhz"') }).strict(),
@@ -34,10 +41,14 @@ const deviceSchema = z.union([
 
 export const sonicationSchema = z
   .object({
-    focus: vec3().describe('focus position, patient RAS, m'),
-    power: positive().describe('acoustic power, W'),
-    exposure: positive().describe('sonication (on) time, s'),
-    cooling: nonNegative().describe('pause after the sonication, s'),
+    focus: z.tuple([coordinate(), coordinate(), coordinate()]).describe('focus position, patient RAS, m'),
+    power: positive()
+      .refine((v) => v <= 5000, 'must be <= 5000 W')
+      .describe('acoustic power, W'),
+    exposure: positive()
+      .refine((v) => v <= 600, 'must be <= 600 s')
+      .describe('sonication (on) time, s'),
+    cooling: within(0, 3600, 's').describe('pause after the sonication, s'),
     slice: z.number().int().min(0).describe('treatment slice index (0 = first treated, the deepest)'),
     label: z.string().optional().describe('free text, e.g. "S3-P12"'),
   })
@@ -45,13 +56,13 @@ export const sonicationSchema = z
 
 export const constraintsSchema = z
   .object({
-    serosaMargin: nonNegative().default(0.01).describe('m, minimum distance of a focus inside the uterine serosa'),
-    endometriumMargin: nonNegative().default(0.015).describe('m, minimum distance of a focus from the endometrium'),
-    boneMargin: nonNegative().default(0.015).describe('m, minimum distance of a focus from bone (sacrum)'),
-    bowelMargin: nonNegative().default(0.01).describe('m, minimum distance of a focus from bowel'),
-    sliceSpacing: positive().default(0.005).describe('m, distance between treatment slices along the beam'),
-    maxSkinTemperature: finite().default(43).describe('°C, limit for skin and near-field tissue'),
-    lesionDose: positive().default(240).describe('CEM43 minutes that count as ablated'),
+    serosaMargin: within(0, 0.1, 'm').default(0.01).describe('m, minimum distance of a focus inside the uterine serosa'),
+    endometriumMargin: within(0, 0.1, 'm').default(0.015).describe('m, minimum distance of a focus from the endometrium'),
+    boneMargin: within(0, 0.1, 'm').default(0.015).describe('m, minimum distance of a focus from bone (sacrum)'),
+    bowelMargin: within(0, 0.1, 'm').default(0.01).describe('m, minimum distance of a focus from bowel'),
+    sliceSpacing: within(0.0005, 0.05, 'm').default(0.005).describe('m, distance between treatment slices along the beam'),
+    maxSkinTemperature: within(37, 60, '°C').default(43).describe('°C, limit for skin and near-field tissue'),
+    lesionDose: within(1, 10_000, 'CEM43 min').default(240).describe('CEM43 minutes that count as ablated'),
   })
   .strict();
 
@@ -70,10 +81,15 @@ export const planSchema = z
     format: z.literal(PLAN_FORMAT),
     version: z.literal(PLAN_VERSION),
     caseName: z.string().optional(),
+    caseSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits')
+      .optional()
+      .describe("SHA-256 of the case's case.json the plan was made on (it holds the hashes of the case's files)"),
     device: deviceSchema,
     placement: placementSchema.prefault({}),
     constraints: constraintsSchema.prefault({}),
-    sonications: z.array(sonicationSchema),
+    sonications: z.array(sonicationSchema).max(LIMITS.sonications, `at most ${LIMITS.sonications} sonications`),
   })
   .strict();
 
@@ -91,9 +107,42 @@ function parseWith<T extends z.ZodType>(schema: T, value: unknown, prefix: strin
   if (!r.success) {
     const issue = r.error.issues[0];
     const path = [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))].join('').replace(/^\./, '');
+    if (issue.code === 'unrecognized_keys') {
+      // name the unknown key and the closest valid one ("plan.sonications[0].powr: unknown key; did you mean "power"?")
+      const key = issue.keys[0];
+      const valid = keysAt(schema, issue.path);
+      const near = closestName(key, valid);
+      throw new InputError(`${path.replace(/\.\[/g, '[')}.${key}`, `unknown key${near ? `; did you mean "${near}"?` : ''}`, {
+        reason: 'unknown-key',
+        params: { key, ...(near ? { suggestion: near } : {}) },
+      });
+    }
     throw new InputError(path.replace(/\.\[/g, '['), issue.message);
   }
   return r.data;
+}
+
+/** The keys of the object schema at `path` inside `schema` (through arrays, defaults and unions). */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let s: unknown = schema;
+  const unwrap = (x: unknown): unknown => {
+    for (let guard = 0; guard < 8; guard++) {
+      const def = (x as { def?: { innerType?: unknown; type?: string } }).def;
+      if (def?.innerType) x = def.innerType;
+      else break;
+    }
+    return x;
+  };
+  for (const p of path) {
+    s = unwrap(s);
+    if (typeof p === 'number') s = (s as { element?: unknown }).element;
+    else s = (s as { shape?: Record<string, unknown> }).shape?.[String(p)];
+    if (!s) return [];
+  }
+  s = unwrap(s);
+  const options = (s as { options?: unknown[] }).options;
+  if (options) return options.flatMap((o) => Object.keys((unwrap(o) as { shape?: object }).shape ?? {}));
+  return Object.keys((s as { shape?: object }).shape ?? {});
 }
 
 /** Validates a plan document (parsed JSON); InputError names the first bad field, e.g. "plan.sonications[3].power". */

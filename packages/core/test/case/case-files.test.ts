@@ -75,9 +75,21 @@ describe('case files (case.json + image.nii.gz + labels.nii.gz)', () => {
     );
     fail({ ...files, 'labels.nii.gz': files['image.nii.gz'].subarray(0, 100) }, /DIR\/labels\.nii\.gz/);
     const other = encodeCaseFiles(generatePhantom({ voxelSizeMm: 2.5 }));
-    fail({ ...files, 'image.nii.gz': other['image.nii.gz'] }, /does not match the label grid/);
+    // with content hashes (written since issue 17) a mixed folder is refused before it is decoded
+    fail({ ...files, 'image.nii.gz': other['image.nii.gz'] }, /DIR\/image\.nii\.gz: content differs from the hash in case\.json/);
+    fail(
+      withManifest((m) => (m.taget = 'fibroid')),
+      /taget: unknown key; did you mean "target"/,
+    );
+    fail(
+      withManifest((m) => ((m.tissueOverrides as Record<string, Record<string, number>>).fibroid = { conductivity: 1e6 })),
+      /tissueOverrides\.fibroid\.conductivity: must be within \[0\.01, 10\]/,
+    );
+    // a folder written before hashes: the decoders' own checks still apply
+    const noHashes = withManifest((m) => delete m.files);
+    fail({ ...noHashes, 'image.nii.gz': other['image.nii.gz'] }, /does not match the label grid/);
     // image values that are not labels
-    fail({ ...files, 'labels.nii.gz': files['image.nii.gz'] }, /not an integer 0–255/);
+    fail({ ...noHashes, 'labels.nii.gz': files['image.nii.gz'] }, /not an integer 0–255/);
   });
 });
 
