@@ -18,6 +18,14 @@ export const BOILING_TEMPERATURE = 100;
 /** Below this temperature no dose accrues, °C. */
 export const DOSE_FLOOR_TEMPERATURE = 37;
 
+/**
+ * Temperatures above this count as this in the dose (°C): R^(43 − T) overflows Float64 above ~1067 °C, and an
+ * infinite or NaN dose would make a hotter voxel look unablated. At 1000 °C one second is already ~10^286
+ * CEM43 minutes, so the saturation changes no lesion, and dose stays finite and non-decreasing in T.
+ */
+export const DOSE_SATURATION_TEMPERATURE = 1000;
+const TSAT = DOSE_SATURATION_TEMPERATURE;
+
 const LN4 = Math.log(4);
 const LN2 = Math.LN2;
 
@@ -30,6 +38,7 @@ function phi(x: number): number {
 /** CEM43 rate at temperature T, minutes of dose per second of exposure. */
 export function cem43Rate(temperature: number): number {
   if (temperature < DOSE_FLOOR_TEMPERATURE) return 0;
+  if (temperature > TSAT) temperature = TSAT;
   const a = temperature >= 43 ? LN2 : LN4;
   return Math.exp(a * (temperature - 43)) / 60;
 }
@@ -59,6 +68,8 @@ function integralOverTemperature(lo: number, hi: number): number {
  * (°C), exact: dt/(t1 − t0) · ∫_{t0}^{t1} R^(43−T)/60 dT.
  */
 export function cem43LinearStep(t0: number, t1: number, dt: number): number {
+  if (t0 > TSAT) t0 = TSAT;
+  if (t1 > TSAT) t1 = TSAT;
   const lo = t0 < t1 ? t0 : t1;
   const hi = t0 < t1 ? t1 : t0;
   if (hi <= DOSE_FLOOR_TEMPERATURE) return 0;
@@ -73,6 +84,7 @@ export function cem43LinearStep(t0: number, t1: number, dt: number): number {
 /** R^(43 − T) (CEM43 minutes per minute at T °C, 0 below 37 °C): the factor cem43RampFromFactors reuses. */
 export function cem43Factor(temperature: number): number {
   if (temperature < DOSE_FLOOR_TEMPERATURE) return 0;
+  if (temperature > TSAT) temperature = TSAT;
   return Math.exp((temperature >= 43 ? LN2 : LN4) * (temperature - 43));
 }
 
@@ -86,6 +98,8 @@ export function cem43Factor(temperature: number): number {
  * not drift beyond round-off.
  */
 export function cem43RampStep(t0: number, t1: number, factor: Float64Array, i: number, dt: number): number {
+  if (t0 > TSAT) t0 = TSAT;
+  if (t1 > TSAT) t1 = TSAT;
   let k: number;
   if (t0 >= 43 && t1 >= 43) k = LN2;
   else if (t0 >= DOSE_FLOOR_TEMPERATURE && t1 >= DOSE_FLOOR_TEMPERATURE && t0 < 43 && t1 < 43) k = LN4;
