@@ -9,3 +9,6 @@ export { RECORD_TABLES, ROLES, type Role } from './database/tables.js';
 export { fhirBundle } from './fhir-bundle.js';
 export { listenRecords } from './records-server.js';
 export { pseudonymOf } from './pseudonym.js';
+export { BACKUP_FORMAT, type RecordsBackup, backupRecords, restoreRecords } from './backup.js';
+export { type SyncReport, syncOutbox } from './sync.js';
+export { runRecordsCli } from './cli/records-cli.js';
