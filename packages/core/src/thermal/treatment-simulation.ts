@@ -2,10 +2,13 @@ import { InputError, requireFinite } from '../errors.js';
 import { type Grid3D, type Vec3, createGrid, voxelCount, voxelVolume } from '../grid/grid3d.js';
 import { type ParallelExecutor, SerialExecutor, sharedFloat32, sharedFloat64, sharedUint8 } from '../parallel/parallel-executor.js';
 import { type PatchHeatSource, addPatchSource, placePatch } from './heat-source.js';
+import type { BoilingOptions } from './boiling.js';
 import { PENNES_EXPLICIT_KERNEL } from './pennes-explicit-kernel.js';
+import { TaylorStepper } from './taylor-step.js';
 import { THERMAL_DOSE_KERNEL } from './thermal-dose-kernel.js';
 import { LETHAL_CEM43, cem43Factor } from './thermal-dose.js';
 import { type ThermalMedium, explicitStabilityLimit, labelledThermalMedium, materialTables } from './thermal-medium.js';
+import { WindowBoiling } from './window-boiling.js';
 
 /** One sonication of a treatment: the beam's focus at `position` (m, grid frame), on at `power` W, then cooling. */
 export interface TreatmentSonication {
@@ -30,6 +33,11 @@ export interface TreatmentSonication {
 export interface TreatmentOptions {
   /** coarse spacing = coarseFactor × fine spacing (integer ≥ 2, default 3) */
   coarseFactor?: number;
+  /**
+   * scheme of the fine window (default 'explicit4': fourth order in space, second order in time, sharp foci to
+   * ≈ 0.01 K; 'explicit' the reference kernel); the coarse level takes the reference kernel
+   */
+  fineScheme?: 'explicit' | 'explicit4';
   /** fine-window margin around the beam patch, m (default 3 mm) */
   margin?: number;
   /**
@@ -41,6 +49,8 @@ export interface TreatmentOptions {
   courant?: number;
   doseThreshold?: number;
   perfusionShutdown?: number;
+  /** boiling of tissue water in the fine window (window-boiling.ts; default true, false: plain Pennes) */
+  boiling?: boolean | BoilingOptions;
   executor?: ParallelExecutor;
 }
 
@@ -63,6 +73,8 @@ interface Window {
   /** highest total temperature per voxel while the window is open, °C */
   tmax: Float32Array;
   patch: PatchHeatSource;
+  /** the 'explicit4' stepper of this window (null with the reference scheme) */
+  taylor: TaylorStepper | null;
 }
 
 /**
@@ -117,6 +129,7 @@ export class TreatmentSimulation {
   private readonly executor: ParallelExecutor;
   /** runs the window's kernels: this thread (a window of 10⁴–10⁵ voxels is stepped faster than a round trip) */
   private readonly fineExecutor: ParallelExecutor;
+  private readonly fineScheme: 'explicit' | 'explicit4';
   private readonly fineDose: Float64Array;
   private readonly coarseDose: Float64Array;
   /** CEM43 factor of each coarse cell's temperature now (valid outside the window) */
@@ -158,6 +171,10 @@ export class TreatmentSimulation {
     if (courant > 1) throw new InputError('courant', `must be in (0, 1], got ${courant}`);
     this.executor = options.executor ?? new SerialExecutor();
     this.fineExecutor = new SerialExecutor();
+    const fineScheme = options.fineScheme ?? 'explicit4';
+    if (fineScheme !== 'explicit' && fineScheme !== 'explicit4')
+      throw new InputError('fineScheme', `must be "explicit" or "explicit4", got ${JSON.stringify(fineScheme)}`);
+    this.fineScheme = fineScheme;
     this.sonications = sonications.map((s, k) => {
       const f = `sonications[${k}]`;
       for (let a = 0; a < 3; a++) requireFinite(`${f}.position`, s.position[a]);
@@ -214,7 +231,12 @@ export class TreatmentSimulation {
     this.coarseMax = sharedFloat32(nc).fill(medium.arterialTemperature);
     this.peakTemperature = medium.arterialTemperature;
     this.timeline.peakTemperature.push(this.peakTemperature);
+    const boil = options.boiling ?? true;
+    this.boiling = boil === false ? null : new WindowBoiling(voxelCount(this.grid), medium.materials, boil === true ? {} : boil);
   }
+
+  /** latent heat, vapour and greyscale of the fine windows (null: boiling off) */
+  readonly boiling: WindowBoiling | null;
 
   /** Total duration of the treatment, s. */
   get endTime(): number {
@@ -445,8 +467,22 @@ export class TreatmentSimulation {
     );
     this.voxelUpdates += nx * ny * nz;
     if (source) addPatchSource(this.Ucn, this.coarse.labels, sc, this.coarseGrid, source.patch, source.scale);
-    // heat that left the fine window during the previous coarse step enters the coarse level here (only the open
-    // window's coarse cells can hold any: retireWindow empties the rest)
+    this.addLeak();
+    if (this.boiling?.coarseNeeded(Math.max(this.lastPeak, this.coarseHandover))) {
+      this.boiling.projectCoarse(this.Ucn, this.medium.arterialTemperature, this.coarse.labels);
+    }
+    this.coarseHandover = 0;
+  }
+
+  /** highest coarse temperature a retired window handed over (°C), until the next coarse step projects it */
+  private coarseHandover = 0;
+
+  /**
+   * Heat that left the fine window during the previous coarse step enters the coarse level here (only the open
+   * window's coarse cells can hold any: retireWindow empties the rest).
+   */
+  private addLeak(): void {
+    const tab = this.coarseTab;
     const w = this.activeBox;
     if (!w) return;
     const vc = voxelVolume(this.coarseGrid);
@@ -510,13 +546,38 @@ export class TreatmentSimulation {
     const L = this.fineTab.count;
     const [nx, ny, nz] = w.n;
     const { cx, cy, cz, pc, sc } = this.tables('fine', dt);
-    this.accumulateLeak(w, cx, cy, cz);
-    await this.fineExecutor.run(
-      PENNES_EXPLICIT_KERNEL,
-      { T0: w.T, T1: w.Tn, labels: w.labels, cx, cy, cz, pc, sc, ps: w.ps, q: EMPTY32, qs: 0, nx, ny, nz, L, bc: 0, Ta: 0, Tb: 0 },
-      nz,
-    );
-    if (scale !== 0) addPatchSource(w.Tn, w.labels, sc, w.grid, w.patch, scale);
+    this.accumulateLeak(w, cx, cy, cz, w.T, 1);
+    if (w.taylor) {
+      await w.taylor.step(w.T, w.Tn, w.ps, w.patch, scale, dt, 0, 0);
+      // the Taylor step's correction Δt²/2·A₂v leaves through the faces too (ghost 0)
+      this.accumulateLeak(w, cx, cy, cz, w.taylor.rate, dt / 2);
+    } else {
+      await this.fineExecutor.run(
+        PENNES_EXPLICIT_KERNEL,
+        { T0: w.T, T1: w.Tn, labels: w.labels, cx, cy, cz, pc, sc, ps: w.ps, q: EMPTY32, qs: 0, nx, ny, nz, L, bc: 0, Ta: 0, Tb: 0 },
+        nz,
+      );
+      if (scale !== 0) addPatchSource(w.Tn, w.labels, sc, w.grid, w.patch, scale);
+    }
+    // every step: one long fine step can carry a voxel from well below boiling to well above it
+    if (this.boiling) {
+      // total temperature T_a + u + background at the step's end: time this.time + f1 of the coarse step
+      const tEnd = this.time + (f1 * dt) / (f1 - f0);
+      const o = w.o;
+      this.boiling.project(
+        w.Tn,
+        w.bgA,
+        w.bgB,
+        f1,
+        this.medium.arterialTemperature,
+        w.labels,
+        o,
+        w.n,
+        this.grid.shape,
+        tEnd,
+        this.sonicationIndex,
+      );
+    }
     await this.fineExecutor.run(
       THERMAL_DOSE_KERNEL,
       {
@@ -586,9 +647,10 @@ export class TreatmentSimulation {
 
   /**
    * Energy leaving the window through its faces in this fine step (the kernel's ghost term with u = 0 outside:
-   * ρC v · c_aa · u_i per face), added to the coarse cell that holds the voxel.
+   * ρC v · c_aa · f·u_i per face, u = T with f = 1, or the Taylor step's rate with f = Δt/2), added to the coarse
+   * cell that holds the voxel.
    */
-  private accumulateLeak(w: Window, cx: Float64Array, cy: Float64Array, cz: Float64Array): void {
+  private accumulateLeak(w: Window, cx: Float64Array, cy: Float64Array, cz: Float64Array, u: Float64Array, f: number): void {
     const [nx, ny, nz] = w.n;
     const L = this.fineTab.count;
     const v = voxelVolume(this.grid);
@@ -597,7 +659,7 @@ export class TreatmentSimulation {
     const add = (x: number, y: number, z: number, c: Float64Array) => {
       const i = x + nx * (y + ny * z);
       const a = w.labels[i];
-      const e = this.fineTab.rhoC[a] * v * c[a * L + a] * w.T[i];
+      const e = this.fineTab.rhoC[a] * v * c[a * L + a] * u[i] * f;
       const ci = ((w.o[0] + x) / r) | 0;
       const cj = ((w.o[1] + y) / r) | 0;
       const ck = ((w.o[2] + z) / r) | 0;
@@ -727,8 +789,10 @@ export class TreatmentSimulation {
       factor: sharedFloat64(nw),
       tmax: sharedFloat32(nw).fill(Number.NEGATIVE_INFINITY),
       patch,
+      taylor: this.fineScheme === 'explicit4' ? new TaylorStepper(grid, labels, this.fineTab, 0, this.fineExecutor) : null,
     };
     this.interpolateBackground(this.Uc, this.activeBox.bgA);
+    this.boiling?.open(nw);
     const Ta = this.medium.arterialTemperature;
     const { factor, bgA } = this.activeBox;
     for (let i = 0; i < nw; i++) factor[i] = cem43Factor(Ta + bgA[i]);
@@ -746,6 +810,9 @@ export class TreatmentSimulation {
   private retireWindow(): void {
     const w = this.activeBox;
     if (!w) return;
+    // vapour left in the window condenses into its heat before the heat moves to the coarse level
+    this.boiling?.condense(w.T, w.labels, w.n[0] * w.n[1] * w.n[2]);
+    if (this.boiling) this.coarseHandover = Number.POSITIVE_INFINITY; // the next coarse step projects the handed-over heat
     this.copyWindowDose(this.fineDose);
     this.mergeWindowMax(w, this.fineMax);
     const r = this.r;
