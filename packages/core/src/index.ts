@@ -326,3 +326,42 @@ export {
 } from './thermal/scenario-heating.js';
 export type { TreatmentOptions, TreatmentSonication } from './thermal/treatment-simulation.js';
 export { TreatmentSimulation } from './thermal/treatment-simulation.js';
+export type { BModeImage, BModeOptions } from './console/bmode-image.js';
+export { focalGrey, renderBMode } from './console/bmode-image.js';
+export { beamPathObstruction } from './console/beam-path-watch.js';
+export { canonicalJson, contentHash } from './console/canonical-json.js';
+export { crc32 } from './console/crc32.js';
+export type { DeliveredFragment } from './console/delivered-outcome.js';
+export { deliveredOutcome } from './console/delivered-outcome.js';
+export type { FaultInjection, FaultName } from './console/faults.js';
+export { FAULT_NAMES, parseFaultInjection } from './console/faults.js';
+export type { InterlockChange, InterlockInputs, InterlockKernelState, InterlockLevel } from './console/interlock-kernel.js';
+export { evaluateInterlocks, interlockValues, resetInterlocks } from './console/interlock-kernel.js';
+export type { InterlockCode, InterlockLimit, InterlockLimits } from './console/interlock-limits.js';
+export { INTERLOCK_CODES, interlockLimits } from './console/interlock-limits.js';
+export type { ThermometryMap, ThermometryOptions } from './console/mr-thermometry.js';
+export { MrThermometry, PRF_COEFFICIENT_PPM_PER_C, THERMOMETRY_DEFAULTS } from './console/mr-thermometry.js';
+export type { SessionAction, SessionState } from './console/session-state.js';
+export {
+  SESSION_ACTIONS,
+  SESSION_STATES,
+  SessionStateError,
+  TRANSITIONS,
+  canTransition,
+  outputOn,
+  transition,
+} from './console/session-state.js';
+export { sha256, sha256Hex } from './console/sha256.js';
+export type { FaultHeat, PatientDrive } from './console/simulated-patient.js';
+export { SimulatedPatient } from './console/simulated-patient.js';
+export type { DecodedLog, LogBatch, LogEvent, LogHeader, LogSink, LogVerification } from './console/treatment-log.js';
+export { LOG_FORMAT, LOG_VERSION, MemoryLogSink, decodeLog, encodeRecord, requireValidLog, verifyLog } from './console/treatment-log.js';
+export type {
+  Modality,
+  OperatorAction,
+  OperatorPolicy,
+  SessionSettings,
+  SessionSetup,
+  SessionSummary,
+} from './console/treatment-session.js';
+export { CONTROL_TICK, TICKS_PER_SECOND, TreatmentSession } from './console/treatment-session.js';
