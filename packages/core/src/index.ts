@@ -222,6 +222,15 @@ export { encodePng, toBase64 } from './report/png.js';
 export type { LinePlotOptions, PlotSeries } from './report/svg-plot.js';
 export { linePlot } from './report/svg-plot.js';
 // Planning (issue 6): acoustic heat sources of a whole treatment (beam layers, axisymmetric field, patches).
+export type { HarmonicAcoustics } from './acoustics/harmonic-medium.js';
+export { harmonicAcoustics, nonlinearityCoefficient } from './acoustics/harmonic-medium.js';
+export { BurgersStepper, waveformPeaks } from './acoustics/nonlinear-burgers.js';
+export type { PlaneWaveHarmonics } from './acoustics/nonlinear-plane-wave.js';
+export { propagatePlaneWave } from './acoustics/nonlinear-plane-wave.js';
+export type { NonlinearBeam, NonlinearBeamOptions } from './acoustics/nonlinear-axisymmetric.js';
+export { SHOCK_STEEPNESS, computeNonlinearBeam } from './acoustics/nonlinear-axisymmetric.js';
+export type { NonlinearAxis, NonlinearFocus } from './acoustics/nonlinear-field.js';
+export { nonlinearFocus, nonlinearHeatSource, nonlinearHeatVolume, sampleNonlinearAxis } from './acoustics/nonlinear-field.js';
 export type { RadialFieldTable } from './acoustics/axisymmetric-field.js';
 export { radialFieldTable, relayerSpectrum } from './acoustics/axisymmetric-field.js';
 export type { BeamAxisLayers, StackDifference } from './planning/beam-layers.js';

@@ -305,9 +305,8 @@ export function waveform(
 
 /**
  * Peak positive and peak negative pressure (Pa; p− ≤ 0) of the waveform of harmonics 1..n, sampled on
- * samplesFor(n)·4 points with Lanczos σ-factors (a truncated harmonic series overshoots a shock by about 9 %
- * (Gibbs); the σ-factors bring that to about 1 % without moving a smooth waveform's peaks by more than the
- * truncation already does).
+ * samplesFor(n)·4 points, with Lanczos σ-factors where the series is truncated (last harmonic above 1e-3 of the
+ * first): a truncated series overshoots a shock by about 9 % (Gibbs), the σ-factors bring that to about 1 %.
  */
 export function waveformPeaks(
   re: Float64Array,
@@ -319,7 +318,11 @@ export function waveformPeaks(
   scratchIm: Float64Array,
 ): { positive: number; negative: number } {
   const m = peakSamplesFor(n);
-  waveform(re, im, offset, stride, n, m, scratchRe, scratchIm, false, n > 1);
+  // σ-factors only where the series is truncated (its last harmonic above 1e-3 of the first): a resolved waveform
+  // keeps its exact peaks
+  const last = Math.hypot(re[offset + (n - 1) * stride], im[offset + (n - 1) * stride]);
+  const first = Math.hypot(re[offset], im[offset]);
+  waveform(re, im, offset, stride, n, m, scratchRe, scratchIm, false, n > 1 && last > 1e-3 * first);
   let hi = Number.NEGATIVE_INFINITY;
   let lo = Number.POSITIVE_INFINITY;
   for (let s = 0; s < m; s++) {

@@ -1,7 +1,7 @@
 import { InputError, requireFinite } from '../errors.js';
 import { rejectUnknownKeys } from '../input/unknown-keys.js';
 import { LIMITS, checkLimit, checkTissueProperties, requireRange } from '../limits/limits.js';
-import { type Tissue, getTissue, validateTissue } from '../tissue/tissue-table.js';
+import { type Tissue, getTissue, validateTissue, withOverrides } from '../tissue/tissue-table.js';
 import { type BowlTransducer, type Drive, rimHeight, validateBowl } from '../transducer/bowl.js';
 import { getTransducerPreset } from '../transducer/presets.js';
 import { type LayeredMedium, homogeneousMedium, layeredMedium } from './medium.js';
@@ -30,6 +30,7 @@ const TISSUE_KEYS = [
   'conductivity',
   'specificHeat',
   'perfusion',
+  'nonlinearity',
 ];
 /** SCENARIO.json's top level: `sonication` is read by `fuas heat` (parseSonication), the rest here. */
 const SCENARIO_KEYS = ['transducer', 'medium', 'sonication'];
@@ -73,7 +74,7 @@ export function parseTransducer(json: unknown, field = 'transducer'): BowlTransd
 
 /**
  * A tissue: a built-in name, or custom properties `{ density (kg/m³), soundSpeed (m/s), attenuation (dB/cm/MHz^y),
- * powerLawExponent, absorption? (dB/cm/MHz^y) }`.
+ * powerLawExponent, absorption? (dB/cm/MHz^y), nonlinearity? (B/A) }`.
  */
 export function parseTissue(json: unknown, field: string): Tissue {
   if (typeof json === 'string') return getTissue(json, field);
@@ -92,12 +93,24 @@ export function parseTissue(json: unknown, field: string): Tissue {
       conductivity: json.conductivity as number | undefined,
       specificHeat: json.specificHeat as number | undefined,
       perfusion: json.perfusion as number | undefined,
+      nonlinearity: nonlinearityOf(json.nonlinearity, field),
     },
     field,
   );
 }
 
-/** Parses SCENARIO.json's `medium`: a tissue name ("water"), custom properties, or `{ layers: [{ tissue, thickness (m) }, …, { tissue }] }`. */
+/** B/A given in SCENARIO.json (`nonlinearity`), 0–20 (water 5, soft tissue 6–8, fat 10–11); undefined when absent. */
+function nonlinearityOf(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const v = requireFinite(`${field}.nonlinearity`, value, 'non-negative');
+  requireRange(`${field}.nonlinearity`, v, 0, 20, '');
+  return v;
+}
+
+/**
+ * Parses SCENARIO.json's `medium`: a tissue name ("water"), custom properties, or `{ layers: [{ tissue, thickness (m),
+ * nonlinearity? (B/A) }, …, { tissue }] }`.
+ */
 export function parseMedium(json: unknown, field = 'medium'): LayeredMedium {
   if (json === undefined) return homogeneousMedium(getTissue('water'));
   if (isObject(json) && json.layers !== undefined) {
@@ -109,8 +122,11 @@ export function parseMedium(json: unknown, field = 'medium'): LayeredMedium {
       const f = `${field}.layers[${i}]`;
       if (!isObject(l)) throw new InputError(f, 'must be an object { tissue, thickness }');
       const last = i === layers.length - 1;
-      rejectUnknownKeys(l, ['tissue', 'thickness'], f);
-      const tissue = parseTissue(l.tissue, `${f}.tissue`);
+      rejectUnknownKeys(l, ['tissue', 'thickness', 'nonlinearity'], f);
+      const base = parseTissue(l.tissue, `${f}.tissue`);
+      // the layer's B/A (nonlinear propagation) replaces its tissue's
+      const ba = nonlinearityOf(l.nonlinearity, f);
+      const tissue = ba === undefined ? base : withOverrides(base, { nonlinearity: ba }, `${f}.tissue`);
       const thickness = last ? undefined : requireFinite(`${f}.thickness`, l.thickness, 'positive');
       if (thickness !== undefined) requireRange(`${f}.thickness`, thickness, 1e-6, 1, 'm');
       return { tissue, thickness };

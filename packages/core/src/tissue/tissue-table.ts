@@ -45,17 +45,22 @@ const w = (mlPerMinPer100g: number, density: number) => perfusionPerSecond(mlPer
  * Speeds of sound: Goss et al. compilations. Uterus and leiomyoma attenuation: Omari et al. (ex vivo human,
  * 5 and 10 MHz), power-law extrapolated to 1 MHz (uncertain by about ×2; exposed as case parameters).
  * Perfusion: orders of magnitude (IT'IS); fibroid perfusion is per patient.
+ * B/A (nonlinear propagation): Duck, Physical Properties of Tissue, 1990, table 4.16 (after Dunn, Law, Gramiak
+ * et al.): fat 9.9–11, muscle 7.4, liver 6.4–7.8, blood 6.1, skin ~7.9; uterus, fibroid, bowel and generic soft
+ * tissue take the soft-tissue value 7 (no separate measurement); gas and bone have none (a nonlinear beam stops).
  * Where the reference gives a range, the default is stated beside the row.
  */
 const TABLE: readonly Tissue[] = [
-  // Degassed water at 37 °C (k-Wave polynomials for ρ and c; α from Duck).
+  // Degassed water at 37 °C (k-Wave polynomials for ρ and c; α from Duck). B/A 5.0: the coupling water is held
+  // near 20 °C (B/A 4.96 at 20 °C, 5.4 at 37 °C; Beyer, JASA 32:719, 1960, tabulated in Duck, Physical Properties
+  // of Tissue, 1990, and Hamilton & Blackstock, Nonlinear Acoustics, 1998, table 2.1).
   {
     name: 'water',
     density: 993,
     soundSpeed: 1524,
     attenuationDbPerCmMHz: 0.0022,
     powerLawExponent: 2,
-    nonlinearity: 5.4,
+    nonlinearity: 5.0,
     conductivity: 0.61,
     specificHeat: 4180,
     perfusion: 0,
