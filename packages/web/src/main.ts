@@ -348,6 +348,8 @@ const simulatePanel = buildSimulatePanel(layout.panels.simulate, {
   cancel: () => simulation.cancel(),
 });
 simulatePanel.setCanSimulate(false);
+// for the browser tests (?test): the time plot, to draw a 10⁵-point timeline without simulating one
+if (new URLSearchParams(location.search).has('test')) Object.assign(globalThis, { openfuasTest: { plot: simulatePanel.plot } });
 
 /** Shows a temperature volume on the case grid (°C) as the viewer's temperature overlay, or removes it (null). */
 async function showTemperature(temperature: Float32Array | null): Promise<void> {

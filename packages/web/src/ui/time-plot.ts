@@ -98,7 +98,17 @@ export class TimePlot {
           value: (_u, v) => (v === null ? '–' : v.toFixed(2)),
         },
       ],
-      hooks: { draw: [(u) => this.drawOverlay(u)] },
+      hooks: {
+        draw: [(u) => this.drawOverlay(u)],
+        // the x range shown, for tests and for the playback readout (a zoom changes it)
+        setScale: [
+          (u, key) => {
+            if (key !== 'x') return;
+            this.element.dataset.xMin = String(u.scales.x.min ?? '');
+            this.element.dataset.xMax = String(u.scales.x.max ?? '');
+          },
+        ],
+      },
     };
     this.plot = new uPlot(opts, this.data(), this.element);
     // a zoomed view stays zoomed across a relabel (language change)

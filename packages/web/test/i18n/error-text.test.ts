@@ -86,7 +86,12 @@ describe('reportWords', () => {
     for (const lang of ['en', 'zh', 'fr'] as const) {
       setLanguage(lang);
       const w = reportWords();
-      for (const key of Object.keys(REPORT_WORDS_EN)) expect(w[key as keyof typeof w], `${lang}:${key}`).toBeTruthy();
+      for (const key of Object.keys(REPORT_WORDS_EN)) {
+        const word = w[key as keyof typeof w];
+        expect(word, `${lang}:${key}`).toBeTruthy();
+        // a word without a message would show its key
+        expect(word, `${lang}:${key}`).not.toMatch(/^(report|results)\./);
+      }
       if (lang === 'zh') {
         expect(w.lang).toBe('zh-Hans');
         expect(w.npv).not.toBe(REPORT_WORDS_EN.npv);
