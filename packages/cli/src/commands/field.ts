@@ -5,12 +5,15 @@ import {
   SerialExecutor,
   computeAxialPressure,
   computeFieldVolume,
+  computeNonlinearBeam,
   createGrid,
   encodeNifti,
   focusFromAxis,
   layerAcoustics,
   layerIndexAt,
+  nonlinearFocus,
   parseScenario,
+  sampleNonlinearAxis,
 } from '@openfuas/core';
 import type { Command } from 'commander';
 import { readJsonFile, writeFileBytes } from '../io.js';
@@ -26,7 +29,13 @@ interface FieldOptions {
   volume?: number[];
   quantity: string;
   threads: number;
+  nonlinear?: boolean;
+  linear?: boolean;
+  harmonics?: number;
 }
+
+/** Harmonics carried by `--nonlinear` unless --harmonics says otherwise. */
+export const DEFAULT_HARMONICS = 32;
 
 const QUANTITIES = ['pressure', 'intensity', 'heat'] as const;
 
@@ -49,6 +58,12 @@ export function register(program: Command): void {
     )
     .option('--quantity <name>', `volume quantity: ${QUANTITIES.join(' | ')} (Pa, W/m², W/m³)`, 'pressure')
     .option('--threads <n>', 'worker threads for rayleigh/asm kernels', parseIntegerOption('--threads', 1, 64), 2)
+    .option(
+      '--nonlinear',
+      'also solve the finite-amplitude beam (harmonics, shocks; axisymmetric, asm only): adds harmonics and peak pressures',
+    )
+    .option('--harmonics <n>', `harmonics carried by --nonlinear (default ${DEFAULT_HARMONICS})`, parseIntegerOption('--harmonics', 1, 512))
+    .option('--linear', 'linear acoustics only (the default; refuses --nonlinear)')
     .action(
       runAction(async (file: string, opts: FieldOptions) => {
         if (!(FIELD_METHODS as readonly string[]).includes(opts.method)) {
@@ -58,6 +73,9 @@ export function register(program: Command): void {
           throw new CliUsageError(`--quantity: must be one of ${QUANTITIES.join(', ')}, got "${opts.quantity}"`);
         }
         if ((opts.out === undefined) !== (opts.volume === undefined)) throw new CliUsageError('--out and --volume go together');
+        if (opts.nonlinear && opts.linear) throw new CliUsageError('--nonlinear and --linear exclude each other');
+        if (opts.harmonics !== undefined && !opts.nonlinear) throw new CliUsageError('--harmonics needs --nonlinear');
+        if (opts.nonlinear && opts.method !== 'asm') throw new CliUsageError('--nonlinear needs --method asm');
         const method = opts.method as FieldMethod;
         const scenario = parseScenario(await readJsonFile(file));
         const R = scenario.transducer.radiusOfCurvature;
@@ -73,6 +91,16 @@ export function register(program: Command): void {
         try {
           const axis = await computeAxialPressure(scenario, method, z, executor);
           const focus = await focusFromAxis(scenario, method, axis, executor);
+          let nonlinear: { axis: ReturnType<typeof sampleNonlinearAxis>; focus: ReturnType<typeof nonlinearFocus> } | undefined;
+          if (opts.nonlinear) {
+            const harmonics = opts.harmonics ?? DEFAULT_HARMONICS;
+            const zMax = Math.max(z[z.length - 1], focus.position[2] + 0.005);
+            const beam = await computeNonlinearBeam(scenario, { harmonics, zMax }, executor);
+            nonlinear = {
+              axis: sampleNonlinearAxis(beam, z, axis.amplitude, scenario),
+              focus: nonlinearFocus(beam, scenario, focus.position[2], focus.pressure),
+            };
+          }
           if (opts.volume && opts.out) {
             const [xMm, yMm, zMm, sMm] = opts.volume;
             if (!(sMm > 0) || !(xMm >= 0) || !(yMm >= 0) || !(zMm >= 0))
@@ -92,14 +120,30 @@ export function register(program: Command): void {
             await writeFileBytes(opts.out, bytes);
           }
           if (opts.json) {
+            const nl = nonlinear;
             const out = {
-              axis: { z: Array.from(axis.position), pressure: Array.from(axis.amplitude) },
+              axis: {
+                z: Array.from(axis.position),
+                pressure: Array.from(axis.amplitude),
+                ...(nl && {
+                  harmonics: Array.from(axis.position, (_, i) =>
+                    Array.from(nl.axis.amplitudes.subarray(i * nl.axis.harmonics, (i + 1) * nl.axis.harmonics)),
+                  ),
+                  peakPositivePressure: Array.from(nl.axis.peakPositive),
+                  peakNegativePressure: Array.from(nl.axis.peakNegative),
+                }),
+              },
               focus: {
                 position: focus.position,
                 pressure: focus.pressure,
                 intensity: focus.intensity,
                 width6dB: num(focus.width6dB),
                 length6dB: num(focus.length6dB),
+                ...(nl && {
+                  peakPositivePressure: nl.focus.peakPositivePressure,
+                  peakNegativePressure: nl.focus.peakNegativePressure,
+                  heatingRatio: num(nl.focus.heatingRatio),
+                }),
               },
             };
             process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -114,6 +158,12 @@ export function register(program: Command): void {
                 `method ${method}, ${scenario.transducer.name} at ${(scenario.transducer.frequency / 1e6).toFixed(3)} MHz`,
                 `focus z = ${mm(focus.position[2])} (shift ${mm(focus.focalShift)}), p = ${(focus.pressure / 1e6).toFixed(3)} MPa, I = ${(focus.intensity / 1e4).toFixed(1)} W/cm² (ρc = ${((ac.density * ac.soundSpeed) / 1e6).toFixed(3)} MRayl)`,
                 `-6 dB width ${mm(focus.width6dB)}, length ${mm(focus.length6dB)}`,
+                nonlinear
+                  ? `nonlinear: p+ = ${(nonlinear.focus.peakPositivePressure / 1e6).toFixed(2)} MPa at z = ${mm(nonlinear.focus.peakPositiveZ)}, ` +
+                    `p- = ${(nonlinear.focus.peakNegativePressure / 1e6).toFixed(2)} MPa at z = ${mm(nonlinear.focus.peakNegativeZ)}, ` +
+                    `heating ratio ${nonlinear.focus.heatingRatio.toFixed(2)}, ` +
+                    (nonlinear.focus.shockZ === null ? 'no shock on the axis' : `shock from z = ${mm(nonlinear.focus.shockZ)}`)
+                  : '',
                 opts.out ? `wrote ${opts.out}` : '',
               ]
                 .filter(Boolean)
