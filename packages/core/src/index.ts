@@ -257,6 +257,19 @@ export {
   placeSonicationPatches,
   treatmentBeamSources,
 } from './planning/treatment-sources.js';
+// Abdominal-wall aberration (issue 11): screens, the case's wall screen per beam, the strength sweep.
+export type { ApertureScreen, RandomPlaneField, ScreenedSpectrum, WallAberrationStatistics } from './acoustics/wall-aberration.js';
+export { MEASURED_WALL_STATISTICS, MEASURED_WALL_STATISTICS_SD, applyScreen, randomPlaneField } from './acoustics/wall-aberration.js';
+export type { WallAberrationReport } from './planning/aberrated-beam.js';
+export type { WallAberrationModel, WallAberrationParameters } from './planning/wall-aberration-from-case.js';
+export { DEFAULT_CASE_WALL_ABERRATION, wallAberrationModel } from './planning/wall-aberration-from-case.js';
+export type { AcousticAberrationRow } from './planning/wall-aberration-sweep.js';
+export {
+  ABERRATION_STRENGTHS,
+  acousticAberrationSweep,
+  outcomeAberrationSweep,
+  withWallAberration,
+} from './planning/wall-aberration-sweep.js';
 // Thermal engine (issue 4): Pennes bioheat, thermal dose, lesions, whole-treatment stepping.
 export type { ThermalBoundary, ThermalMaterial, ThermalMedium, ThermalMediumOptions, MaterialTables } from './thermal/thermal-medium.js';
 export {

@@ -35,11 +35,11 @@ export interface WallAberrationStatistics {
 /**
  * Default statistics: soft-tissue wavefront distortion measured through human body-wall specimens over a 2D
  * aperture, Hinkelman LM, Szabo TL, Waag RC, JASA 1997;101:2365–2373 (doi 10.1121/1.418248): arrival-time
- * fluctuation 21.3 ± 8.4 ns rms (mean ± s.d. over 16 specimens), correlation length 2.50 ± 0.62 mm; energy-level
- * fluctuation 1.57 ± 0.45 dB rms, correlation length 1.98 ± 0.33 mm. These are chest-wall soft tissue (fat,
- * muscle, connective tissue between the ribs); the same abstract states that they are smaller than the
- * fluctuations measured through abdominal wall (Hinkelman et al. 1994), so they are a lower bound for the
- * abdomen: the strength parameter (×1 default) scales them, and the validation sweeps ×0.5–×2. They are taken to
+ * fluctuation 21.3 ± 8.4 ns rms (mean ± s.d. over 16 intercostal spaces), correlation length 2.50 ± 0.62 mm;
+ * energy-level fluctuation 1.57 ± 0.45 dB rms, correlation length 1.98 ± 0.33 mm. These are chest-wall soft tissue
+ * (fat, muscle, connective tissue between the ribs); the abstract compares them with the abdominal wall (Hinkelman
+ * et al. 1994: "less"; its full figures were not available to this implementation), so they are taken as a lower
+ * bound for the abdomen: the strength parameter (×1 default) scales them, and the validation sweeps ×0.5–×2. They are taken to
  * stand for a wall of the median fibroid patient's thickness, skin 2 + fat 16.0 + rectus 9.1 mm (Yang MJ et al.,
  * Front Surg 2021), and scale with the square root of the thickness met (a random medium's delay variance grows
  * with the path length through it).

@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { Case } from '../../src/case/case.js';
+import { MEASURED_WALL_STATISTICS, MEASURED_WALL_STATISTICS_SD } from '../../src/acoustics/wall-aberration.js';
+import { type Case, structureLabels } from '../../src/case/case.js';
+import { generatePhantom } from '../../src/case/phantom.js';
 import { LABEL, STANDARD_STRUCTURES } from '../../src/case/structures.js';
 import { InputError } from '../../src/errors.js';
 import { createGrid } from '../../src/grid/grid3d.js';
 import { getTissue } from '../../src/tissue/tissue-table.js';
+import { labelCentroid } from '../../src/planning/auto-plan.js';
 import { beamAxisLayers } from '../../src/planning/beam-layers.js';
 import { type BeamSourceOptions, computeBeamSources } from '../../src/planning/treatment-sources.js';
 import { beamWallScreen, wallAberrationModel } from '../../src/planning/wall-aberration-from-case.js';
+import {
+  ABERRATION_STRENGTHS,
+  acousticAberrationSweep,
+  outcomeAberrationSweep,
+  withWallAberration,
+} from '../../src/planning/wall-aberration-sweep.js';
 
 /**
  * A laterally layered "patient", 1 mm voxels, RAS: water for y > 0, skin 2 mm, fat, muscle 8 mm, uterus 10 mm,
@@ -55,17 +64,23 @@ function screenCase(c: ReturnType<typeof wallCase>) {
 
 describe('wall aberration from the case', () => {
   it('off (absent, 0, false, strength 0) gives the flat-layer beam bit for bit', async () => {
+    for (const off of [undefined, 0, false, { strength: 0 }] as const) expect(wallAberrationModel(off)).toBeNull();
     const c = wallCase(() => 12);
     const ref = await computeBeamSources({ case: c, focus, beam, device, options: boxes });
     expect(ref.wallAberration).toBeUndefined();
-    for (const off of [0, false, { strength: 0 }] as const) {
-      const b = await computeBeamSources({ case: c, focus, beam, device, options: { ...boxes, wallAberration: off } });
+    const off = await computeBeamSources({
+      case: { ...c, wallAberration: { seed: 3 } },
+      focus,
+      beam,
+      device,
+      options: { ...boxes, wallAberration: 0 },
+    });
+    const viaCase = await computeBeamSources({ case: { ...c, wallAberration: { strength: 0 } }, focus, beam, device, options: boxes });
+    for (const b of [off, viaCase]) {
       expect(b.focal.source.q).toEqual(ref.focal.source.q);
       expect(b.path.source.q).toEqual(ref.path.source.q);
       expect(b.metrics).toEqual(ref.metrics);
     }
-    const viaCase = await computeBeamSources({ case: { ...c, wallAberration: { strength: 0 } }, focus, beam, device, options: boxes });
-    expect(viaCase.focal.source.q).toEqual(ref.focal.source.q);
   });
 
   it('a fat–muscle interface 2 mm deeper on one side delays those rays by 2 mm × (1/c_fat − 1/c_muscle) = 129 ns (±3 %); flat layers add none', () => {
@@ -118,6 +133,40 @@ describe('wall aberration from the case', () => {
     expect(Math.abs(total(ab) / total(flat) - 1)).toBeLessThan(0.01);
     expect(Math.abs(ab.path.power / flat.path.power - 1)).toBeLessThan(0.01);
     expect(Math.abs(ab.powerBalance.relativeError)).toBeLessThan(0.01);
+  });
+
+  it('default phantom (median wall, clinical-0.8mhz, ×1): gain within ±0.04 of the Maréchal estimate of its screen, delays within the measured ±1 s.d.', async () => {
+    const c = generatePhantom({});
+    const f = labelCentroid(c, structureLabels(c)[c.target]);
+    const b = await computeBeamSources({
+      case: { ...c, wallAberration: {} },
+      focus: f,
+      beam: c.couch.beamDirection,
+      device: { preset: 'clinical-0.8mhz' } as never,
+      options: boxes,
+    });
+    const w = b.wallAberration;
+    if (!w) throw new Error('aberration report expected');
+    const omega = 2 * Math.PI * 0.8e6;
+    const estimate = Math.exp(-(omega ** 2) * (w.randomDelayRms ** 2 + w.resolvedDelayRms ** 2) - w.logAmplitudeRms ** 2);
+    expect(Math.abs(w.gainRatio - estimate)).toBeLessThan(0.04);
+    // Hinkelman et al. 1997: 21.3 ± 8.4 ns for a 27.1 mm wall, scaled with √(thickness)
+    const scale = Math.sqrt(w.wallThickness / MEASURED_WALL_STATISTICS.referenceThickness);
+    expect(w.randomDelayRms).toBeGreaterThan((MEASURED_WALL_STATISTICS.delayRms - MEASURED_WALL_STATISTICS_SD.delayRms) * scale);
+    expect(w.randomDelayRms).toBeLessThan((MEASURED_WALL_STATISTICS.delayRms + MEASURED_WALL_STATISTICS_SD.delayRms) * scale);
+    expect(w.gainRatio).toBeLessThan(1);
+    expect(w.area6dB).toBeGreaterThan(w.flatArea6dB);
+  });
+
+  it('sweep: ×0 is the flat beam (gain 1, area ratio 1), ×1 loses gain; the outcome driver hands each strength to the case', async () => {
+    const c = wallCase(() => 16);
+    const rows = await acousticAberrationSweep(c, focus, device, [0, 1], boxes);
+    expect(rows[0].gainRatio).toBeCloseTo(1, 2);
+    expect(rows[0].areaRatio).toBe(1);
+    expect(rows[1].gainRatio).toBeLessThan(rows[0].gainRatio);
+    const seen = await outcomeAberrationSweep({ ...c, wallAberration: { seed: 9 } } as Case, async (cc) => cc.wallAberration);
+    expect(seen.map((r) => r.result)).toEqual(ABERRATION_STRENGTHS.map((strength) => ({ seed: 9, strength })));
+    expect(() => withWallAberration({ ...c, wallAberration: {} }, -1)).toThrow(InputError);
   });
 
   it('refuses bad parameters with a typed error naming the field', async () => {
