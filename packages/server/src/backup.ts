@@ -20,7 +20,8 @@ export interface RecordsBackup {
 
 const JSON_COLUMNS = new Set(['images', 'structures', 'document', 'console_log', 'payload']);
 
-export async function backupRecords(owner: RecordsDb): Promise<RecordsBackup> {
+export async function backupRecords(owner: RecordsDb, schema?: string): Promise<RecordsBackup> {
+  const version = await schemaVersion(owner, schema); // before the transaction: PGlite has one connection
   return owner.transaction().execute(async (tx) => {
     await sql`set transaction isolation level repeatable read`.execute(tx);
     const tables: RecordsBackup['tables'] = {};
@@ -28,7 +29,7 @@ export async function backupRecords(owner: RecordsDb): Promise<RecordsBackup> {
       const order = t === 'audit' || t === 'outbox' ? 'seq' : 'id';
       tables[t] = (await sql<Record<string, unknown>>`select * from ${sql.table(t)} order by ${sql.ref(order)}`.execute(tx)).rows;
     }
-    return { format: BACKUP_FORMAT, version: 1, schemaVersion: await schemaVersion(owner), createdAt: new Date().toISOString(), tables };
+    return { format: BACKUP_FORMAT, version: 1, schemaVersion: version, createdAt: new Date().toISOString(), tables };
   });
 }
 
@@ -55,9 +56,7 @@ export async function restoreRecords(owner: RecordsDb, backup: unknown): Promise
           return out;
         });
         // biome-ignore lint/suspicious/noExplicitAny: rows of any table, columns as the backup wrote them
-        let q = (tx as any).insertInto(t).values(chunk);
-        if (t === 'audit' || t === 'outbox') q = q.overridingSystemValue();
-        await q.execute();
+        await (tx as any).insertInto(t).values(chunk).execute();
       }
       if (t === 'audit' || t === 'outbox') {
         await sql`select setval(pg_get_serial_sequence(${t}, 'seq'), coalesce((select max(seq) from ${sql.table(t)}), 0) + 1, false)`.execute(

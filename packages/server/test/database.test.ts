@@ -18,7 +18,7 @@ describe.each(STORAGES)('records database (%s)', (storage) => {
   it(`migrates an empty database to the latest version (${storage})`, async () => {
     store = await testStore(storage, 'bare');
     db = await store.open();
-    expect(await schemaVersion(db.owner)).toBe(LATEST);
+    expect(await schemaVersion(db.owner, db.schema)).toBe(LATEST);
     const tables = await sql<{
       n: number;
     }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema()`.execute(db.owner);
@@ -28,11 +28,11 @@ describe.each(STORAGES)('records database (%s)', (storage) => {
   it(`migrates from version 1 with records in it to the latest, keeping them (${storage})`, async () => {
     store = await testStore(storage, 'bare');
     db = await store.open({ migrate: '0001-schema' });
-    expect(await schemaVersion(db.owner)).toBe('0001-schema');
+    expect(await schemaVersion(db.owner, db.schema)).toBe('0001-schema');
     await db.owner.insertInto('centre').values({ id: crypto.randomUUID(), code: 'A', name: 'Centre A', pseudonym_key: 'k' }).execute();
     await db.close();
     db = await store.open();
-    expect(await schemaVersion(db.owner)).toBe(LATEST);
+    expect(await schemaVersion(db.owner, db.schema)).toBe(LATEST);
     expect((await db.owner.selectFrom('centre').select('code').execute()).map((r) => r.code)).toEqual(['A']);
   });
 

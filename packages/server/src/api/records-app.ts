@@ -426,7 +426,7 @@ export function createRecordsApp(db: RecordsDatabase, options: RecordsAppOptions
     }),
     async (c) => {
       await sql`select 1`.execute(db.owner);
-      return c.json({ status: 'ok' as const, storage: db.kind, schemaVersion: await schemaVersion(db.owner) }, 200);
+      return c.json({ status: 'ok' as const, storage: db.kind, schemaVersion: await schemaVersion(db.owner, db.schema) }, 200);
     },
   );
 

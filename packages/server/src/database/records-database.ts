@@ -19,6 +19,8 @@ export interface Actor {
 export interface RecordsDatabase {
   /** 'pglite' (embedded, a data folder) or 'postgresql' (DATABASE_URL) */
   readonly kind: 'pglite' | 'postgresql';
+  /** the PostgreSQL schema when not the default (tests) */
+  readonly schema?: string;
   /** Owner connection: migrations, logins, administration. Never for request data. */
   readonly owner: RecordsDb;
   /** Runs `fn` in one transaction as the request role with the actor's centre set: RLS applies. */
@@ -78,7 +80,7 @@ export async function openRecordsDatabase(options: OpenOptions): Promise<Records
     }
   }
   try {
-    if (options.migrate !== false) await migrate(owner, typeof options.migrate === 'string' ? options.migrate : undefined);
+    if (options.migrate !== false) await migrate(owner, typeof options.migrate === 'string' ? options.migrate : undefined, options.schema);
   } catch (e) {
     await owner.destroy();
     unlock();
@@ -86,6 +88,7 @@ export async function openRecordsDatabase(options: OpenOptions): Promise<Records
   }
   return {
     kind,
+    schema: options.schema,
     owner,
     asActor(actor, fn) {
       return owner.transaction().execute(async (tx) => {
