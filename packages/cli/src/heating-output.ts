@@ -1,11 +1,22 @@
 // What `fuas thermal` and `fuas heat` share: the output flags, the executor choice, the JSON summary, the text
 // summary, and writing the temperature and dose volumes.
 import { availableParallelism } from 'node:os';
-import { type Grid3D, type HeatingResult, type ParallelExecutor, SerialExecutor, encodeNifti } from '@openfuas/core';
+import {
+  type Grid3D,
+  type HeatingResult,
+  LIMITS,
+  type ParallelExecutor,
+  type Provenance,
+  SerialExecutor,
+  checkLimit,
+  encodeNifti,
+  provenanceTag,
+} from '@openfuas/core';
 import type { Command } from 'commander';
-import { writeFileBytes } from './io.js';
-import { parseIntegerOption } from './options.js';
+import { checkOutputFile, writeFileBytes } from './io.js';
+import { parseIntegerOption, parseNumberOption } from './options.js';
 import { WorkerPoolExecutor } from './parallel/worker-pool.js';
+import { CliUsageError } from './run-action.js';
 
 /** The flags of the heating commands' outputs (commander camel-cases them). */
 export interface HeatingOutputFlags {
@@ -13,6 +24,14 @@ export interface HeatingOutputFlags {
   doseOut?: string;
   threads?: number;
   json?: boolean;
+  maxWork?: number;
+}
+
+/** Checks --out and --dose-out before any computation (exit 2 on a bad path). */
+export async function checkHeatingOutputs(flags: HeatingOutputFlags): Promise<void> {
+  if (flags.out) await checkOutputFile(flags.out, '--out');
+  if (flags.doseOut) await checkOutputFile(flags.doseOut, '--dose-out');
+  if (flags.out && flags.doseOut && flags.out === flags.doseOut) throw new CliUsageError('--out and --dose-out name the same file');
 }
 
 /** Adds --out, --dose-out, --threads and --json to a heating command. */
@@ -20,7 +39,12 @@ export function addHeatingOutputOptions(command: Command): Command {
   return command
     .option('--out <file>', 'write the final temperature (°C) as NIfTI (.nii or .nii.gz)')
     .option('--dose-out <file>', 'write the thermal dose (CEM43 minutes) as NIfTI')
-    .option('--threads <n>', 'worker threads (default: all cores; 1 = main thread)', parseIntegerOption('--threads', 1, 256))
+    .option('--threads <n>', 'worker threads (default: all cores; 1 = main thread)', parseIntegerOption('--threads', 1, LIMITS.threads))
+    .option(
+      '--max-work <n>',
+      `voxel updates allowed (voxels × time steps; default ${LIMITS.heatingWork})`,
+      parseNumberOption('--max-work', 'positive'),
+    )
     .option('--json', 'print the result as JSON');
 }
 
@@ -30,7 +54,16 @@ export function addHeatingOutputOptions(command: Command): Command {
  */
 export function heatingExecutor(threads: number | undefined, voxels: number, minVoxels: number): ParallelExecutor {
   const n = threads ?? availableParallelism();
+  checkThreads(n);
   return n > 1 && voxels >= minVoxels ? new WorkerPoolExecutor(n) : new SerialExecutor();
+}
+
+/**
+ * Refuses more threads than twice the cores (at least 4): each worker holds its own heap, and 256 workers on
+ * 2 cores used 7 GB for no speed.
+ */
+export function checkThreads(n: number): void {
+  checkLimit('--threads', n, Math.max(4, 2 * availableParallelism()), `twice the ${availableParallelism()} cores of this machine`);
 }
 
 /** The JSON object of `fuas thermal --json` (issue 4's contract plus diagnostics); `fuas heat` adds to it. */
@@ -62,17 +95,31 @@ export function heatingText(r: HeatingResult): string {
 }
 
 /** Writes the final temperature (--out) and the dose (--dose-out) on `grid` as NIfTI, where asked. */
-export async function writeHeatingVolumes(grid: Grid3D, r: HeatingResult, flags: HeatingOutputFlags, frame = ''): Promise<void> {
+export async function writeHeatingVolumes(
+  grid: Grid3D,
+  r: HeatingResult,
+  flags: HeatingOutputFlags,
+  frame: string,
+  from: Provenance,
+): Promise<void> {
+  // descrip holds the software version and the inputs' hash; intent_name the quantity
+  const tag = provenanceTag(from);
   if (flags.out) {
     await writeFileBytes(
       flags.out,
-      encodeNifti({ grid, data: r.temperature }, { gzip: flags.out.endsWith('.gz'), description: `temperature degC${frame}` }),
+      encodeNifti(
+        { grid, data: r.temperature },
+        { gzip: flags.out.endsWith('.gz'), description: `${tag} temperature degC${frame}`.slice(0, 79), intent: 'temperature' },
+      ),
     );
   }
   if (flags.doseOut) {
     await writeFileBytes(
       flags.doseOut,
-      encodeNifti({ grid, data: r.dose }, { gzip: flags.doseOut.endsWith('.gz'), description: `CEM43 minutes${frame}` }),
+      encodeNifti(
+        { grid, data: r.dose },
+        { gzip: flags.doseOut.endsWith('.gz'), description: `${tag} CEM43 minutes${frame}`.slice(0, 79), intent: 'CEM43 min' },
+      ),
     );
   }
 }

@@ -15,11 +15,22 @@ export function parseNumberOption(_name: string, check: 'any' | 'positive' | 'no
   };
 }
 
+/** A commander argParser for a finite number within [lo, hi] (physical ranges: a typo is not a 1e9 s run). */
+export function parseRangeOption(_name: string, lo: number, hi: number, unit = ''): (value: string) => number {
+  const parse = parseNumberOption(_name);
+  return (value: string) => {
+    const n = parse(value);
+    if (n < lo || n > hi) throw new CliUsageError(`must be within [${lo}, ${hi}]${unit ? ` ${unit}` : ''}, got ${value}`);
+    return n;
+  };
+}
+
 /** A commander argParser for an integer in [min, max]. */
 export function parseIntegerOption(_name: string, min: number, max: number): (value: string) => number {
   return (value: string) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new CliUsageError(`expected an integer in [${min}, ${max}], got "${value}"`);
+    // decimal digits only: '' or ' ' is not 0, '0x10' is not 16, '1e3' is not 1000
+    const n = /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) throw new CliUsageError(`expected an integer in [${min}, ${max}], got "${value}"`);
     return n;
   };
 }

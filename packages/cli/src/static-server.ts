@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, open, realpath } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
@@ -29,40 +29,68 @@ export const ISOLATION_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
 } as const;
 
-/** Serves the files of `root` (the built workstation); unknown paths fall back to index.html. */
+/** An open regular file inside the root, with its size; null when there is none to serve. */
+async function openInside(realRoot: string, path: string): Promise<{ fh: FileHandle; size: number; path: string } | null> {
+  // resolve symlinks, then require the real path to stay inside the real root (no escape through a link)
+  const real = await realpath(path).catch(() => null);
+  if (!real || (real !== realRoot && !real.startsWith(realRoot + sep))) return null;
+  // non-blocking and without following a last-moment symlink: a FIFO or device never wedges the server
+  const fh = await open(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW).catch(() => null);
+  if (!fh) return null;
+  const info = await fh.stat().catch(() => null);
+  if (info?.isDirectory()) {
+    await fh.close();
+    return openInside(realRoot, join(real, 'index.html'));
+  }
+  if (!info?.isFile()) {
+    await fh.close();
+    return null;
+  }
+  return { fh, size: info.size, path: real };
+}
+
+/**
+ * Serves the regular files of `root` (the built workstation); unknown paths fall back to index.html. Only
+ * regular files whose real path lies inside the root are served (symlinks out of it, FIFOs, sockets and
+ * devices are not); a file is opened once and streamed from that handle, so a file that vanishes or is
+ * replaced during a rebuild gives a 404 or the old bytes, never a crash.
+ */
 export function createStaticServer(root: string): Server {
   const base = resolve(root);
+  let realRoot: string | null = null;
   return createServer(async (req, res) => {
     try {
+      realRoot ??= await realpath(base);
       const url = new URL(req.url ?? '/', 'http://localhost');
-      let path = normalize(join(base, decodeURIComponent(url.pathname)));
-      if (path !== base && !path.startsWith(base + sep)) {
+      const decoded = decodeURIComponent(url.pathname);
+      const path = normalize(join(base, decoded));
+      if (decoded.includes('\0') || (path !== base && !path.startsWith(base + sep))) {
         res.writeHead(403, ISOLATION_HEADERS).end('forbidden');
         return;
       }
-      let info = await stat(path).catch(() => null);
-      if (info?.isDirectory()) {
-        path = join(path, 'index.html');
-        info = await stat(path).catch(() => null);
-      }
-      if (!info) {
-        path = join(base, 'index.html');
-        info = await stat(path).catch(() => null);
-        if (!info) {
-          res.writeHead(404, ISOLATION_HEADERS).end('not found');
-          return;
-        }
+      const file = (await openInside(realRoot, path)) ?? (await openInside(realRoot, join(base, 'index.html')));
+      if (!file) {
+        res.writeHead(404, ISOLATION_HEADERS).end('not found');
+        return;
       }
       res.writeHead(200, {
         ...ISOLATION_HEADERS,
-        'Content-Type': MIME[extname(path)] ?? 'application/octet-stream',
-        'Content-Length': info.size,
-        'Cache-Control': path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        'Content-Type': MIME[extname(file.path)] ?? 'application/octet-stream',
+        'Content-Length': file.size,
+        'Cache-Control': file.path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
       });
-      if (req.method === 'HEAD') res.end();
-      else createReadStream(path).pipe(res);
+      if (req.method === 'HEAD' || file.size === 0) {
+        await file.fh.close();
+        res.end();
+        return;
+      }
+      // exactly the bytes fstat counted (a file growing meanwhile cannot break Content-Length)
+      const stream = file.fh.createReadStream({ start: 0, end: file.size - 1, autoClose: true });
+      stream.on('error', () => res.destroy());
+      stream.pipe(res);
     } catch {
-      res.writeHead(400, ISOLATION_HEADERS).end('bad request');
+      if (!res.headersSent) res.writeHead(400, ISOLATION_HEADERS).end('bad request');
+      else res.destroy();
     }
   });
 }

@@ -8,12 +8,14 @@ import {
   type SimulationOutcome,
   type NearFieldResult,
   type TreatmentDomains,
+  type Provenance,
   encodeNifti,
+  provenanceTag,
   renderReportHtml,
   simulatePlan,
   treatmentReportData,
 } from '@openfuas/core';
-import { writeFileBytes } from './io.js';
+import { writeFileBytes, writeFolder } from './io.js';
 import { WorkerPoolExecutor } from './parallel/worker-pool.js';
 import type { ProgressBar } from './progress-bar.js';
 
@@ -71,24 +73,39 @@ export function outcomeJson(o: SimulationOutcome): SimulationOutcome {
   };
 }
 
-/** Writes the volumes (temperature-max and dose NIfTI on the fine grid) to a folder; returns the paths. */
-export async function writeResultVolumes(result: PlanSimulationResult, dir: string): Promise<string[]> {
-  const files: Array<[string, Float32Array, string]> = [
-    ['temperature-max.nii.gz', result.maxTemperature, 'maximum temperature (degC)'],
-    ['dose-cem43.nii.gz', result.dose, 'thermal dose (CEM43 min)'],
-  ];
-  const out: string[] = [];
-  for (const [name, data, description] of files) {
-    const path = join(dir, name);
-    await writeFileBytes(path, encodeNifti({ grid: result.grid, data }, { gzip: true, description }));
-    out.push(path);
-  }
-  return out;
+/** The files of `simulate --out` (an existing folder holding only these may be replaced). */
+export const RESULT_VOLUME_FILES = ['temperature-max.nii.gz', 'dose-cem43.nii.gz', 'provenance.json'];
+
+/**
+ * The result volumes (temperature-max and dose NIfTI on the fine grid, their descrip naming the software
+ * version and the inputs' hash) and provenance.json, by file name.
+ */
+export function resultVolumeFiles(result: PlanSimulationResult, from: Provenance): Record<string, Uint8Array | string> {
+  const tag = provenanceTag(from);
+  const nifti = (data: Float32Array, what: string, intent: string) =>
+    encodeNifti({ grid: result.grid, data }, { gzip: true, description: `${tag} ${what}`.slice(0, 79), intent });
+  return {
+    'temperature-max.nii.gz': nifti(result.maxTemperature, 'maximum temperature (degC)', 'temperature'),
+    'dose-cem43.nii.gz': nifti(result.dose, 'thermal dose (CEM43 min)', 'CEM43 min'),
+    'provenance.json': `${JSON.stringify(from, null, 1)}\n`,
+  };
+}
+
+/** Writes the result volumes to a folder as a whole (a fresh sibling, then renamed); returns the paths. */
+export async function writeResultVolumes(result: PlanSimulationResult, dir: string, from: Provenance): Promise<string[]> {
+  const files = resultVolumeFiles(result, from);
+  await writeFolder(dir, files);
+  return Object.keys(files).map((name) => join(dir, name));
+}
+
+/** The self-contained HTML report. */
+export function reportHtml(c: Case, plan: Plan, result: PlanSimulationResult): string {
+  return renderReportHtml(treatmentReportData(c, plan, result));
 }
 
 /** Writes the self-contained HTML report. */
 export async function writeReport(c: Case, plan: Plan, result: PlanSimulationResult, path: string): Promise<void> {
-  await writeFileBytes(path, renderReportHtml(treatmentReportData(c, plan, result)));
+  await writeFileBytes(path, reportHtml(c, plan, result));
 }
 
 /** A one-screen summary of an outcome for people. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -17,7 +18,7 @@ import {
   parseLabelMap,
 } from '@openfuas/core';
 import { type Command, InvalidArgumentError } from 'commander';
-import { readFileBytes, readJsonFile, writeFileBytes } from '../io.js';
+import { checkOutputFolder, readFileBytes, readJsonFile, writeFolder } from '../io.js';
 import { parseIntegerOption, parseNumberOption } from '../options.js';
 import { runAction } from '../run-action.js';
 
@@ -29,15 +30,25 @@ function choice<T extends string>(allowed: readonly T[]): (value: string) => T {
   };
 }
 
-/** Writes a case folder (case.json, image.nii.gz, labels.nii.gz) and returns the file names. */
+/** The files a case folder holds (an existing folder of only these may be replaced by a new case). */
+export function isCaseFileName(name: string): boolean {
+  return name === 'case.json' || name === 'labels.nii.gz' || /^image(-[a-z0-9-]+)?\.nii\.gz$/.test(name);
+}
+
+/** Writes a case folder (case.json, image.nii.gz, labels.nii.gz) as a whole and returns the file names. */
 async function writeCase(c: Case, dir: string): Promise<string[]> {
   const files = encodeCaseFiles(c);
-  for (const [name, bytes] of Object.entries(files)) await writeFileBytes(join(dir, name), bytes);
+  await writeFolder(dir, files);
   return Object.keys(files);
 }
 
-/** Reads a case folder: case.json and the files it names. */
+/** Reads a case folder (case.json and the files it names, checked against its content hashes). */
 export async function readCaseFolder(dir: string): Promise<Case> {
+  return (await readCaseFolderWithHash(dir)).case;
+}
+
+/** Reads a case folder and the SHA-256 of its case.json (which holds the hashes of the other files). */
+export async function readCaseFolderWithHash(dir: string): Promise<{ case: Case; sha256: string; manifest: Uint8Array }> {
   const manifestPath = join(dir, 'case.json');
   const s = await stat(dir).catch(() => null);
   if (!s?.isDirectory()) throw new InputError(dir, 'is not a case folder (expected a folder holding case.json)');
@@ -54,11 +65,21 @@ export async function readCaseFolder(dir: string): Promise<Case> {
   for (const name of names) {
     // names are checked to be plain file names by decodeCaseFiles; read only those
     if (/^[A-Za-z0-9._-]+$/.test(name) && !name.startsWith('.')) {
-      const bytes = await readFileBytes(join(dir, name)).catch(() => undefined);
+      const bytes = await readFileBytes(join(dir, name)).catch((e) => {
+        // a missing file is reported by decodeCaseFiles; anything else (FIFO, too large) here
+        if ((e as { message?: string }).message?.includes('ENOENT')) return undefined;
+        throw e;
+      });
       if (bytes) files[name] = bytes;
     }
   }
-  return decodeCaseFiles(files, dir);
+  const c = decodeCaseFiles(files, dir);
+  return { case: c, sha256: sha256OfManifest(files['case.json']), manifest: files['case.json'] };
+}
+
+/** SHA-256 of case.json (lower-case hex): what a plan's caseSha256 holds. */
+export function sha256OfManifest(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Reads an image: a NIfTI file, or a folder of DICOM files (one series). */
@@ -131,6 +152,7 @@ export function register(program: Command): void {
           seed: number;
           out: string;
         }) => {
+          await checkOutputFolder(o.out, '--out', isCaseFileName);
           const t0 = performance.now();
           const c = generatePhantom({
             seed: o.seed,
@@ -163,6 +185,7 @@ export function register(program: Command): void {
     .exitOverride()
     .action(
       runAction(async (o: { image: string; labels: string; labelMap: string; target: string; name?: string; out: string }) => {
+        await checkOutputFolder(o.out, '--out', isCaseFileName);
         const image = await readImage(o.image);
         const labels = decodeNifti(await readFileBytes(o.labels), o.labels);
         const map = parseLabelMap(await readJsonFile(o.labelMap), o.labelMap);

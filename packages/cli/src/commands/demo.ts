@@ -1,11 +1,21 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { autoPlan, encodeCaseFiles, generatePhantom } from '@openfuas/core';
+import { autoPlan, encodeCaseFiles, generatePhantom, provenance } from '@openfuas/core';
 import type { Command } from 'commander';
-import { writeFileBytes } from '../io.js';
+import { checkOutputFolder, writeFolder } from '../io.js';
+import { checkThreads } from '../heating-output.js';
 import { parseIntegerOption } from '../options.js';
 import { ProgressBar } from '../progress-bar.js';
 import { runAction } from '../run-action.js';
-import { executorFor, outcomeJson, outcomeSummary, simulateWithProgress, writeReport, writeResultVolumes } from '../treatment-run.js';
+import {
+  RESULT_VOLUME_FILES,
+  executorFor,
+  outcomeJson,
+  outcomeSummary,
+  reportHtml,
+  resultVolumeFiles,
+  simulateWithProgress,
+} from '../treatment-run.js';
 
 /** ", + N min of fitted cooling (up to M s a pause)" when the planner lengthened pauses. */
 function addedNote(added: Float64Array | undefined): string {
@@ -29,32 +39,44 @@ export function register(program: Command): void {
     .option('--no-near-field', 'skip the coarse near-field (skin, fat, muscle) simulation')
     .action(
       runAction(async (opts: { out: string; json?: boolean; threads: number; nearField: boolean }) => {
+        checkThreads(opts.threads);
+        // the folder is written whole at the end (case/, plan.json, volumes, report): check it can be, first
+        const ours = new Set(['case', 'plan.json', 'report.html', ...RESULT_VOLUME_FILES]);
+        await checkOutputFolder(opts.out, '--out', (n) => ours.has(n));
         const t0 = performance.now();
         const bar = new ProgressBar();
         bar.note('phantom: 55 mm anterior intramural fibroid, T2 type 2 (built-in case)');
         const c = generatePhantom();
-        for (const [name, bytes] of Object.entries(encodeCaseFiles(c))) await writeFileBytes(join(opts.out, 'case', name), bytes);
+        const files: Record<string, Uint8Array | string> = {};
+        const caseFiles = encodeCaseFiles(c);
+        for (const [name, bytes] of Object.entries(caseFiles)) files[`case/${name}`] = bytes;
+        const caseSha256 = createHash('sha256').update(caseFiles['case.json']).digest('hex');
         const executor = executorFor(opts.threads);
         try {
           bar.note('planning: probe sonication, slices, points, beam-path checks, cooling fitted on the near field...');
           const tp = performance.now();
           const planned = await autoPlan(c, { executor });
           const planSeconds = (performance.now() - tp) / 1000;
-          const plan = planned.plan;
-          await writeFileBytes(join(opts.out, 'plan.json'), `${JSON.stringify(plan, null, 1)}\n`);
+          const plan = { ...planned.plan, caseName: c.name, caseSha256 };
+          const planJson = `${JSON.stringify(plan, null, 1)}\n`;
+          files['plan.json'] = planJson;
           bar.note(
             `plan: ${plan.sonications.length} sonications, ${planned.shot.power} W × ${planned.shot.exposure} s, cooling ${planned.cooling.seconds} s${addedNote(planned.addedCooling)}`,
           );
           const result = await simulateWithProgress(c, plan, executor, bar, opts.nearField, planned);
-          const volumes = await writeResultVolumes(result, opts.out);
+          const from = provenance({ 'case.json': caseSha256, 'plan.json': planJson, flags: JSON.stringify({ nearField: opts.nearField }) });
+          const volumeFiles = resultVolumeFiles(result, from);
+          Object.assign(files, volumeFiles);
+          files['report.html'] = reportHtml(c, plan, result);
+          await writeFolder(opts.out, files);
+          const volumes = Object.keys(volumeFiles).map((n) => join(opts.out, n));
           const report = join(opts.out, 'report.html');
-          await writeReport(c, plan, result, report);
           const outcome = {
             ...result.outcome,
             findings: [...planned.findings.filter((f) => f.severity !== 'info' || f.code === 'probe-shot'), ...result.outcome.findings],
           };
           const seconds = (performance.now() - t0) / 1000;
-          if (opts.json) process.stdout.write(`${JSON.stringify(outcomeJson(outcome))}\n`);
+          if (opts.json) process.stdout.write(`${JSON.stringify({ ...outcomeJson(outcome), provenance: from })}\n`);
           else
             process.stdout.write(
               outcomeSummary(outcome, [

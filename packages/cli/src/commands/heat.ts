@@ -1,14 +1,15 @@
-import { heatScenario, heatingGrid, parseScenario, parseSonication, voxelCount } from '@openfuas/core';
+import { LIMITS, checkLimit, heatScenario, heatingGrid, parseScenario, parseSonication, provenance, voxelCount } from '@openfuas/core';
 import type { Command } from 'commander';
 import {
   type HeatingOutputFlags,
   addHeatingOutputOptions,
+  checkHeatingOutputs,
   heatingExecutor,
   heatingSummary,
   heatingText,
   writeHeatingVolumes,
 } from '../heating-output.js';
-import { readJsonFile } from '../io.js';
+import { parseJsonBytes, readFileBytes } from '../io.js';
 import { runAction } from '../run-action.js';
 
 /** Boxes smaller than this run on the main thread (a pool's start-up would cost more than it saves). */
@@ -27,13 +28,18 @@ export function register(program: Command): void {
     .argument('<scenario>', 'SCENARIO.json: { transducer, medium, sonication: { duration (s), cooling (s) } }');
   addHeatingOutputOptions(command).action(
     runAction(async (file: string, opts: HeatingOutputFlags) => {
-      const json = await readJsonFile(file);
+      await checkHeatingOutputs(opts);
+      const bytes = await readFileBytes(file);
+      const json = parseJsonBytes(bytes, file);
       const scenario = parseScenario(json);
       const sonication = parseSonication((json as Record<string, unknown>).sonication);
-      const executor = heatingExecutor(opts.threads, voxelCount(heatingGrid(scenario, sonication)), POOL_MIN_VOXELS);
+      const voxels = voxelCount(heatingGrid(scenario, sonication));
+      checkLimit(`${file}: memory of the heating box (bytes)`, voxels * 64, LIMITS.memoryBytes, 'a shorter sonication or cooling');
+      const from = provenance({ scenario: bytes });
+      const executor = heatingExecutor(opts.threads, voxels, POOL_MIN_VOXELS);
       try {
         const r = await heatScenario(scenario, sonication, { executor });
-        await writeHeatingVolumes(r.grid, r, opts, ', transducer frame');
+        await writeHeatingVolumes(r.grid, r, opts, ', transducer frame', from);
         if (opts.json) {
           const out = {
             ...heatingSummary(r),
@@ -47,6 +53,7 @@ export function register(program: Command): void {
             },
             absorbedPower: r.absorbedPower,
             grid: { shape: r.grid.shape, spacing: r.grid.spacing, origin: r.grid.origin },
+            provenance: from,
           };
           process.stdout.write(`${JSON.stringify(out)}\n`);
         } else {

@@ -1,11 +1,12 @@
-import { type PlanConstraints, autoPlan } from '@openfuas/core';
+import { type PlanConstraints, autoPlan, provenance } from '@openfuas/core';
 import { type Command, InvalidArgumentError } from 'commander';
-import { writeFileBytes } from '../io.js';
-import { parseIntegerOption, parseNumberOption } from '../options.js';
+import { checkOutputFile, writeFileBytes } from '../io.js';
+import { checkThreads } from '../heating-output.js';
+import { parseIntegerOption, parseRangeOption } from '../options.js';
 import { ProgressBar } from '../progress-bar.js';
-import { runAction } from '../run-action.js';
+import { CliUsageError, runAction } from '../run-action.js';
 import { executorFor } from '../treatment-run.js';
-import { readCaseFolder } from './case.js';
+import { readCaseFolderWithHash } from './case.js';
 
 const MARGIN_KEYS: Record<string, keyof PlanConstraints> = {
   serosa: 'serosaMargin',
@@ -25,8 +26,8 @@ export function parseMargins(value: string): Partial<PlanConstraints> {
       throw new InvalidArgumentError(
         `unknown margin "${k}"; use ${Object.keys(MARGIN_KEYS).join(', ')} (mm), e.g. serosa=10,endometrium=15`,
       );
-    if (v === undefined || v === '' || !Number.isFinite(mm) || mm < 0)
-      throw new InvalidArgumentError(`margin ${k} must be a number of millimetres >= 0, got "${v}"`);
+    if (v === undefined || v === '' || !Number.isFinite(mm) || mm < 0 || mm > 100)
+      throw new InvalidArgumentError(`margin ${k} must be a number of millimetres in [0, 100], got "${v}"`);
     out[key] = mm / 1000;
   }
   return out as Partial<PlanConstraints>;
@@ -39,9 +40,9 @@ export function register(program: Command): void {
     .argument('<case-dir>', 'case folder (case.json, image, labels), e.g. from `fuas case phantom`')
     .requiredOption('--out <plan.json>', 'where to write the plan (JSON, format openfuas-plan v1)')
     .option('--margins <list>', 'safety margins in mm: serosa=10,endometrium=15,bone=15,bowel=10', parseMargins)
-    .option('--exposure <s>', 'sonication time per point, s', parseNumberOption('--exposure', 'positive'), 3)
-    .option('--max-power <W>', 'highest acoustic power the planner may use, W', parseNumberOption('--max-power', 'positive'), 400)
-    .option('--pitch-factor <k>', 'point spacing / single-shot lesion width', parseNumberOption('--pitch-factor', 'positive'), 2.5)
+    .option('--exposure <s>', 'sonication time per point, s (0.1–60)', parseRangeOption('--exposure', 0.1, 60, 's'), 3)
+    .option('--max-power <W>', 'highest acoustic power the planner may use, W (1–2000)', parseRangeOption('--max-power', 1, 2000, 'W'), 400)
+    .option('--pitch-factor <k>', 'point spacing / single-shot lesion width (0.5–10)', parseRangeOption('--pitch-factor', 0.5, 10), 2.5)
     .option('--threads <n>', 'worker threads for the acoustics', parseIntegerOption('--threads', 1, 64), 1)
     .option('--no-fit-cooling', 'keep the heat-budget cooling (skip fitting each pause on a near-field simulation)')
     .option('--json', 'print the plan summary as JSON on stdout')
@@ -60,8 +61,10 @@ export function register(program: Command): void {
             json?: boolean;
           },
         ) => {
+          checkThreads(opts.threads);
+          await checkOutputFile(opts.out, '--out');
           const bar = new ProgressBar();
-          const c = await readCaseFolder(dir);
+          const { case: c, sha256: caseSha256 } = await readCaseFolderWithHash(dir);
           bar.note(
             `case ${c.name}: planning (probe sonication, slices, beam-path checks${opts.fitCooling ? ', cooling fitted on the near field' : ''})...`,
           );
@@ -76,7 +79,11 @@ export function register(program: Command): void {
               executor,
             });
             const added = planned.addedCooling ? planned.addedCooling.reduce((a, b) => a + b, 0) : 0;
-            await writeFileBytes(opts.out, `${JSON.stringify(planned.plan, null, 1)}\n`);
+            const errors = planned.findings.filter((f) => f.severity === 'error');
+            const empty = planned.plan.sonications.length === 0;
+            // the plan names its case by name and by the hash of its case.json (checked by `fuas simulate`)
+            const plan = { ...planned.plan, caseName: c.name, caseSha256 };
+            if (!empty) await writeFileBytes(opts.out, `${JSON.stringify(plan, null, 1)}\n`);
             const summary = {
               plan: opts.out,
               sonications: planned.plan.sonications.length,
@@ -91,15 +98,23 @@ export function register(program: Command): void {
               targetVolume: planned.targetVolume,
               skipped: planned.skipped.length,
               findings: planned.findings,
+              provenance: provenance({ 'case.json': caseSha256, flags: JSON.stringify({ ...opts, json: undefined }) }),
             };
             if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-            else {
+            else if (!empty) {
               process.stdout.write(
                 `wrote ${opts.out}: ${summary.sonications} sonications in ${summary.slices} slices, ${summary.power} W × ${summary.exposure} s, ` +
                   `cooling ${summary.cooling} s + ${(added / 60).toFixed(1)} min fitted on the near field; treatment ${(summary.treatmentTime / 60).toFixed(1)} min\n` +
                   planned.findings.map((f) => `  [${f.severity}] ${f.message}\n`).join(''),
               );
             }
+            // an empty plan, or one with errors, is not a result: exit 2 with one line saying why
+            if (empty)
+              throw new CliUsageError(`no sonication planned, ${opts.out} not written${errors[0] ? `: ${errors[0].message}` : ''}`);
+            if (errors.length)
+              throw new CliUsageError(
+                `the plan has ${errors.length} error finding(s): ${errors[0].message} (written to ${opts.out} for review)`,
+              );
           } finally {
             await executor.dispose();
           }

@@ -1,11 +1,20 @@
-import { parsePlan } from '@openfuas/core';
+import { parsePlan, provenance } from '@openfuas/core';
 import type { Command } from 'commander';
-import { readJsonFile } from '../io.js';
+import { checkOutputFile, checkOutputFolder, parseJsonBytes, readFileBytes } from '../io.js';
+import { checkThreads } from '../heating-output.js';
 import { parseIntegerOption } from '../options.js';
 import { ProgressBar } from '../progress-bar.js';
-import { runAction } from '../run-action.js';
-import { executorFor, outcomeJson, outcomeSummary, simulateWithProgress, writeReport, writeResultVolumes } from '../treatment-run.js';
-import { readCaseFolder } from './case.js';
+import { CliUsageError, runAction } from '../run-action.js';
+import {
+  RESULT_VOLUME_FILES,
+  executorFor,
+  outcomeJson,
+  outcomeSummary,
+  simulateWithProgress,
+  writeReport,
+  writeResultVolumes,
+} from '../treatment-run.js';
+import { readCaseFolderWithHash } from './case.js';
 
 export function register(program: Command): void {
   program
@@ -25,19 +34,37 @@ export function register(program: Command): void {
           planPath: string,
           opts: { json?: boolean; report?: string; out?: string; threads: number; nearField: boolean },
         ) => {
-          const c = await readCaseFolder(dir);
-          const plan = parsePlan(await readJsonFile(planPath));
+          checkThreads(opts.threads);
+          if (opts.out) await checkOutputFolder(opts.out, '--out', (n) => RESULT_VOLUME_FILES.includes(n));
+          if (opts.report) await checkOutputFile(opts.report, '--report');
+          const { case: c, sha256: caseSha256 } = await readCaseFolderWithHash(dir);
+          const planBytes = await readFileBytes(planPath);
+          const plan = parsePlan(parseJsonBytes(planBytes, planPath));
+          // a plan is made for one case: its name and the hash of its case.json must match this folder's
+          if (plan.caseName !== undefined && plan.caseName !== c.name) {
+            throw new CliUsageError(`${planPath}: the plan is for case "${plan.caseName}", ${dir} holds case "${c.name}"`);
+          }
+          if (plan.caseSha256 !== undefined && plan.caseSha256 !== caseSha256) {
+            throw new CliUsageError(
+              `${planPath}: the plan was made on another version of case "${c.name}" (case.json SHA-256 ${plan.caseSha256.slice(0, 12)}…, ${dir} has ${caseSha256.slice(0, 12)}…); plan it again`,
+            );
+          }
+          const from = provenance({
+            'case.json': caseSha256,
+            'plan.json': planBytes,
+            flags: JSON.stringify({ nearField: opts.nearField }),
+          });
           const bar = new ProgressBar();
           const executor = executorFor(opts.threads);
           try {
             const result = await simulateWithProgress(c, plan, executor, bar, opts.nearField);
             const written: string[] = [];
-            if (opts.out) written.push(...(await writeResultVolumes(result, opts.out)));
+            if (opts.out) written.push(...(await writeResultVolumes(result, opts.out, from)));
             if (opts.report) {
               await writeReport(c, plan, result, opts.report);
               written.push(opts.report);
             }
-            if (opts.json) process.stdout.write(`${JSON.stringify(outcomeJson(result.outcome))}\n`);
+            if (opts.json) process.stdout.write(`${JSON.stringify({ ...outcomeJson(result.outcome), provenance: from })}\n`);
             else
               process.stdout.write(
                 outcomeSummary(

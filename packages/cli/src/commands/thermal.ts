@@ -1,6 +1,11 @@
 import {
+  LIMITS,
   type ThermalMaterial,
+  PROPERTY_RANGES,
+  checkLimit,
   decodeNifti,
+  provenance,
+  requireRange,
   fieldSource,
   getTissue,
   homogeneousThermalMedium,
@@ -11,6 +16,7 @@ import type { Command } from 'commander';
 import {
   type HeatingOutputFlags,
   addHeatingOutputOptions,
+  checkHeatingOutputs,
   heatingExecutor,
   heatingSummary,
   heatingText,
@@ -45,6 +51,17 @@ function material(opts: ThermalFlags): ThermalMaterial {
   }
   if (custom.some((v) => v === undefined)) {
     throw new CliUsageError('give --tissue NAME or all of --density, --specific-heat, --conductivity and --perfusion');
+  }
+  // physical ranges: --conductivity 1e6 is a typing mistake (and a step count beyond any limit)
+  const flag: Record<string, string> = {
+    density: '--density',
+    specificHeat: '--specific-heat',
+    conductivity: '--conductivity',
+    perfusion: '--perfusion',
+  };
+  for (const [key, name] of Object.entries(flag)) {
+    const [lo, hi, unit] = PROPERTY_RANGES[key];
+    requireRange(name, opts[key as keyof ThermalFlags], lo, hi, unit);
   }
   return {
     name: 'custom',
@@ -85,8 +102,17 @@ export function register(program: Command): void {
   addHeatingOutputOptions(command).action(
     runAction(async (opts: ThermalFlags) => {
       const tissue = material(opts);
+      await checkHeatingOutputs(opts);
       const bytes = await readFileBytes(opts.source);
       const volume = decodeNifti(bytes, opts.source);
+      // memory before any allocation of the medium and the simulation (≈ 64 bytes a voxel)
+      checkLimit(
+        `${opts.source}: memory of a heating run (bytes)`,
+        voxelCount(volume.grid) * 64,
+        LIMITS.memoryBytes,
+        'fewer or coarser voxels',
+      );
+      const from = provenance({ source: bytes, flags: JSON.stringify({ ...opts, out: undefined, doseOut: undefined, json: undefined }) });
       const source = fieldSource(volume.grid, volume.data, undefined, opts.source);
       const blood = {
         density: opts.bloodDensity ?? 1050,
@@ -95,9 +121,12 @@ export function register(program: Command): void {
       const medium = homogeneousThermalMedium(volume.grid, tissue, { blood });
       const executor = heatingExecutor(opts.threads, voxelCount(volume.grid), POOL_MIN_VOXELS);
       try {
-        const r = await simulateHeating({ medium, source, duration: opts.duration, cooling: opts.cooling }, { dt: opts.dt, executor });
-        await writeHeatingVolumes(volume.grid, r, opts);
-        process.stdout.write(opts.json ? `${JSON.stringify(heatingSummary(r))}\n` : heatingText(r));
+        const r = await simulateHeating(
+          { medium, source, duration: opts.duration, cooling: opts.cooling },
+          { dt: opts.dt, executor, limits: { work: opts.maxWork } },
+        );
+        await writeHeatingVolumes(volume.grid, r, opts, '', from);
+        process.stdout.write(opts.json ? `${JSON.stringify({ ...heatingSummary(r), provenance: from })}\n` : heatingText(r));
       } finally {
         await executor.dispose();
       }

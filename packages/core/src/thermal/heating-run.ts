@@ -1,4 +1,6 @@
 import { requireFinite } from '../errors.js';
+import { voxelCount } from '../grid/grid3d.js';
+import { checkHeating } from '../limits/limits.js';
 import type { HeatSource } from './heat-source.js';
 import { lesionCentroid, lesionDimensions } from './lesion.js';
 import type { ThermalMedium } from './thermal-medium.js';
@@ -53,11 +55,16 @@ export interface HeatingResult {
  * Simulates one sonication (heating then cooling) and summarises it: the convenience entry point for
  * `fuas thermal` and `fuas heat`. Options are those of ThermalSimulation plus advance()'s progress/cancel.
  */
-export async function simulateHeating(input: HeatingInput, options: ThermalOptions & AdvanceOptions = {}): Promise<HeatingResult> {
+export async function simulateHeating(
+  input: HeatingInput,
+  options: ThermalOptions & AdvanceOptions & { limits?: { work?: number; memoryBytes?: number } } = {},
+): Promise<HeatingResult> {
   const duration = requireFinite('duration', input.duration, 'positive');
   const cooling = requireFinite('cooling', input.cooling ?? 0, 'non-negative');
   const segments = [{ duration, source: input.source, power: input.power }, ...(cooling > 0 ? [{ duration: cooling, source: null }] : [])];
   const sim = new ThermalSimulation(input.medium, segments, options);
+  // refuse before stepping: steps at the explicit step bound the work (LimitError naming the input)
+  checkHeating(voxelCount(input.medium.grid), duration + cooling, sim.explicitDt, options.limits);
   await sim.advance(Number.POSITIVE_INFINITY, options);
   const dims = lesionDimensions(sim.dose, input.medium.grid, sim.doseThreshold, input.axis ?? 2);
   let boiling = false;
