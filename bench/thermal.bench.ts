@@ -8,11 +8,14 @@ import {
   THERMAL_DOSE_KERNEL,
   TreatmentSimulation,
   createGrid,
+  fourthOrderFaceMask,
   gaussianPatch,
   getTissue,
   homogeneousThermalMedium,
   lesionVolume,
   pennesExplicitKernel,
+  pennesRate4Kernel,
+  pennesTaylorKernel,
   sharedFloat32,
   sharedFloat64,
   sharedUint8,
@@ -147,6 +150,41 @@ const bench: BenchFile = {
           twoWorkerStencilVoxelUpdatesPerS: poolRate,
           twoWorkerSpeedUp: poolRate / serialRate,
           twoWorkerDoseSpeedUp: poolDose / doseRate,
+        },
+      });
+    }
+
+    // The 'explicit4' step: rate pass (fourth-order flux) + Taylor pass, the same 128³ fields.
+    for (const materials of [1, 2]) {
+      const { stencil } = kernelArgs(n, materials);
+      const mask = fourthOrderFaceMask(stencil.labels as Uint8Array, [n, n, n]);
+      const V = sharedFloat64(n ** 3);
+      const rateArgs = { ...stencil, V, mask };
+      const taylorArgs = { ...stencil, V, dt: 0.1 };
+      const rate4 = rate(n, 5, () => pennesRate4Kernel(rateArgs, 0, n));
+      const taylor = rate(n, 5, () => pennesTaylorKernel(taylorArgs, 0, n));
+      const step = 1 / (1 / rate4 + 1 / taylor);
+      // bytes per voxel from memory: rate pass T0 8 + V 8 (write) + labels 1 + mask 1 + ps 4 + q 4 = 26;
+      // Taylor pass T0 8 + V 8 + T1 8 (write) + labels 1 + ps 4 = 29
+      const rateBytes = 26;
+      const taylorBytes = 29;
+      const gbs = (rate4 * rateBytes + taylor * taylorBytes) / 2 / 1e9; // mean of the two passes' achieved rates
+      const stepGBs = (step * (rateBytes + taylorBytes)) / 1e9;
+      out.push({
+        name: 'thermal-explicit4-kernels',
+        parameters: { grid: `${n}³`, materials, threads: 1, bytesPerVoxel: rateBytes + taylorBytes },
+        figures: {
+          rateVoxelUpdatesPerS: rate4,
+          taylorVoxelUpdatesPerS: taylor,
+          stepVoxelUpdatesPerS: step,
+          rateGBs: (rate4 * rateBytes) / 1e9,
+          taylorGBs: (taylor * taylorBytes) / 1e9,
+          stepGBs,
+          meanPassGBs: gbs,
+          fractionOfCopyBandwidth: stepGBs / bw.copyGBs,
+          fractionOfTriadBandwidth: stepGBs / bw.triadGBs,
+          copyGBs: bw.copyGBs,
+          triadGBs: bw.triadGBs,
         },
       });
     }

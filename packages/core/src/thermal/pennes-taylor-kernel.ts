@@ -99,6 +99,30 @@ export function pennesRate4Kernel(args: KernelArgs, start: number, end: number):
       }
       V[row] = rate2(T, lab, cx, cy, cz, pc, sc, ps, q, qs, nx, ny, nz, L, bc, Ta, Tb, 0, y, z);
       const last = row + nx - 1;
+      if (L === 1) {
+        // one material: the fourth-order sum with the coefficients hoisted (a voxel takes the same path in any split)
+        const c0 = cx[0] * TWELFTH;
+        const c1 = cy[0] * TWELFTH;
+        const c2 = cz[0] * TWELFTH;
+        const p0 = pc[0];
+        const s0 = sc[0] * qs;
+        const nx2 = 2 * nx;
+        const nxy2 = 2 * nxy;
+        for (let i = row + 1; i < last; i++) {
+          const t = T[i];
+          let flux: number;
+          if (mask[i] === ALL_FOURTH_ORDER) {
+            flux =
+              c0 * (16 * (T[i - 1] + T[i + 1]) - (T[i - 2] + T[i + 2]) - 30 * t) +
+              c1 * (16 * (T[i - nx] + T[i + nx]) - (T[i - nx2] + T[i + nx2]) - 30 * t) +
+              c2 * (16 * (T[i - nxy] + T[i + nxy]) - (T[i - nxy2] + T[i + nxy2]) - 30 * t);
+          } else flux = mixedFlux(T, lab, cx, cy, cz, 0, t, mask[i], i, nx, nxy);
+          const r = flux - p0 * ps[i] * (t - Ta);
+          V[i] = hasQ ? r + s0 * q[i] : r;
+        }
+        V[last] = rate2(T, lab, cx, cy, cz, pc, sc, ps, q, qs, nx, ny, nz, L, bc, Ta, Tb, nx - 1, y, z);
+        continue;
+      }
       for (let i = row + 1; i < last; i++) {
         const a = lab[i];
         const aL = a * L;
@@ -113,21 +137,37 @@ export function pennesRate4Kernel(args: KernelArgs, start: number, end: number):
             (cx[c] * (16 * (T[i - 1] + T[i + 1]) - (T[i - 2] + T[i + 2]) - 30 * t) +
               cy[c] * (16 * (T[i - nx] + T[i + nx]) - (T[i - 2 * nx] + T[i + 2 * nx]) - 30 * t) +
               cz[c] * (16 * (T[i - nxy] + T[i + nxy]) - (T[i - 2 * nxy] + T[i + 2 * nxy]) - 30 * t));
-        } else {
-          flux =
-            face(T, lab, cx, aL, t, m & 1, i, -1) +
-            face(T, lab, cx, aL, t, m & 2, i, 1) +
-            face(T, lab, cy, aL, t, m & 4, i, -nx) +
-            face(T, lab, cy, aL, t, m & 8, i, nx) +
-            face(T, lab, cz, aL, t, m & 16, i, -nxy) +
-            face(T, lab, cz, aL, t, m & 32, i, nxy);
-        }
+        } else flux = mixedFlux(T, lab, cx, cy, cz, aL, t, m, i, nx, nxy);
         const r = flux - pc[a] * ps[i] * (t - Ta);
         V[i] = hasQ ? r + sc[a] * qs * q[i] : r;
       }
       V[last] = rate2(T, lab, cx, cy, cz, pc, sc, ps, q, qs, nx, ny, nz, L, bc, Ta, Tb, nx - 1, y, z);
     }
   }
+}
+
+/** The flux into interior voxel i over its six faces, each fourth or second order as its mask bit says. */
+function mixedFlux(
+  T: Float64Array,
+  lab: Uint8Array,
+  cx: Float64Array,
+  cy: Float64Array,
+  cz: Float64Array,
+  aL: number,
+  t: number,
+  m: number,
+  i: number,
+  nx: number,
+  nxy: number,
+): number {
+  return (
+    face(T, lab, cx, aL, t, m & 1, i, -1) +
+    face(T, lab, cx, aL, t, m & 2, i, 1) +
+    face(T, lab, cy, aL, t, m & 4, i, -nx) +
+    face(T, lab, cy, aL, t, m & 8, i, nx) +
+    face(T, lab, cz, aL, t, m & 16, i, -nxy) +
+    face(T, lab, cz, aL, t, m & 32, i, nxy)
+  );
 }
 
 /** The flux into interior voxel i through its face towards i+s: fourth order when `fourth`, else second. */
