@@ -2,11 +2,13 @@ import { InputError, requireFinite } from '../errors.js';
 import { type Grid3D, type Vec3, createGrid, voxelCount, voxelVolume } from '../grid/grid3d.js';
 import { type ParallelExecutor, SerialExecutor, sharedFloat32, sharedFloat64, sharedUint8 } from '../parallel/parallel-executor.js';
 import { type PatchHeatSource, addPatchSource, placePatch } from './heat-source.js';
+import type { BoilingOptions } from './boiling.js';
 import { PENNES_EXPLICIT_KERNEL } from './pennes-explicit-kernel.js';
 import { TaylorStepper } from './taylor-step.js';
 import { THERMAL_DOSE_KERNEL } from './thermal-dose-kernel.js';
 import { LETHAL_CEM43, cem43Factor } from './thermal-dose.js';
 import { type ThermalMedium, explicitStabilityLimit, labelledThermalMedium, materialTables } from './thermal-medium.js';
+import { WindowBoiling } from './window-boiling.js';
 
 /** One sonication of a treatment: the beam's focus at `position` (m, grid frame), on at `power` W, then cooling. */
 export interface TreatmentSonication {
@@ -48,6 +50,8 @@ export interface TreatmentOptions {
   courant?: number;
   doseThreshold?: number;
   perfusionShutdown?: number;
+  /** boiling of tissue water in the fine window (window-boiling.ts; default true, false: plain Pennes) */
+  boiling?: boolean | BoilingOptions;
   executor?: ParallelExecutor;
 }
 
@@ -228,7 +232,12 @@ export class TreatmentSimulation {
     this.coarseMax = sharedFloat32(nc).fill(medium.arterialTemperature);
     this.peakTemperature = medium.arterialTemperature;
     this.timeline.peakTemperature.push(this.peakTemperature);
+    const boil = options.boiling ?? true;
+    this.boiling = boil === false ? null : new WindowBoiling(voxelCount(this.grid), medium.materials, boil === true ? {} : boil);
   }
+
+  /** latent heat, vapour and greyscale of the fine windows (null: boiling off) */
+  readonly boiling: WindowBoiling | null;
 
   /** Total duration of the treatment, s. */
   get endTime(): number {
@@ -459,8 +468,22 @@ export class TreatmentSimulation {
     );
     this.voxelUpdates += nx * ny * nz;
     if (source) addPatchSource(this.Ucn, this.coarse.labels, sc, this.coarseGrid, source.patch, source.scale);
-    // heat that left the fine window during the previous coarse step enters the coarse level here (only the open
-    // window's coarse cells can hold any: retireWindow empties the rest)
+    this.addLeak();
+    if (this.boiling?.coarseNeeded(Math.max(this.lastPeak, this.coarseHandover))) {
+      this.boiling.projectCoarse(this.Ucn, this.medium.arterialTemperature, this.coarse.labels);
+    }
+    this.coarseHandover = 0;
+  }
+
+  /** highest coarse temperature a retired window handed over (°C), until the next coarse step projects it */
+  private coarseHandover = 0;
+
+  /**
+   * Heat that left the fine window during the previous coarse step enters the coarse level here (only the open
+   * window's coarse cells can hold any: retireWindow empties the rest).
+   */
+  private addLeak(): void {
+    const tab = this.coarseTab;
     const w = this.activeBox;
     if (!w) return;
     const vc = voxelVolume(this.coarseGrid);
@@ -538,6 +561,25 @@ export class TreatmentSimulation {
         nz,
       );
       if (scale !== 0) addPatchSource(w.Tn, w.labels, sc, w.grid, w.patch, scale);
+    }
+    // every step: one long fine step can carry a voxel from well below boiling to well above it
+    if (this.boiling) {
+      // total temperature T_a + u + background at the step's end: time this.time + f1 of the coarse step
+      const tEnd = this.time + (f1 * dt) / (f1 - f0);
+      const o = w.o;
+      this.boiling.project(
+        w.Tn,
+        w.bgA,
+        w.bgB,
+        f1,
+        this.medium.arterialTemperature,
+        w.labels,
+        o,
+        w.n,
+        this.grid.shape,
+        tEnd,
+        this.sonicationIndex,
+      );
     }
     await this.fineExecutor.run(
       THERMAL_DOSE_KERNEL,
@@ -753,6 +795,7 @@ export class TreatmentSimulation {
       taylor: this.fineScheme === 'explicit4' ? new TaylorStepper(grid, labels, this.fineTab, 0, this.fineExecutor) : null,
     };
     this.interpolateBackground(this.Uc, this.activeBox.bgA);
+    this.boiling?.open(nw);
     const Ta = this.medium.arterialTemperature;
     const { factor, bgA } = this.activeBox;
     for (let i = 0; i < nw; i++) factor[i] = cem43Factor(Ta + bgA[i]);
@@ -770,6 +813,9 @@ export class TreatmentSimulation {
   private retireWindow(): void {
     const w = this.activeBox;
     if (!w) return;
+    // vapour left in the window condenses into its heat before the heat moves to the coarse level
+    this.boiling?.condense(w.T, w.labels, w.n[0] * w.n[1] * w.n[2]);
+    if (this.boiling) this.coarseHandover = Number.POSITIVE_INFINITY; // the next coarse step projects the handed-over heat
     this.copyWindowDose(this.fineDose);
     this.mergeWindowMax(w, this.fineMax);
     const r = this.r;
