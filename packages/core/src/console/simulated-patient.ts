@@ -30,6 +30,9 @@ export interface PatientDrive {
   readonly faults: readonly FaultHeat[];
 }
 
+/** m past each focus along the beam that the patient grid covers (the far field). */
+export const FAR_FIELD_DEPTH = 0.045;
+
 /** The patient grid's spacing: the plan's path patches (pathSpacing = 3 × the 0.5 mm fine spacing by default). */
 function pathSpacing(domains: TreatmentDomains): number {
   return domains.sources.sources[0]?.path.spacing[0] ?? 1.5e-3;
@@ -38,7 +41,8 @@ function pathSpacing(domains: TreatmentDomains): number {
 /**
  * The simulated patient under a treatment session (the hidden truth the monitoring only samples): Pennes bioheat
  * (ThermalSimulation) on one grid along the case's axes at the plan's path-patch spacing (1.5 mm by default)
- * covering the target, its margin and the whole beam path of every point (skin to beyond the focus), with each
+ * covering the target, its margin, the whole beam path of every point (skin to beyond the focus) and the far field
+ * (FAR_FIELD_DEPTH past each focus; the beam's heat there beyond the path patch's end is not modelled), with each
  * point's full path patch (the beam's heat from skin to far field, the angular spectrum through the layers of the
  * plan's domains) placed at the point's focus shifted onto its own skin, the coupling water held at the plan's
  * temperature, and muscle and fat perfusion rising with temperature (Lang et al. 1999) as in the near-field run.
@@ -77,6 +81,13 @@ export class SimulatedPatient {
       }
     };
     grow(gridBox(domains.fine));
+    // the far field: FAR_FIELD_DEPTH past every focus along the beam (beyond the path patches' end), where
+    // far-field monitoring looks (sacrum side, bowel)
+    const b = plan.placement.beamDirection;
+    for (const f of plan.sonications) {
+      const p: Vec3 = [f.focus[0] + b[0] * FAR_FIELD_DEPTH, f.focus[1] + b[1] * FAR_FIELD_DEPTH, f.focus[2] + b[2] * FAR_FIELD_DEPTH];
+      grow({ lo: p, hi: p });
+    }
     const nf = domains.nearField;
     for (let i = 0; i < nf.positions.length; i++) grow(patchBox(domains.sources.sources[nf.sourceOfSonication[i]].path, nf.positions[i]));
     this.grid = alignedGrid(c.grid, spacing, lo, hi);

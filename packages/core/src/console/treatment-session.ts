@@ -160,8 +160,9 @@ export class TreatmentSession {
   private readyAt = 0;
   private kernel: InterlockKernelState = resetInterlocks();
   private heartbeat = 0;
-  private lastImage = 0;
-  private lastMapTime = 0;
+  /** ticks (end of) of the latest guidance image and thermometry map */
+  private lastImageTick = 0;
+  private lastMapTick = 0;
   private lastCommand: { point: number; power: number } | null = null;
   private buttonPressed = false;
   private measuredDisplacement = 0;
@@ -286,8 +287,9 @@ export class TreatmentSession {
     } as LogHeader;
   }
 
-  private emit(type: string, data: Record<string, unknown> = {}): void {
-    const e: LogEvent = { seq: ++this.seq, time: this.time, tick: this.tick, type, ...data };
+  /** Logs an event of this tick, stamped with `time` (default the tick's start; measurements: the tick's end). */
+  private emit(type: string, data: Record<string, unknown> = {}, time = this.time): void {
+    const e: LogEvent = { seq: ++this.seq, time, tick: this.tick, type, ...data };
     this.events.push(e);
   }
 
@@ -374,21 +376,25 @@ export class TreatmentSession {
           const focus = this.focusOf(this.current >= 0 ? this.current : (this.queue[0] ?? 0));
           const map = this.thermometry.acquire(t1, this.patient, focus);
           this.lastMap = map;
-          this.lastMapTime = t1;
+          this.lastMapTick = k + 1;
           this.measure(displacement);
-          this.emit('thermometry', {
-            index: map.index,
-            nearFieldTemperature: map.nearFieldTemperature,
-            farFieldTemperature: map.farFieldTemperature,
-            nearFieldDose: map.nearFieldDose,
-            farFieldDose: map.farFieldDose,
-            focusTemperature: map.focusTemperature,
-            dose240Volume: map.dose240Volume,
-            dose17Volume: map.dose17Volume,
-          });
+          this.emit(
+            'thermometry',
+            {
+              index: map.index,
+              nearFieldTemperature: map.nearFieldTemperature,
+              farFieldTemperature: map.farFieldTemperature,
+              nearFieldDose: map.nearFieldDose,
+              farFieldDose: map.farFieldDose,
+              focusTemperature: map.focusTemperature,
+              dose240Volume: map.dose240Volume,
+              dose17Volume: map.dose17Volume,
+            },
+            t1,
+          );
         }
       } else {
-        this.lastImage = t1;
+        this.lastImageTick = k + 1;
         this.measure(displacement);
       }
     }
@@ -423,9 +429,10 @@ export class TreatmentSession {
 
   private evaluate(t1: number, commanded: number, forward: number, reflected: number): void {
     const map = this.lastMap;
+    // ages in whole ticks (exact), then seconds
     const monitors = this.thermometry
-      ? [{ age: t1 - this.lastMapTime, period: this.thermometry.period }]
-      : [{ age: t1 - this.lastImage, period: CONTROL_TICK }];
+      ? [{ age: (this.tick + 1 - this.lastMapTick) / TICKS_PER_SECOND, period: this.thermometry.period }]
+      : [{ age: (this.tick + 1 - this.lastImageTick) / TICKS_PER_SECOND, period: CONTROL_TICK }];
     const sonicationEnergy = this.current >= 0 ? this.energy[this.current] : 0;
     const { state, changes } = evaluateInterlocks(
       this.limits,
@@ -450,7 +457,7 @@ export class TreatmentSession {
     const wasEnabled = this.kernel.outputEnabled;
     this.kernel = state;
     for (const ch of changes) {
-      this.emit('interlock', { code: ch.code, level: ch.level, value: ch.value, reason: ch.reason });
+      this.emit('interlock', { code: ch.code, level: ch.level, value: ch.value, reason: ch.reason }, t1);
       if (ch.level !== 'ok') this.interlockHistory.push({ time: t1, code: ch.code, level: ch.level });
     }
     if (wasEnabled && !state.outputEnabled && this.state !== 'terminated') {
@@ -461,7 +468,7 @@ export class TreatmentSession {
         .sort((a, b) => a.time - b.time)[0];
       this.stop = { reason: `${cause.code}: ${cause.reason}`, time: t1, tick: this.tick + 1, faultTime: fault ? fault.time : null };
       this.change(cause.code === 'emergency-stop' ? 'emergencyStop' : 'interlock', { code: cause.code });
-      this.emit('output-off', { reason: this.stop.reason, faultTime: this.stop.faultTime });
+      this.emit('output-off', { reason: this.stop.reason, faultTime: this.stop.faultTime }, t1);
     }
   }
 
@@ -532,8 +539,8 @@ export class TreatmentSession {
           // the kernel last saw the heartbeat of the previous tick (this tick's beat is already counted)
           this.kernel = resetInterlocks(this.heartbeat - 1);
           this.buttonPressed = false;
-          this.lastImage = this.time;
-          this.lastMapTime = this.lastMap ? this.lastMapTime : this.time;
+          this.lastImageTick = this.tick;
+          if (!this.lastMap) this.lastMapTick = this.tick;
           return;
         }
         case 'start': {
@@ -687,16 +694,13 @@ export class TreatmentSession {
       return names.get(this.patient.labels[i + nx * (j + ny * k)]) ?? '';
     };
     if (dir < 0) {
-      let found: Vec3 | null = null;
-      for (let s = 0.15; s > 0; s -= 0.0005) {
-        const p = [f[0] - b[0] * s, f[1] - b[1] * s, f[2] - b[2] * s];
-        const n = labelAt(p);
-        if (n === 'muscle' || n === 'skin') {
-          found = [p[0] + b[0] * 3e-3, p[1] + b[1] * 3e-3, p[2] + b[2] * 3e-3];
-          break;
+      // the abdominal wall's muscle (PRF-visible), 3 mm inside it; skin if the path has no muscle
+      for (const want of ['muscle', 'skin'])
+        for (let s = 0.15; s > 0; s -= 0.0005) {
+          const p = [f[0] - b[0] * s, f[1] - b[1] * s, f[2] - b[2] * s];
+          if (labelAt(p) === want) return [p[0] + b[0] * 3e-3, p[1] + b[1] * 3e-3, p[2] + b[2] * 3e-3];
         }
-      }
-      return found ?? [f[0] - b[0] * 0.04, f[1] - b[1] * 0.04, f[2] - b[2] * 0.04];
+      return [f[0] - b[0] * 0.04, f[1] - b[1] * 0.04, f[2] - b[2] * 0.04];
     }
     let past = false;
     for (let s = 0; s < 0.1; s += 0.0005) {
@@ -706,8 +710,8 @@ export class TreatmentSession {
         if (n !== this.c.target && n !== 'uterus' && n !== 'endometrium') past = true;
         continue;
       }
-      if (n && !['fat', 'bone', 'bowel-gas', 'air', 'water'].includes(n))
-        return [p[0] + b[0] * 0.01, p[1] + b[1] * 0.01, p[2] + b[2] * 0.01];
+      if (s < 0.01) continue;
+      if (n && !['fat', 'bone', 'bowel-gas', 'air', 'water', this.c.target, 'uterus', 'endometrium'].includes(n)) return [p[0], p[1], p[2]];
     }
     return [f[0] + b[0] * 0.03, f[1] + b[1] * 0.03, f[2] + b[2] * 0.03];
   }
