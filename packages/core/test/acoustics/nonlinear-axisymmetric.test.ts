@@ -47,14 +47,14 @@ describe('nonlinear axisymmetric beam', () => {
     expect(fb.heatingRatio).toBeGreaterThan(1.05);
   });
 
-  it('agrees with the FDA HITU Simulator (wide-angle KZK, fixture) on p+, p− and the harmonics’ axial maxima', async () => {
+  it('agrees with the FDA HITU Simulator (wide-angle KZK, fixture) at 10 and 30 W on p+, p− and the axial maxima of harmonics 1–2', async () => {
     for (const ref of hitu.runs.filter((r) => r.layers === 'water' && r.power <= 30)) {
       const sc = bowl(ref.power);
       const beam = await computeNonlinearBeam(sc, { harmonics: 32, zMax: 0.075 });
       const f = nonlinearFocus(beam, sc, 0.057, 1);
       expect(Math.abs(f.peakPositivePressure / ref.peakPositive - 1)).toBeLessThan(hitu.tolerance.peaks);
       expect(Math.abs(f.peakNegativePressure / ref.peakNegative - 1)).toBeLessThan(hitu.tolerance.peaks);
-      for (let n = 1; n <= 3; n++) {
+      for (let n = 1; n <= hitu.tolerance.harmonics.length; n++) {
         let m = 0;
         for (let i = 0; i < beam.z.length; i++) m = Math.max(m, beam.axisHarmonics[i * 32 + n - 1]);
         expect(Math.abs(m / ref.harmonicMaxima[n - 1] - 1)).toBeLessThan(hitu.tolerance.harmonics[n - 1]);
