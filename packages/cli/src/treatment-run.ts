@@ -42,6 +42,9 @@ export async function simulateWithProgress(
 ): Promise<PlanSimulationResult> {
   return simulatePlan(c, plan, {
     executor,
+    // the treatment's coarse level (the whole fine domain at 3× the spacing) runs on the pool, its fine window on
+    // this thread alongside (TreatmentSimulation)
+    treatmentExecutor: executor,
     nearField,
     domains: fromPlanner.domains,
     // the planner's cooling fit stepped this plan's near field already (same timeline, same domains)
