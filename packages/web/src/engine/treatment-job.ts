@@ -101,6 +101,8 @@ export async function runTreatment(
     let focalTemperature = BODY_TEMPERATURE;
     const result = await simulatePlan(c, plan, {
       executor: pool ?? undefined,
+      // the treatment's coarse level on the pool, its fine window on this worker alongside
+      treatmentExecutor: pool ?? undefined,
       signal: ctx.signal,
       nearField: settings.nearField,
       fineSpacing: settings.fineSpacing,
