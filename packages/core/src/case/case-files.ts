@@ -5,7 +5,7 @@ import { checkTissueProperties } from '../limits/limits.js';
 import { sha256Hex } from '../provenance/provenance.js';
 import { VERSION } from '../version.js';
 import type { Tissue } from '../tissue/tissue-table.js';
-import { type Case, type CaseImage, validateCase, validateCouch, validateSkinEntry } from './case.js';
+import { type Case, type CaseImage, validateCase, validateCouch, validateSkinEntry, validateWallAberration } from './case.js';
 import { toLabelArray } from './label-volume.js';
 import { type Volume, decodeNifti, encodeNifti } from './nifti.js';
 import { type Structure, makeStructure } from './structures.js';
@@ -39,6 +39,8 @@ export interface CaseManifest {
   couch: Case['couch'];
   source: Record<string, unknown>;
   notes: string[];
+  /** abdominal-wall aberration of the beams (absent: the planning default) */
+  wallAberration?: Case['wallAberration'];
   /** SHA-256 and length of every other file of the folder, checked on read (absent in older folders) */
   files?: Record<string, { sha256: string; bytes: number }>;
   /** the software that wrote the folder, e.g. "OpenFUAS 0.1.0" */
@@ -59,6 +61,7 @@ const MANIFEST_KEYS = [
   'couch',
   'source',
   'notes',
+  'wallAberration',
   'files',
   'generator',
 ] as const;
@@ -98,6 +101,7 @@ export function caseManifest(c: Case): CaseManifest {
     couch: c.couch,
     source: c.source,
     notes: c.notes,
+    ...(c.wallAberration ? { wallAberration: c.wallAberration } : {}),
   };
 }
 
@@ -200,6 +204,7 @@ function parseManifestUnchecked(json: unknown): CaseManifest {
     couch: validateCouch(m.couch as Case['couch'], 'couch'),
     source: (m.source && typeof m.source === 'object' ? m.source : {}) as Record<string, unknown>,
     notes: Array.isArray(m.notes) ? m.notes.map(String) : [],
+    ...(m.wallAberration !== undefined ? { wallAberration: validateWallAberration(m.wallAberration, 'wallAberration') } : {}),
     ...(files ? { files } : {}),
     ...(typeof m.generator === 'string' ? { generator: m.generator } : {}),
   };
@@ -288,6 +293,7 @@ export function decodeCaseFiles(files: Record<string, Uint8Array>, folder = ''):
     couch: m.couch,
     source: m.source,
     notes: m.notes,
+    ...(m.wallAberration ? { wallAberration: m.wallAberration } : {}),
   };
   try {
     return validateCase(c);

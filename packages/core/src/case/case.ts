@@ -172,7 +172,22 @@ export function validateCase(c: Case): Case {
   }
   validateSkinEntry(c.skinEntry, 'case.skinEntry');
   validateCouch(c.couch, 'case.couch');
+  if (c.wallAberration !== undefined) validateWallAberration(c.wallAberration);
   return c;
+}
+
+/** Checks a case's wallAberration (strength finite ≥ 0, seed an integer, no other keys); InputError names the field. */
+export function validateWallAberration(w: unknown, field = 'case.wallAberration'): NonNullable<Case['wallAberration']> {
+  if (!w || typeof w !== 'object' || Array.isArray(w)) throw new InputError(field, 'must be an object { strength?, seed? }');
+  const o = w as Record<string, unknown>;
+  for (const k of Object.keys(o))
+    if (k !== 'strength' && k !== 'seed') throw new InputError(`${field}.${k}`, 'unknown key (strength, seed)');
+  if (o.seed !== undefined && !Number.isInteger(o.seed))
+    throw new InputError(`${field}.seed`, `must be an integer, got ${JSON.stringify(o.seed)}`);
+  return {
+    ...(o.strength !== undefined ? { strength: requireFinite(`${field}.strength`, o.strength, 'non-negative') } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed as number } : {}),
+  };
 }
 
 /** The set of label values that occur in a label map. */

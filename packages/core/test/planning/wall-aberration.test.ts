@@ -3,7 +3,8 @@ import { MEASURED_WALL_STATISTICS, MEASURED_WALL_STATISTICS_SD } from '../../src
 import { type Case, structureLabels } from '../../src/case/case.js';
 import { generatePhantom } from '../../src/case/phantom.js';
 import { LABEL, STANDARD_STRUCTURES } from '../../src/case/structures.js';
-import { InputError } from '../../src/errors.js';
+import { decodeCaseFiles, encodeCaseFiles, parseCaseManifest } from '../../src/case/case-files.js';
+import { FormatError, InputError } from '../../src/errors.js';
 import { createGrid } from '../../src/grid/grid3d.js';
 import { getTissue } from '../../src/tissue/tissue-table.js';
 import { labelCentroid } from '../../src/planning/auto-plan.js';
@@ -167,6 +168,17 @@ describe('wall aberration from the case', () => {
     const seen = await outcomeAberrationSweep({ ...c, wallAberration: { seed: 9 } } as Case, async (cc) => cc.wallAberration);
     expect(seen.map((r) => r.result)).toEqual(ABERRATION_STRENGTHS.map((strength) => ({ seed: 9, strength })));
     expect(() => withWallAberration({ ...c, wallAberration: {} }, -1)).toThrow(InputError);
+  });
+
+  it('case.json keeps wallAberration (round trip) and refuses a bad one naming the field', () => {
+    const c = { ...generatePhantom({ voxelSizeMm: 4 }), wallAberration: { strength: 0.5, seed: 7 } };
+    const files = encodeCaseFiles(c);
+    expect(decodeCaseFiles(files).wallAberration).toEqual({ strength: 0.5, seed: 7 });
+    const manifest = JSON.parse(new TextDecoder().decode(files['case.json']));
+    manifest.wallAberration = { strength: -1 };
+    expect(() => parseCaseManifest(manifest)).toThrow(/wallAberration\.strength/);
+    manifest.wallAberration = { strenght: 1 };
+    expect(() => parseCaseManifest(manifest)).toThrow(FormatError);
   });
 
   it('refuses bad parameters with a typed error naming the field', async () => {
