@@ -40,9 +40,23 @@ export function register(program: Command): void {
     .argument('<case-dir>', 'case folder (case.json, image, labels), e.g. from `fuas case phantom`')
     .requiredOption('--out <plan.json>', 'where to write the plan (JSON, format openfuas-plan v1)')
     .option('--margins <list>', 'safety margins in mm: serosa=10,endometrium=15,bone=15,bowel=10', parseMargins)
-    .option('--exposure <s>', 'sonication time per point, s (0.1–60)', parseRangeOption('--exposure', 0.1, 60, 's'), 3)
+    .option(
+      '--pacing <mode>',
+      "'sized': power for a focus below boiling (default); 'clinical': 400 W shots repeated until the greyscale change",
+      parsePacing,
+      'sized',
+    )
+    .option(
+      '--exposure <s>',
+      'sonication time per shot, s (0.1–60; default 3 sized, 2 clinical)',
+      parseRangeOption('--exposure', 0.1, 60, 's'),
+    )
     .option('--max-power <W>', 'highest acoustic power the planner may use, W (1–2000)', parseRangeOption('--max-power', 1, 2000, 'W'), 400)
-    .option('--pitch-factor <k>', 'point spacing / single-shot lesion width (0.5–10)', parseRangeOption('--pitch-factor', 0.5, 10), 2.5)
+    .option(
+      '--pitch-factor <k>',
+      'point spacing / lesion width (0.5–10; default 2.5 sized, 1 clinical)',
+      parseRangeOption('--pitch-factor', 0.5, 10),
+    )
     .option('--threads <n>', 'worker threads for the acoustics', parseIntegerOption('--threads', 1, 64), 1)
     .option('--no-fit-cooling', 'keep the heat-budget cooling (skip fitting each pause on a near-field simulation)')
     .option('--json', 'print the plan summary as JSON on stdout')
@@ -53,9 +67,10 @@ export function register(program: Command): void {
           opts: {
             out: string;
             margins?: Partial<PlanConstraints>;
-            exposure: number;
+            pacing: 'sized' | 'clinical';
+            exposure?: number;
             maxPower: number;
-            pitchFactor: number;
+            pitchFactor?: number;
             threads: number;
             fitCooling: boolean;
             json?: boolean;
@@ -72,6 +87,7 @@ export function register(program: Command): void {
           try {
             const planned = await autoPlan(c, {
               constraints: opts.margins,
+              pacing: opts.pacing,
               exposure: opts.exposure,
               maxPower: opts.maxPower,
               pitchFactor: opts.pitchFactor,
@@ -121,4 +137,10 @@ export function register(program: Command): void {
         },
       ),
     );
+}
+
+/** --pacing: 'sized' or 'clinical'. */
+function parsePacing(value: string): 'sized' | 'clinical' {
+  if (value === 'sized' || value === 'clinical') return value;
+  throw new InvalidArgumentError(`must be "sized" or "clinical", got "${value}"`);
 }

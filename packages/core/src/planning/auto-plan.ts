@@ -12,7 +12,7 @@ import type { Finding } from './finding.js';
 import type { Plan, PlanConstraints } from './plan.js';
 import { type PlannedTreatment, planTreatment } from './planner.js';
 import type { PlanningCase } from './planning-case.js';
-import { type SingleShot, chooseShot } from './single-shot.js';
+import { type SingleShot, chooseShot, repeatedShots } from './single-shot.js';
 import { type NearFieldResult, simulateNearField } from './near-field.js';
 import { type TreatmentDomainOptions, type TreatmentDomains, treatmentDomains } from './treatment-domains.js';
 import { dropUnreachableFoci, reachableProbeFocus } from './reachable-plan.js';
@@ -22,16 +22,36 @@ export interface AutoPlanOptions {
   /** default { preset: 'clinical-0.8mhz' } */
   device?: Plan['device'];
   constraints?: Partial<PlanConstraints>;
-  /** s per sonication (default 3, within the protocol's 1–5 s) */
+  /**
+   * how power and exposure are chosen:
+   * - 'sized' (default): the highest power (≤ maxPower) whose single shot of `exposure` (default 3 s) keeps the focus
+   *   at or below `maxPeakTemperature` (default 95 °C), points `pitchFactor` (default 2.5) lesion widths apart;
+   * - 'clinical': the ultrasound-guided protocol: shots of `exposure` (default 2 s) at `maxPower` (default 400 W),
+   *   repeated at a point until the simulated greyscale change appears (boiling, thermal/boiling.ts) or
+   *   `maxPointEnergy` is spent, points one lesion width apart (pitchFactor default 1).
+   * Both are followed by the near-field cooling fit (fitCooling).
+   */
+  pacing?: 'sized' | 'clinical';
+  /** s per shot (default 3 sized, 2 clinical: within the protocol's 1–5 s) */
   exposure?: number;
-  /** W, highest power the planner may choose (default 400, the usual upper end for fibroids) */
+  /** W, highest power (default 400, the usual upper end of 300–400 W for fibroids), within the device's range */
   maxPower?: number;
-  /** °C, single-shot peak the power is chosen for (default 95, below boiling) */
+  /** °C, single-shot peak the 'sized' power is chosen for (default 95, below boiling) */
   maxPeakTemperature?: number;
   /**
-   * lattice pitch / single-shot lesion width (default 2.5). Neighbouring lesions merge through the heat that
-   * accumulates over a treatment, so points are spaced wider than one isolated lesion; the whole-treatment
-   * simulation measures the coverage this gives (NPV ratio), and a lower factor buys coverage with sonications.
+   * s between repeated shots at one point (default: the device's shortest pause, the mechanical minimum); the
+   * operator repeats shots until the greyscale change appears, at most `maxPointEnergy` J per point
+   */
+  shotGap?: number;
+  /**
+   * J, energy limit per point (default 7,100 J: the per-sonication energy limit of the ExAblate 2000 system,
+   * FDA PMA P040003, devices-and-protocol.md)
+   */
+  maxPointEnergy?: number;
+  /**
+   * lattice pitch / lesion width at a point (default 2.5 'sized': neighbouring lesions merge through the heat that
+   * accumulates; 1 'clinical': contiguous boiling lesions). The whole-treatment simulation measures the coverage
+   * this gives (NPV ratio).
    */
   pitchFactor?: number;
   /** s, longest base cooling pause from the heat budget (default 3 × exposure, the common 1:3 duty cycle) */
@@ -171,7 +191,10 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
   const device = options.device ?? { preset: 'clinical-0.8mhz' };
   const transducer = 'preset' in device ? getTransducerPreset(device.preset) : deviceTransducer(device);
   const limits = deviceLimits(device);
-  const exposure = options.exposure ?? 3;
+  const clinical = options.pacing === 'clinical';
+  if (options.pacing !== undefined && options.pacing !== 'sized' && !clinical)
+    throw new InputError('pacing', `must be "sized" or "clinical", got ${JSON.stringify(options.pacing)}`);
+  const exposure = options.exposure ?? (clinical ? 2 : 3);
   options.onProgress?.({ stage: 'probe', fraction: 0 });
   const pc = planningCaseOf(c);
   const targetLabel = pc.structures[c.target];
@@ -179,15 +202,27 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
   const reach = focusChecker(c, device, c.couch.beamDirection);
   const probeFocus = reachableProbeFocus(c, targetLabel, labelCentroid(c, targetLabel), reach);
   const beam = await computeBeamSources({ case: c, focus: probeFocus, beam: c.couch.beamDirection, device }, options.executor);
-  const shot = await chooseShot(c, beam, probeFocus, limits, {
-    exposure,
-    maxPower: options.maxPower,
-    maxPeakTemperature: options.maxPeakTemperature,
-    executor: options.executor,
-  });
+  const shotGap = options.shotGap ?? limits.minCooling;
+  let shot: SingleShot;
+  if (clinical) {
+    // the operator's rule at the probe point: shots at clinical power, repeated until the greyscale change appears
+    const power = Math.min(limits.maxPower, options.maxPower ?? 400);
+    if (power < limits.minPower) throw new InputError('maxPower', `${power} W is below the device's ${limits.minPower} W`);
+    const maxPointEnergy = options.maxPointEnergy ?? 7100;
+    const maxShots = Math.max(1, Math.floor(maxPointEnergy / (power * exposure) + 1e-9));
+    shot = await repeatedShots(c, beam, probeFocus, power, exposure, { gap: shotGap, maxShots, executor: options.executor });
+  } else {
+    shot = await chooseShot(c, beam, probeFocus, limits, {
+      exposure,
+      maxPower: options.maxPower,
+      maxPeakTemperature: options.maxPeakTemperature,
+      executor: options.executor,
+    });
+  }
   if (!(shot.lesionWidth > 0) || !(shot.lesionLength > 0)) throw new InputError('power', 'the probe sonication made no measurable lesion');
   const limit = options.constraints?.maxSkinTemperature ?? 43;
-  const cool = nearFieldCooling(c, beam, probeFocus, shot.power, exposure, limit);
+  // a point's shots follow each other closely: the near field sees their sum
+  const cool = nearFieldCooling(c, beam, probeFocus, shot.power, exposure * (shot.shots ?? 1), limit);
   const maxCooling = options.maxCooling ?? 3 * exposure;
   const findings: Finding[] = [];
   const fit = options.fitCooling !== false;
@@ -209,17 +244,21 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
     power: shot.power,
     exposure,
     cooling,
-    lesionWidth: shot.lesionWidth * (options.pitchFactor ?? 2.5),
+    shots: shot.shots ?? 1,
+    shotGap,
+    lesionWidth: shot.lesionWidth * (options.pitchFactor ?? (clinical ? 1 : 2.5)),
     lesionLength: shot.lesionLength,
   });
   dropUnreachableFoci(planned, reach);
   findings.push({
     severity: 'info',
     code: 'probe-shot',
-    message: `probe sonication at the target centroid: ${shot.power} W × ${exposure} s → peak ${shot.peakTemperature.toFixed(0)} °C, lesion ${(shot.lesionWidth * 1000).toFixed(1)} × ${(shot.lesionLength * 1000).toFixed(1)} mm; cooling ${cooling} s from the ${cool.structure} heat budget`,
+    message: `probe point at the target centroid: ${shot.shots ?? 1} shot(s) of ${shot.power} W × ${exposure} s${clinical ? ` (greyscale change ${shot.greyscaleOnset != null ? `at ${shot.greyscaleOnset.toFixed(1)} s` : 'not reached'})` : ''} → peak ${shot.peakTemperature.toFixed(0)} °C, lesion ${(shot.lesionWidth * 1000).toFixed(1)} × ${(shot.lesionLength * 1000).toFixed(1)} mm; cooling ${cooling} s from the ${cool.structure} heat budget`,
     params: {
       power: shot.power,
       exposure,
+      shots: shot.shots ?? 1,
+      greyscaleOnset: shot.greyscaleOnset ?? 'none',
       temperature: shot.peakTemperature,
       lesionWidth: shot.lesionWidth,
       lesionLength: shot.lesionLength,

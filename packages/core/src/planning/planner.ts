@@ -27,6 +27,14 @@ export interface PlannerOptions {
   exposure?: number;
   /** s, pause after each sonication (default: 2 × exposure; see `nearFieldCooling` for a physics-based value) */
   cooling?: number;
+  /**
+   * shots per point (default 1): the point is sonicated `shots` times, `shotGap` s apart, before the focus moves on
+   * (the operator's repeat-until-greyscale rule, sized by the auto planner); every shot is one sonication of the
+   * plan, all with the point's label
+   */
+  shots?: number;
+  /** s between the shots at one point (default: `cooling`) */
+  shotGap?: number;
   /** m, lateral size of one lesion (sets the point spacing within a slice) */
   lesionWidth: number;
   /** m, length of one lesion along the beam (reported; slices are constraints.sliceSpacing apart) */
@@ -67,8 +75,12 @@ export function planTreatment(c: PlanningCase, options: PlannerOptions): Planned
   const exposure = requireFinite('exposure', options.exposure ?? 3, 'positive');
   const cooling = requireFinite('cooling', options.cooling ?? 2 * exposure, 'non-negative');
   const pitch = requireFinite('lesionWidth', options.lesionWidth, 'positive');
+  const shots = requireFinite('shots', options.shots ?? 1, 'positive');
+  if (!Number.isInteger(shots) || shots > 100) throw new InputError('shots', `must be an integer in 1–100, got ${shots}`);
+  const shotGap = requireFinite('shotGap', options.shotGap ?? cooling, 'non-negative');
   requireFinite('lesionLength', options.lesionLength, 'positive');
   checkSonicationLimits(deviceLimits(options.device), { power, exposure, cooling }, 'sonication');
+  if (shots > 1) checkSonicationLimits(deviceLimits(options.device), { power, exposure, cooling: shotGap }, 'shotGap');
   if (pitch < 0.5e-3 || pitch > 0.02) throw new InputError('lesionWidth', `${pitch} m is not a plausible lesion width (0.5–20 mm)`);
 
   const beam = normalise(c.beamDirection ?? [0, -1, 0]);
@@ -203,7 +215,11 @@ export function planTreatment(c: PlanningCase, options: PlannerOptions): Planned
         continue;
       }
       if (path.caution.length > 0) cautionBowel++;
-      sonications.push({ focus: [q.ras[0], q.ras[1], q.ras[2]], power, exposure, cooling, slice, label: `S${slice + 1}-P${++placed}` });
+      const label = `S${slice + 1}-P${++placed}`;
+      for (let k = 0; k < shots; k++) {
+        const pause = k + 1 < shots ? shotGap : cooling;
+        sonications.push({ focus: [q.ras[0], q.ras[1], q.ras[2]], power, exposure, cooling: pause, slice, label });
+      }
     }
     if (placed > 0) slice++;
   }

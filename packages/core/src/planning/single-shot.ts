@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import type { Vec3 } from '../grid/grid3d.js';
 import type { ParallelExecutor } from '../parallel/parallel-executor.js';
 import { lesionDimensions } from '../thermal/lesion.js';
+import { fieldSource } from '../thermal/heat-source.js';
 import { ThermalSimulation } from '../thermal/thermal-simulation.js';
 import { alignedGrid, caseThermalMedium, patchBox } from './case-grids.js';
 import type { DeviceLimits } from './device-limits.js';
@@ -20,6 +21,90 @@ export interface SingleShot {
   lesionLength: number;
   lesionVolume: number;
   boiling: boolean;
+  /** s from switch-on when the hyperechoic change (bubbles) first showed (null: never) */
+  greyscaleOnset?: number | null;
+  /** shots of `exposure` s delivered (repeatedShots; 1 for a single shot) */
+  shots?: number;
+}
+
+/** The beam direction (RAS unit vector) in a grid's voxel axes (unit, metres along x, y, z of the array). */
+function beamInGridAxes(grid: { affine: ArrayLike<number> }, beam: Vec3): Vec3 {
+  const a = grid.affine;
+  const d = [0, 1, 2].map((k) => (a[k] * beam[0] + a[4 + k] * beam[1] + a[8 + k] * beam[2]) / Math.hypot(a[k], a[4 + k], a[8 + k]));
+  return [d[0], d[1], d[2]];
+}
+
+/**
+ * The operator's rule at one point: shots of `exposure` s at `power` W with `gap` s between them, repeated until the
+ * hyperechoic (greyscale) change appears during a shot or `maxShots` shots have been given, then 5 s for the dose to
+ * settle. Boiling (latent heat) and bubble shielding are on (thermal/boiling.ts, bubble-shielding.ts).
+ */
+export async function repeatedShots(
+  c: Case,
+  beam: BeamSources,
+  focus: Vec3,
+  power: number,
+  exposure: number,
+  options: { gap: number; maxShots: number; executor?: ParallelExecutor },
+): Promise<SingleShot> {
+  const patch = beam.focal;
+  const box = patchBox(patch, focus);
+  const m = 4e-3;
+  const grid = alignedGrid(
+    c.grid,
+    patch.spacing[0],
+    [box.lo[0] - m, box.lo[1] - m, box.lo[2] - m],
+    [box.hi[0] + m, box.hi[1] + m, box.hi[2] + m],
+  );
+  const { medium } = caseThermalMedium(c, grid);
+  const placed = placeBeamPatch(patch, grid, focus);
+  // as a whole-grid source, so that bubbles can shield it along the beam
+  const q = new Float32Array(grid.shape[0] * grid.shape[1] * grid.shape[2]);
+  const [nx, ny] = grid.shape;
+  const [px, py, pz] = placed.shape;
+  for (let k = 0; k < pz; k++)
+    for (let j = 0; j < py; j++)
+      for (let i = 0; i < px; i++) {
+        const x = i + placed.offset[0],
+          y = j + placed.offset[1],
+          z = k + placed.offset[2];
+        if (x < 0 || y < 0 || z < 0 || x >= nx || y >= ny || z >= grid.shape[2]) continue;
+        q[x + nx * (y + ny * z)] = placed.q[i + px * (j + py * k)];
+      }
+  const source = fieldSource(grid, q, placed.referencePower);
+  const sim = new ThermalSimulation(medium, [], { executor: options.executor, bubbleShielding: { beam: beamInGridAxes(grid, beam.beam) } });
+  let shots = 0;
+  while (shots < options.maxShots) {
+    sim.append([{ duration: exposure, source, power }]);
+    await sim.advance();
+    shots++;
+    if (sim.boiling?.onset !== null && sim.boiling?.onset !== undefined) break;
+    if (shots < options.maxShots && options.gap > 0) {
+      sim.append([{ duration: options.gap, source: null }]);
+      await sim.advance();
+    }
+  }
+  sim.append([{ duration: 5, source: null }]);
+  await sim.advance();
+  const axis = dominantAxis(grid, beam.beam);
+  const dims = lesionDimensions(sim.dose, grid, sim.doseThreshold, axis);
+  return {
+    power,
+    exposure,
+    peakTemperature: sim.peakTemperature,
+    lesionWidth: dims.width,
+    lesionLength: dims.length,
+    lesionVolume: sim.lesionVolume(),
+    boiling: sim.boiling?.boilingOnset !== null,
+    greyscaleOnset: sim.boiling?.onset ?? null,
+    shots,
+  };
+}
+
+/** The grid axis most aligned with the beam. */
+function dominantAxis(grid: { affine: ArrayLike<number> }, beam: Vec3): 0 | 1 | 2 {
+  const dots = beamInGridAxes(grid, beam).map(Math.abs);
+  return dots.indexOf(Math.max(...dots)) as 0 | 1 | 2;
 }
 
 /**
@@ -32,7 +117,7 @@ export async function singleShot(
   focus: Vec3,
   power: number,
   exposure: number,
-  options: { cooling?: number; executor?: ParallelExecutor } = {},
+  options: { cooling?: number; executor?: ParallelExecutor; boiling?: boolean } = {},
 ): Promise<SingleShot> {
   const patch = beam.focal;
   const box = patchBox(patch, focus);
@@ -52,7 +137,7 @@ export async function singleShot(
       { duration: exposure, source, power },
       { duration: cooling, source: null },
     ],
-    { executor: options.executor },
+    { executor: options.executor, boiling: options.boiling },
   );
   await sim.advance();
   // The grid axis most aligned with the beam measures the length.
@@ -92,7 +177,8 @@ export async function chooseShot(
 ): Promise<SingleShot> {
   const maxPeak = options.maxPeakTemperature ?? 95;
   const top = Math.min(limits.maxPower, options.maxPower ?? 400);
-  const probe = await singleShot(c, beam, focus, top, options.exposure, { executor: options.executor });
+  // linear Pennes for the probe: its rise scales with power only below boiling (the chosen shot stays below it)
+  const probe = await singleShot(c, beam, focus, top, options.exposure, { executor: options.executor, boiling: false });
   const rise = probe.peakTemperature - 37;
   let power = rise > 0 ? Math.min(top, (top * (maxPeak - 37)) / rise) : top;
   power = Math.floor(power / 5) * 5; // consoles set power in steps of a few watts

@@ -98,6 +98,23 @@ describe('planTreatment(case, options)', () => {
     expect(result.findings.map((f) => f.code)).not.toContain('beam-path-gas');
   });
 
+  it('repeats each point `shots` times, `shotGap` apart, before the pause of the point (clinical repeats)', () => {
+    const repeated = planTreatment(c, { ...options, shots: 3, shotGap: 1, cooling: 9 });
+    const r = repeated.plan.sonications;
+    expect(r.length).toBe(3 * son.length);
+    for (let p = 0; p < son.length; p++) {
+      const shots = r.slice(3 * p, 3 * p + 3);
+      for (const s of shots) {
+        expect(s.focus).toEqual(son[p].focus);
+        expect(s.label).toBe(son[p].label);
+      }
+      expect(shots.map((s) => s.cooling)).toEqual([1, 1, 9]);
+    }
+    expect(() => planTreatment(c, { ...options, shots: 0 })).toThrow(/shots/);
+    expect(() => planTreatment(c, { ...options, shots: 2.5 })).toThrow(/shots/);
+    expect(() => planTreatment(c, { ...options, shots: 2, shotGap: 0.1 })).toThrow(/shotGap/);
+  });
+
   it('refuses power or exposure outside the device limits', () => {
     expect(() => planTreatment(c, { ...options, power: 900 })).toThrow(InputError);
     expect(() => planTreatment(c, { ...options, exposure: 30 })).toThrow(/exposure/);
