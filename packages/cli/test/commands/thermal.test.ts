@@ -104,7 +104,7 @@ describe('fuas thermal', () => {
     const bad = writeSource('bad.nii', 1e9, true);
     const r = runFuas(['thermal', '--source', bad, '--duration', '1', '--tissue', 'muscle', '--json']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/bad\.nii: voxel 123 is NaN/);
+    expect(r.stderr).toMatch(/bad\.nii: voxel \[.*\] is NaN/);
   });
 
   it('exits 2 on a missing or corrupt source file', () => {

@@ -148,8 +148,10 @@ export function parseScenario(json: unknown): Scenario {
   if (json.transducer === undefined) throw new InputError('transducer', 'is required');
   if (isObject(json.sonication)) {
     rejectUnknownKeys(json.sonication, ['duration', 'cooling'], 'sonication');
-    if (json.sonication.duration !== undefined) requireRange('sonication.duration', json.sonication.duration, 1e-3, 600, 's');
-    if (json.sonication.cooling !== undefined) requireRange('sonication.cooling', json.sonication.cooling, 0, 3600, 's');
+    // upper bounds here (parseSonication checks the rest): an hour-long sonication is a typo, not a run
+    const { duration, cooling } = json.sonication;
+    if (typeof duration === 'number' && duration > 600) requireRange('sonication.duration', duration, 0, 600, 's');
+    if (typeof cooling === 'number' && cooling > 3600) requireRange('sonication.cooling', cooling, 0, 3600, 's');
   }
   const transducer = parseTransducer(json.transducer);
   const medium = parseMedium(json.medium);
