@@ -15,5 +15,11 @@ export function listenRecords(
       resolve({ server, port: info.port, close: () => new Promise<void>((r) => server.close(() => r())) }),
     );
     server.once('error', reject);
+    // Keep-alive longer than clients' reuse window: a busy embedded store can delay the idle-socket timer past
+    // the moment a client reuses the socket, and that race resets connections (seen with 200 clients on PGlite).
+    if ('keepAliveTimeout' in server) {
+      server.keepAliveTimeout = 65_000;
+      server.headersTimeout = 66_000;
+    }
   });
 }
