@@ -19,10 +19,12 @@ export interface NonlinearBeamOptions {
   readonly stepFraction?: number;
   /** largest step, m [1 mm] */
   readonly maxStep?: number;
-  /** a harmonic band is added when the highest carried harmonic exceeds this fraction of the fundamental [1e-5] */
+  /** a harmonic band is added when the highest carried harmonic exceeds this fraction of the fundamental [1e-4] */
   readonly harmonicTolerance?: number;
   /** radial window beyond the geometric cone, in wavelengths [20] */
   readonly marginWavelengths?: number;
+  /** where harmonics ≥ 2 are carried: the cone plus this many wavelengths [8] */
+  readonly harmonicMarginWavelengths?: number;
   /** radial oversampling of the spectral band [1.1] */
   readonly radialOversampling?: number;
   /** start plane distance beyond the bowl's rim plane, m [0.3 R, where the linear angular spectrum starts too] */
@@ -111,7 +113,7 @@ export async function computeNonlinearBeam(
     throw new InputError('harmonics', `must be an integer in [1, 512], got ${nMax}`);
   const eps = options.stepFraction ?? 0.05;
   const maxStep = options.maxStep ?? 1e-3;
-  const tol = options.harmonicTolerance ?? 1e-5;
+  const tol = options.harmonicTolerance ?? 1e-4;
   if (!(eps > 0 && eps <= 1) || !(maxStep > 0) || !(tol > 0))
     throw new InputError('options', 'stepFraction in (0, 1], maxStep and harmonicTolerance > 0');
   const f = transducer.frequency;
@@ -265,10 +267,20 @@ export async function computeNonlinearBeam(
   const interfaces = medium.layers.slice(0, -1).map((l) => l.zEnd);
 
   /** Nonlinear step of length d at every node, layer l; adds the lost mean square to `lost`. */
+  // Harmonics live inside the beam: nodes r < cone(z) + harmonicMargin carry them (the nonlinear step and the
+  // harmonics' transforms run there only); beyond, the fundamental's edge waves alone.
+  const harmonicMargin = (options.harmonicMarginWavelengths ?? 8) * lambda;
+  let inner = 0;
+  let innerRadius = 0;
+  const setInner = (z: number) => {
+    innerRadius = Math.min(grid.q.radius, cone(z) + harmonicMargin);
+    inner = 0;
+    while (inner < nr && grid.q.r[inner] < innerRadius) inner++;
+  };
   const nonlinear = (d: number, l: number) => {
     if (linear) return;
     const b = layers[l].burgers;
-    for (let i = 0; i < nr; i++) lost[i] += stepper.step(fRe, fIm, i, nr, nAct, b, omega, d);
+    for (let i = 0; i < inner; i++) lost[i] += stepper.step(fRe, fIm, i, nr, nAct, b, omega, d);
   };
 
   const record = (z: number, dz: number) => {
@@ -354,6 +366,7 @@ export async function computeNonlinearBeam(
     // end steps on interfaces
     for (const zi of interfaces) if (zi > z + 1e-12 && zi < z + dz) dz = zi - z;
     lost.fill(0);
+    setInner(z + dz / 2);
     nonlinear(dz / 2, l);
     // diffraction, attenuation, dispersion (and the interface at the step's end, if any)
     if (specRe.length < nr * nMax) {
@@ -362,15 +375,16 @@ export async function computeNonlinearBeam(
     }
     const zNext = z + dz;
     const lNext = layerAt(zNext + 1e-12);
-    forwardAll(grid, nAct, fRe, fIm, specRe, specIm);
+    forwardAll(grid, nAct, inner, fRe, fIm, specRe, specIm);
     for (let n = 1; n <= nAct; n++) {
       const o = (n - 1) * nr;
       const modes = grid.modes[n - 1];
       propagate(grid.q, layers[l], n, dz, specRe, specIm, o, modes);
       if (lNext !== l) transmit(grid.q, layers[l], layers[lNext], n, specRe, specIm, o, modes);
     }
-    inverseAll(grid, nAct, specRe, specIm, fRe, fIm);
-    for (let n = 0; n < nAct; n++) taper(fRe, fIm, n * nr, nr, grid.q);
+    inverseAll(grid, nAct, inner, specRe, specIm, fRe, fIm);
+    taper(fRe, fIm, 0, nr, grid.q);
+    for (let n = 1; n < nAct; n++) innerTaper(fRe, fIm, n * nr, inner, grid.q, innerRadius);
     z = zNext;
     l = lNext;
     nonlinear(dz / 2, l);
@@ -484,7 +498,15 @@ function forward(
  * Forward transforms of harmonics 1..nAct at once (T rows streamed once for all harmonics): g[(n−1)·N + m] for
  * m < modes[n − 1].
  */
-function forwardAll(grid: Grid, nAct: number, fRe: Float64Array, fIm: Float64Array, gRe: Float64Array, gIm: Float64Array): void {
+function forwardAll(
+  grid: Grid,
+  nAct: number,
+  inner: number,
+  fRe: Float64Array,
+  fIm: Float64Array,
+  gRe: Float64Array,
+  gIm: Float64Array,
+): void {
   const n = grid.q.n;
   const ts = grid.ts;
   const top = grid.modes[nAct - 1];
@@ -495,7 +517,8 @@ function forwardAll(grid: Grid, nAct: number, fRe: Float64Array, fIm: Float64Arr
       const o = h * n;
       let sr = 0;
       let si = 0;
-      for (let i = 0; i < n; i++) {
+      const end = h === 0 ? n : inner;
+      for (let i = 0; i < end; i++) {
         const w = ts[row + i];
         sr += w * fRe[o + i];
         si += w * fIm[o + i];
@@ -507,14 +530,27 @@ function forwardAll(grid: Grid, nAct: number, fRe: Float64Array, fIm: Float64Arr
 }
 
 /** Inverse transforms of harmonics 1..nAct at once: f_i = (1/scale_i) Σ_{m < modes} T_im G_m. */
-function inverseAll(grid: Grid, nAct: number, gRe: Float64Array, gIm: Float64Array, fRe: Float64Array, fIm: Float64Array): void {
+function inverseAll(
+  grid: Grid,
+  nAct: number,
+  inner: number,
+  gRe: Float64Array,
+  gIm: Float64Array,
+  fRe: Float64Array,
+  fIm: Float64Array,
+): void {
   const q = grid.q;
   const n = q.n;
   const t = q.t;
   for (let i = 0; i < n; i++) {
     const row = i * n;
     const inv = 1 / q.scale[i];
-    for (let h = 0; h < nAct; h++) {
+    const hEnd = i < inner ? nAct : 1;
+    for (let h = hEnd; h < nAct; h++) {
+      fRe[h * n + i] = 0;
+      fIm[h * n + i] = 0;
+    }
+    for (let h = 0; h < hEnd; h++) {
       const modes = grid.modes[h];
       const o = h * n;
       let sr = 0;
@@ -604,6 +640,18 @@ function transmit(
     const b = gIm[o + m];
     gRe[o + m] = a * tr - b * ti;
     gIm[o + m] = a * ti + b * tr;
+  }
+}
+
+/** A harmonic's cosine taper over the outer 20 % of the inner radius (0 beyond it, where it is not carried). */
+function innerTaper(fRe: Float64Array, fIm: Float64Array, o: number, inner: number, q: QuasiHankel, radius: number): void {
+  const r0 = 0.8 * radius;
+  for (let i = 0; i < inner; i++) {
+    const r = q.r[i];
+    if (r <= r0) continue;
+    const w = 0.5 * (1 + Math.cos((Math.PI * (r - r0)) / (radius - r0)));
+    fRe[o + i] *= w;
+    fIm[o + i] *= w;
   }
 }
 
