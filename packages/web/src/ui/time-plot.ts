@@ -1,5 +1,12 @@
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+
+/** uPlot, loaded after the first paint (the plot is not needed before a run). */
+let library: Promise<typeof uPlot> | null = null;
+const loadUPlot = () => {
+  library ??= import('uplot').then((m) => m.default);
+  return library;
+};
 
 /**
  * The treatment timeline through uPlot (a small, fast chart library for time series): focal temperature (°C, left
@@ -32,6 +39,7 @@ export class TimePlot {
   private marks: Array<{ value: number; label: string }> = [];
   private cursor: number | null = null;
   private plot: uPlot | null = null;
+  private UPlot: typeof uPlot | null = null;
   /** a redraw for live appends waits for the next frame (many appends in one frame redraw once) */
   private pending = 0;
 
@@ -46,7 +54,10 @@ export class TimePlot {
         if (this.plot && w !== this.plot.width) this.plot.setSize({ width: w, height: HEIGHT });
       }).observe(this.element);
     }
-    this.build();
+    void loadUPlot().then((U) => {
+      this.UPlot = U;
+      this.build();
+    });
   }
 
   private width(): number {
@@ -56,6 +67,8 @@ export class TimePlot {
 
   /** (Re)creates the chart: on construction and when the labels change (uPlot's axis labels are fixed at creation). */
   private build(): void {
+    const U = this.UPlot;
+    if (!U) return;
     const scaleX = this.plot?.scales.x;
     this.plot?.destroy();
     const opts: uPlot.Options = {
@@ -110,7 +123,7 @@ export class TimePlot {
         ],
       },
     };
-    this.plot = new uPlot(opts, this.data(), this.element);
+    this.plot = new U(opts, this.data(), this.element);
     // a zoomed view stays zoomed across a relabel (language change)
     if (scaleX && scaleX.min !== undefined && scaleX.max !== undefined && this.t.length > 1)
       this.plot.setScale('x', { min: scaleX.min, max: scaleX.max });
