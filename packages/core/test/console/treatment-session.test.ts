@@ -103,6 +103,25 @@ describe('treatment session', () => {
     expect(() => s.act({ type: 'start' })).toThrow(/terminated/);
   }, 240_000);
 
+  it("auto operator (US): a point without greyscale change raises the next point's power by 10 % within the device limits", async () => {
+    const { s, sink } = session({ operator: 'auto' });
+    await s.runToEnd();
+    expect(s.state).toBe('completed');
+    const ev = decodeLog(sink.bytes).events;
+    const ends = ev.filter((e) => e.type === 'sonication-end');
+    expect(ends.every((e) => typeof e.greyChange === 'number')).toBe(true);
+    const raised = ev.filter((e) => e.type === 'state' && e.action === 'setParameters');
+    // each raise follows a point whose greyscale change stayed under the rule's 10 grey levels
+    for (const r of raised) {
+      const before = ends.filter((e) => e.seq < r.seq).pop();
+      expect(before?.greyChange as number).toBeLessThan(10);
+    }
+    const per = s.deliveredPerPoint();
+    for (const r of raised) expect(per.energy[r.point as number]).toBeCloseTo((r.power as number) * 2, 9);
+    if (raised.length > 0) expect(raised[0].power).toBeCloseTo(85 * 1.1, 9);
+    expect(raised.length).toBe(ends.filter((e, i) => i < ends.length - 1 && (e.greyChange as number) < 10).length);
+  }, 240_000);
+
   it('re-plans the remaining points: order and parameters, a delivered point refused', async () => {
     const { s, sink } = session();
     await s.step();
