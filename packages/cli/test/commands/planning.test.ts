@@ -11,6 +11,8 @@ const CONTRACT_KEYS = [
   'eef',
   'energy',
   'findings',
+  'nonPerfusedTargetVolume',
+  'nonPerfusedVolume',
   'npvRatio',
   'peakTemperature',
   'sonicationTime',

@@ -58,6 +58,8 @@ describe('simulatePlan(case, plan)', () => {
         'eef',
         'energy',
         'findings',
+        'nonPerfusedTargetVolume',
+        'nonPerfusedVolume',
         'npvRatio',
         'peakTemperature',
         'sonicationTime',
@@ -77,7 +79,11 @@ describe('simulatePlan(case, plan)', () => {
     expect(o.npvRatio).toBeGreaterThan(0);
     expect(o.npvRatio).toBeLessThan(0.2);
     expect(o.ablatedVolume).toBeGreaterThanOrEqual(o.ablatedTargetVolume);
-    expect(o.eef).toBeCloseTo((0.7 * o.energy) / (o.ablatedTargetVolume * 1e9), 9);
+    // EEF on the non-perfused target volume, which holds the 240 CEM43 region and the tissue shut down around it
+    expect(o.eef).toBeCloseTo((0.7 * o.energy) / (o.nonPerfusedTargetVolume * 1e9), 9);
+    expect(o.nonPerfusedTargetVolume).toBeGreaterThanOrEqual(o.ablatedTargetVolume);
+    expect(o.nonPerfusedVolume).toBeGreaterThanOrEqual(o.nonPerfusedTargetVolume);
+    expect(o.npvRatio).toBeCloseTo(o.nonPerfusedTargetVolume / o.target.volume, 12);
     expect(o.peakTemperature).toBeGreaterThan(60);
     for (const name of ['skin', 'fat', 'muscle', 'uterus', 'fibroid', 'bladder', 'bone']) {
       expect(o.structures[name].maxTemperature).toBeGreaterThanOrEqual(37);
