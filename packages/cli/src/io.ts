@@ -8,6 +8,29 @@ import { CliUsageError } from './run-action.js';
 const errno = (e: unknown) => (e as NodeJS.ErrnoException)?.code ?? String(e);
 
 /**
+ * mkdir -p, one level at a time: Node 20's recursive mkdir loops forever under /proc (ENOENT from a path
+ * that cannot be created), which would hang `--out /proc/x/y`.
+ */
+async function mkdirs(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let d = resolve(dir);
+  for (;;) {
+    const info = await stat(d).catch((e) => (errno(e) === 'ENOENT' ? null : Promise.reject(e)));
+    if (info) {
+      if (!info.isDirectory()) throw Object.assign(new Error(`${d} is not a folder`), { code: 'ENOTDIR' });
+      break;
+    }
+    missing.push(d);
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (const m of missing.reverse()) {
+    await mkdir(m).catch((e) => (errno(e) === 'EEXIST' ? undefined : Promise.reject(e)));
+  }
+}
+
+/**
  * Reads a whole regular file of at most `maxBytes`. A FIFO, socket or device is refused without blocking
  * (opened non-blocking, checked with fstat on the open handle), and no more than the size fstat reported is
  * read, so /dev/zero or a file that keeps growing cannot fill memory.
@@ -102,7 +125,7 @@ export async function checkOutputFolder(dir: string, flag: string, ours: (name: 
 
 async function probeFolder(dir: string, flag: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdirs(dir);
   } catch (e) {
     throw new CliUsageError(`${flag}: cannot create the folder ${dir} (${errno(e)})`);
   }
@@ -139,7 +162,7 @@ function writeError(path: string, e: unknown): InputError {
 export async function writeFileBytes(path: string, bytes: Uint8Array | string): Promise<void> {
   const dir = dirname(path);
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdirs(dir);
   } catch (e) {
     throw writeError(path, e);
   }
@@ -163,10 +186,10 @@ export async function writeFolder(dir: string, files: Record<string, Uint8Array 
   const fresh = tempPath(parent, 'new');
   let old: string | null = null;
   try {
-    await mkdir(parent, { recursive: true });
+    await mkdirs(parent);
     await mkdir(fresh, { mode: 0o755 });
     for (const [name, bytes] of Object.entries(files)) {
-      if (name.includes('/')) await mkdir(dirname(join(fresh, name)), { recursive: true });
+      if (name.includes('/')) await mkdirs(dirname(join(fresh, name)));
       await writeExclusive(join(fresh, name), bytes);
     }
     const existing = await lstat(dir).catch(() => null);
