@@ -12,7 +12,7 @@ writeFileSync(
   JSON.stringify({
     transducer: { frequency: 1e6, radiusOfCurvature: 0.06, aperture: 0.04, power: 40 },
     medium: { layers: [{ tissue: 'water', thickness: 0.04 }, { tissue: 'liver' }] },
-    sonication: { duration: 0.5, cooling: 0 },
+    sonication: { duration: 0.1, cooling: 0 },
   }),
 );
 
