@@ -1,14 +1,15 @@
-import { heatScenario, heatingGrid, parseScenario, parseSonication, voxelCount } from '@openfuas/core';
+import { LIMITS, checkLimit, heatScenario, heatingGrid, parseScenario, parseSonication, provenance, voxelCount } from '@openfuas/core';
 import type { Command } from 'commander';
 import {
   type HeatingOutputFlags,
   addHeatingOutputOptions,
+  checkHeatingOutputs,
   heatingExecutor,
   heatingSummary,
   heatingText,
   writeHeatingVolumes,
 } from '../heating-output.js';
-import { readJsonFile } from '../io.js';
+import { parseJsonBytes, readFileBytes } from '../io.js';
 import { heatScenarioNonlinear } from '../nonlinear-heating.js';
 import { parseIntegerOption } from '../options.js';
 import { CliUsageError, runAction } from '../run-action.js';
@@ -35,15 +36,20 @@ export function register(program: Command): void {
       runAction(async (file: string, opts: HeatingOutputFlags & { nonlinear?: boolean; linear?: boolean; harmonics?: number }) => {
         if (opts.nonlinear && opts.linear) throw new CliUsageError('--nonlinear and --linear exclude each other');
         if (opts.harmonics !== undefined && !opts.nonlinear) throw new CliUsageError('--harmonics needs --nonlinear');
-        const json = await readJsonFile(file);
+        await checkHeatingOutputs(opts);
+        const bytes = await readFileBytes(file);
+        const json = parseJsonBytes(bytes, file);
         const scenario = parseScenario(json);
         const sonication = parseSonication((json as Record<string, unknown>).sonication);
-        const executor = heatingExecutor(opts.threads, voxelCount(heatingGrid(scenario, sonication)), POOL_MIN_VOXELS);
+        const voxels = voxelCount(heatingGrid(scenario, sonication));
+        checkLimit(`${file}: memory of the heating box (bytes)`, voxels * 64, LIMITS.memoryBytes, 'a shorter sonication or cooling');
+        const from = provenance({ scenario: bytes });
+        const executor = heatingExecutor(opts.threads, voxels, POOL_MIN_VOXELS);
         try {
           const r = opts.nonlinear
             ? await heatScenarioNonlinear(scenario, sonication, { executor, harmonics: opts.harmonics ?? 32 })
             : await heatScenario(scenario, sonication, { executor });
-          await writeHeatingVolumes(r.grid, r, opts, ', transducer frame');
+          await writeHeatingVolumes(r.grid, r, opts, ', transducer frame', from);
           if (opts.json) {
             const out = {
               ...heatingSummary(r),
@@ -57,6 +63,7 @@ export function register(program: Command): void {
               },
               absorbedPower: r.absorbedPower,
               grid: { shape: r.grid.shape, spacing: r.grid.spacing, origin: r.grid.origin },
+              provenance: from,
             };
             process.stdout.write(`${JSON.stringify(out)}\n`);
           } else {
