@@ -188,6 +188,9 @@ function sliceOf(ds: dicomParser.DataSet, file: string): Slice | null {
   }
   const slope = optionalNumber(ds, 'x00281053', 1, file, 'RescaleSlope');
   const intercept = optionalNumber(ds, 'x00281052', 0, file, 'RescaleIntercept');
+  // rescaled values must fit Float32 with room (CT: slope 1, intercept −1024; MR and PET slopes stay far below)
+  if (!(Math.abs(slope) <= 1e6)) throw new FormatError(file, `RescaleSlope (0028,1053) ${slope} is outside ±1e6`);
+  if (!(Math.abs(intercept) <= 1e9)) throw new FormatError(file, `RescaleIntercept (0028,1052) ${intercept} is outside ±1e9`);
   return {
     name: file,
     rows,
