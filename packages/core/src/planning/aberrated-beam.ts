@@ -122,8 +122,10 @@ function layerAt(medium: LayeredMedium, z: number): number {
 /**
  * q per watt on `box` (as radialBeamPatch, same sub-cell points): Q = heatPerP2(layer at z)·|p|², |p|² from the
  * lattice past `zScreen` and from the flat-layer table in front of it (and outside the lattice's planes). With
- * `only` the patch holds the sub-cells with zScreen ≤ z ≤ only.zMax and outside only.exclude (patch-axis offsets
- * from the focus, m) and nothing else: the part a radial patch restricted to z < zScreen leaves out.
+ * `part` only the voxels whose centre lies in `part.region` (transducer-frame z within [zLo, zHi], distance from the
+ * axis ≤ rMax) are computed and written into `part.into` (the others keep their values); sub-cells beyond zMax or
+ * inside `exclude` (patch-axis offsets from the focus, m) count as 0, as in
+ * radialBeamPatch. The power is Σ q·ΔV of the returned array.
  */
 export function latticeBeamPatch(
   lattice: FieldLattice,
@@ -133,19 +135,36 @@ export function latticeBeamPatch(
   box: PatchBox,
   subsamples: Vec3,
   zScreen: number,
-  only?: { zMax: number; exclude?: { lo: Vec3; hi: Vec3 } },
+  part?: {
+    into: Float32Array;
+    region: { zLo: number; zHi: number; rMax: number };
+    zMax: number;
+    exclude?: { lo: Vec3; hi: Vec3 };
+  },
 ): { q: Float32Array; shape: Vec3; centre: Vec3; power: number } {
-  const ex = only?.exclude;
+  const ex = part?.exclude;
   const [u, v] = perpendicularBasis(beam);
   const shape: Vec3 = [box.hi[0] - box.lo[0] + 1, box.hi[1] - box.lo[1] + 1, box.hi[2] - box.lo[2] + 1];
   const ns = subsamples.map((s) => Math.max(1, Math.round(s)));
-  const q = sharedFloat32(shape[0] * shape[1] * shape[2]);
+  const q = part ? part.into : sharedFloat32(shape[0] * shape[1] * shape[2]);
   const nsub = ns[0] * ns[1] * ns[2];
   const e = box.axes;
-  let sum = 0;
+  const zMax = part ? part.zMax : Number.POSITIVE_INFINITY;
   for (let k = 0; k < shape[2]; k++)
     for (let j = 0; j < shape[1]; j++)
       for (let i = 0; i < shape[0]; i++) {
+        if (part) {
+          const cx = (box.lo[0] + i) * box.spacing[0];
+          const cy = (box.lo[1] + j) * box.spacing[1];
+          const cz = (box.lo[2] + k) * box.spacing[2];
+          const c0 = cx * e[0][0] + cy * e[1][0] + cz * e[2][0];
+          const c1 = cx * e[0][1] + cy * e[1][1] + cz * e[2][1];
+          const c2 = cx * e[0][2] + cy * e[1][2] + cz * e[2][2];
+          const w = c0 * beam[0] + c1 * beam[1] + c2 * beam[2];
+          const zc = heat.zFocus + w;
+          if (zc < part.region.zLo || zc > part.region.zHi) continue;
+          if (c0 * c0 + c1 * c1 + c2 * c2 - w * w > part.region.rMax * part.region.rMax) continue;
+        }
         let acc = 0;
         for (let sz = 0; sz < ns[2]; sz++) {
           const tz = (box.lo[2] + k + (sz + 0.5) / ns[2] - 0.5) * box.spacing[2];
@@ -153,18 +172,15 @@ export function latticeBeamPatch(
             const ty = (box.lo[1] + j + (sy + 0.5) / ns[1] - 0.5) * box.spacing[1];
             for (let sx = 0; sx < ns[0]; sx++) {
               const tx = (box.lo[0] + i + (sx + 0.5) / ns[0] - 0.5) * box.spacing[0];
+              if (ex && tx > ex.lo[0] && tx < ex.hi[0] && ty > ex.lo[1] && ty < ex.hi[1] && tz > ex.lo[2] && tz < ex.hi[2]) continue;
               const d0 = tx * e[0][0] + ty * e[1][0] + tz * e[2][0];
               const d1 = tx * e[0][1] + ty * e[1][1] + tz * e[2][1];
               const d2 = tx * e[0][2] + ty * e[1][2] + tz * e[2][2];
               const x = d0 * u[0] + d1 * u[1] + d2 * u[2];
               const y = d0 * v[0] + d1 * v[1] + d2 * v[2];
               const z = heat.zFocus + d0 * beam[0] + d1 * beam[1] + d2 * beam[2];
-              if (only) {
-                if (z < zScreen || z > only.zMax) continue;
-                if (ex && tx > ex.lo[0] && tx < ex.hi[0] && ty > ex.lo[1] && ty < ex.hi[1] && tz > ex.lo[2] && tz < ex.hi[2]) continue;
-              }
+              if (z > zMax) continue;
               let p2 = z >= zScreen ? latticeP2(lattice, x, y, z) : -1;
-              if (p2 < 0 && only) p2 = 0;
               if (p2 < 0) {
                 const seg = tableSegmentAt(heat.table, z);
                 p2 = seg < 0 ? 0 : tableP2(heat.table, seg, Math.hypot(x, y), z);
@@ -173,10 +189,10 @@ export function latticeBeamPatch(
             }
           }
         }
-        const val = acc / nsub;
-        q[i + shape[0] * (j + shape[1] * k)] = val;
-        sum += val;
+        q[i + shape[0] * (j + shape[1] * k)] = acc / nsub;
       }
+  let sum = 0;
+  for (let i = 0; i < q.length; i++) sum += q[i];
   return { q, shape, centre: [-box.lo[0], -box.lo[1], -box.lo[2]], power: sum * box.spacing[0] * box.spacing[1] * box.spacing[2] };
 }
 
@@ -240,6 +256,12 @@ function tableFocus(
   const ac = layerAcoustics(medium.layers[layerAt(medium, z)].tissue, frequency);
   return { intensity: planeWaveIntensity(Math.sqrt(max), ac.density, ac.soundSpeed), area6dB: count * lattice.dl * lattice.dl };
 }
+
+/**
+ * Radius of the region past the wall where coarse patches take the aberrated field, in units of the halo's 1/e
+ * radius L·λ/(πℓ) (a weak Gaussian screen scatters intensity ∝ exp(−θ²/θe²), θe = λ/(πℓ)): 2 holds 98 % of it.
+ */
+const HALO_FACTOR = 2;
 
 /** What the wall did to one beam. */
 export interface WallAberrationReport {
@@ -330,35 +352,31 @@ export async function aberratedBeamPatches(
     R + boxReach(input.focal.box, beam).hi,
   );
   const { area6dB, ...focusMetrics } = metrics;
-  let pathLattice: { key: string; lattice: FieldLattice } | null = null;
+  // Past the wall the screen changes the coarse patches where the focus and its scattered halo lie: a cylinder about
+  // the focus of radius HALO_FACTOR·L·λ/(πℓ) (L: screen to focus, at most; ℓ: the shorter 1/e correlation length)
+  // plus the focal box's; elsewhere (the converging cone away from the focus) the coarse voxels average over many
+  // correlation cells and keep the flat-layer heat.
+  const lambda = Math.min(...medium.layers.map((l) => l.tissue.soundSpeed)) / input.frequency;
+  const ell =
+    Math.min(input.model.statistics.delayCorrelationLength, input.model.statistics.energyCorrelationLength) / 2 / Math.sqrt(Math.LN2);
+  const focalReach = boxReach(input.focal.box, beam);
+  const halo = Math.min(R - zScreen, (HALO_FACTOR * (R - zScreen) * lambda) / (Math.PI * ell)) + focalReach.rMax;
+  const region = { zLo: Math.max(zScreen, R - halo), zHi: R + halo, rMax: halo };
+  let haloLattice: FieldLattice | null = null;
   const path: AberratedPathPatch = async (box, sub, zRange, exclude) => {
-    const reach = boxReach(box, beam);
-    const key = `${reach.rMax}:${reach.hi}:${zRange[1]}`;
-    if (!pathLattice || pathLattice.key !== key) {
-      const zTo = Math.min(zRange[1], R + reach.hi);
-      const lattice = await fieldLattice(
-        screened.asm,
-        reach.rMax,
-        zScreen,
-        Math.max(zTo, zScreen + input.sampleStep),
-        input.sampleStep,
-        input.sampleStep,
-        executor,
-      );
-      pathLattice = { key, lattice };
-    }
-    const front = await radialBeamPatch(
-      { ...heat, zRange: [zRange[0], Math.min(zRange[1], zScreen)] },
-      beam,
-      box,
-      sub,
-      1,
+    const flatPatch = await radialBeamPatch({ ...heat, zRange }, beam, box, sub, 1, executor, exclude);
+    const margin = Math.max(...box.spacing);
+    haloLattice ??= await fieldLattice(
+      screened.asm,
+      region.rMax + 2 * margin,
+      Math.max(zScreen, region.zLo - margin),
+      region.zHi + margin,
+      input.sampleStep,
+      // |p|² varies along the beam on the focal length's scale (mm), across it on λ's
+      2 * input.sampleStep,
       executor,
-      exclude,
     );
-    const back = latticeBeamPatch(pathLattice.lattice, heat, medium, beam, box, sub, zScreen, { zMax: zRange[1], exclude });
-    for (let i = 0; i < front.q.length; i++) front.q[i] += back.q[i];
-    return { ...front, power: front.power + back.power };
+    return latticeBeamPatch(haloLattice, heat, medium, beam, box, sub, zScreen, { into: flatPatch.q, region, zMax: zRange[1], exclude });
   };
   return {
     focal,
