@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ const CONTRACT_KEYS = [
   'nonPerfusedVolume',
   'npvRatio',
   'peakTemperature',
+  // software version and the inputs' SHA-256 (issue 17)
+  'provenance',
   'sonicationTime',
   'sonications',
   'structures',
@@ -42,6 +45,13 @@ describe('fuas plan / simulate / demo', () => {
     expect(summary.lesion.width).toBeGreaterThan(0.5e-3);
     plan = parsePlan(JSON.parse(readFileSync(out, 'utf8')));
     expect(plan.sonications.length).toBe(summary.sonications);
+    // the plan names its case and the SHA-256 of its case.json (fuas simulate checks both)
+    expect(plan.caseSha256).toBe(
+      createHash('sha256')
+        .update(readFileSync(join(caseDir, 'case.json')))
+        .digest('hex'),
+    );
+    expect(summary.provenance).toMatchObject({ software: 'OpenFUAS', inputsSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     // pauses fitted on the near field: the base cooling everywhere, longer where the wall needed it
     expect(summary.addedCooling).toBeGreaterThan(0);
     expect(summary.findings.map((f: { code: string }) => f.code)).toContain('cooling-fitted');
@@ -83,6 +93,8 @@ describe('fuas plan / simulate / demo', () => {
     expect(html).not.toMatch(/<script src=|<link [^>]*href="http/);
     const dose = decodeNifti(new Uint8Array(readFileSync(join(vol, 'dose-cem43.nii.gz'))));
     expect(dose.data.reduce((m, v) => Math.max(m, v), 0)).toBeGreaterThanOrEqual(240);
+    // provenance in the header: software version and the first 16 hex digits of the inputs' SHA-256
+    expect(dose.header.description).toMatch(new RegExp(`^OpenFUAS \\S+ in:${o.provenance.inputsSha256.slice(0, 16)}`));
     expect(existsSync(join(vol, 'temperature-max.nii.gz'))).toBe(true);
   });
 
