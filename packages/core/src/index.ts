@@ -334,7 +334,7 @@ export type {
   ScenarioHeatingOptions,
   ScenarioHeatingResult,
   ScenarioSonication,
-} from './thermal/scenario-heating.js';
+} from './sonication/scenario-heating.js';
 export {
   HEATING_DIFFUSION_MARGIN,
   HEATING_MAX_SPACING,
@@ -345,7 +345,7 @@ export {
   layeredThermalMedium,
   parseSonication,
   scenarioHeatSource,
-} from './thermal/scenario-heating.js';
+} from './sonication/scenario-heating.js';
 export type { TreatmentOptions, TreatmentSonication } from './thermal/treatment-simulation.js';
 export { TreatmentSimulation } from './thermal/treatment-simulation.js';
 export type { BModeImage, BModeOptions } from './console/bmode-image.js';

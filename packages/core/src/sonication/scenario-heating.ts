@@ -5,11 +5,11 @@ import { InputError, LimitError, requireFinite } from '../errors.js';
 import { type Grid3D, axisCoordinates, createGrid } from '../grid/grid3d.js';
 import { type ParallelExecutor, SerialExecutor } from '../parallel/parallel-executor.js';
 import { diffusivity } from '../tissue/tissue-table.js';
-import { type HeatingResult, simulateHeating } from './heating-run.js';
-import { type FieldHeatSource, fieldSource } from './heat-source.js';
-import { type ThermalMedium, labelledThermalMedium } from './thermal-medium.js';
-import type { AdvanceOptions, ThermalOptions } from './thermal-simulation.js';
-import { LETHAL_CEM43 } from './thermal-dose.js';
+import { type HeatingResult, simulateHeating } from '../thermal/heating-run.js';
+import { type FieldHeatSource, fieldSource } from '../thermal/heat-source.js';
+import { type ThermalMedium, labelledThermalMedium } from '../thermal/thermal-medium.js';
+import type { AdvanceOptions, ThermalOptions } from '../thermal/thermal-simulation.js';
+import { LETHAL_CEM43 } from '../thermal/thermal-dose.js';
 
 /** One sonication of a scenario: the bowl on at its drive for `duration` s, then `cooling` s off. */
 export interface ScenarioSonication {
