@@ -53,7 +53,7 @@ export interface ReportWords {
   maxDose: string;
   /** a structure outside every simulated domain (its 37 °C is assumed) */
   notComputed: string;
-  /** a temperature at or above 100 °C, which the model does not treat as boiling water would behave */
+  /** a temperature at 100 °C or above: boiling tissue water (held there by its latent heat) */
   boiling: string;
   plan: string;
   /** {n} {serosa} {endo} {bone} {bowel} */
@@ -113,7 +113,7 @@ export const REPORT_WORDS_EN: ReportWords = {
   maxTemperature: 'max temperature (°C)',
   maxDose: 'max dose (CEM43 min)',
   notComputed: 'not computed',
-  boiling: '≥ 100 °C (boiling, not modelled)',
+  boiling: '100 °C (boiling)',
   plan: 'Plan',
   planMeta: '{n} sonications; margins: serosa {serosa} mm, endometrium {endo} mm, bone {bone} mm, bowel {bowel} mm.',
   slice: 'slice',

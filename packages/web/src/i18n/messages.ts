@@ -327,7 +327,7 @@ export const en = {
   'finding.skipped-focus-outside-body': '{count} point(s) skipped: focus outside the patient',
   'results.notComputed': 'not computed',
   'results.notComputedNote': 'not computed: outside the simulated domains (no temperature was computed there)',
-  'results.boiling': '≥ 100 °C (boiling, not modelled)',
+  'results.boiling': '100 °C (boiling)',
   'results.boilingNote':
     'Temperatures of 100 °C and above are shown as boiling: the model has no boiling, so a higher number is not a prediction.',
   'plan.totals': 'Before simulating',
@@ -714,7 +714,7 @@ export const zh: Messages = {
   'finding.skipped-focus-outside-body': '跳过 {count} 个点：焦点在患者体外',
   'results.notComputed': '未计算',
   'results.notComputedNote': '未计算：位于仿真计算域之外（此处没有计算温度）',
-  'results.boiling': '≥ 100 °C（沸腾，未建模）',
+  'results.boiling': '100 °C（沸腾）',
   'results.boilingNote': '100 °C 及以上的温度显示为沸腾：模型不含沸腾过程，更高的数值不是预测值。',
   'plan.totals': '仿真前估计',
   'plan.totals.energy': '声能',
@@ -1111,7 +1111,7 @@ export const fr: Messages = {
   'finding.skipped-focus-outside-body': '{count} point(s) ignoré(s) : foyer hors du corps',
   'results.notComputed': 'non calculé',
   'results.notComputedNote': 'non calculé : hors des domaines simulés (aucune température n’y a été calculée)',
-  'results.boiling': '≥ 100 °C (ébullition, non modélisée)',
+  'results.boiling': '100 °C (ébullition)',
   'results.boilingNote':
     'Les températures de 100 °C et plus sont affichées comme ébullition : le modèle ne traite pas l’ébullition, un nombre plus élevé n’est pas une prédiction.',
   'plan.totals': 'Avant la simulation',

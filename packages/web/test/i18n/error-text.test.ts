@@ -74,10 +74,10 @@ describe('core errors and skipped points in the workstation’s languages', () =
 describe('temperatureText', () => {
   it('shows a temperature below 100 °C as its number and from 100 °C as boiling (not a prediction)', () => {
     expect(temperatureText(99.94)).toEqual({ text: '99.9 °C', boiling: false });
-    expect(temperatureText(100)).toEqual({ text: '≥ 100 °C (boiling, not modelled)', boiling: true });
+    expect(temperatureText(100)).toEqual({ text: '100 °C (boiling)', boiling: true });
     expect(temperatureText(355).text).not.toContain('355');
     setLanguage('fr');
-    expect(temperatureText(355).text).toBe('≥ 100 °C (ébullition, non modélisée)');
+    expect(temperatureText(355).text).toBe('100 °C (ébullition)');
   });
 });
 
