@@ -51,10 +51,11 @@ async function load(storage: 'pglite' | 'postgresql'): Promise<BenchResult> {
   await addCentre(setup.owner, 'A', 'Bench centre');
   await addUser(setup.owner, { username: 'bench', role: 'physician', centre: 'A', password: PASSWORD });
   await setup.close();
+  // an empty DATABASE_URL makes the pglite server ignore one set for the PostgreSQL run
   const env: Record<string, string> =
     storage === 'postgresql'
       ? { DATABASE_URL: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` }
-      : {};
+      : { DATABASE_URL: '' };
   const server = await serve(storage === 'pglite' ? ['--data', dir] : [], env);
   try {
     const s = await fetch(`${server.url}/api/v1/session`, {

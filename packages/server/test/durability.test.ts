@@ -16,12 +16,13 @@ describe.each(STORAGES)('records durability (%s)', (storage) => {
     await addUser(setup.owner, { username: 'phys-a', role: 'physician', centre: 'A', password: PASSWORD });
     await setup.close();
     const args = storage === 'pglite' ? ['--data', store.options.dataDir!] : [];
+    // an empty DATABASE_URL keeps the pglite server off the PostgreSQL that CI sets for the other variant
     const env: Record<string, string> =
       storage === 'postgresql'
         ? {
             DATABASE_URL: `${store.options.url}${store.options.url!.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${store.options.schema}`)}`,
           }
-        : {};
+        : { DATABASE_URL: '' };
     const login = async (url: string) => {
       const r = await fetch(`${url}/api/v1/session`, {
         method: 'POST',
