@@ -8,7 +8,7 @@ import { TaylorStepper } from './taylor-step.js';
 import { THERMAL_DOSE_KERNEL } from './thermal-dose-kernel.js';
 import { LETHAL_CEM43, cem43Factor } from './thermal-dose.js';
 import { type ThermalMedium, explicitStabilityLimit, labelledThermalMedium, materialTables } from './thermal-medium.js';
-import { WindowBoiling } from './window-boiling.js';
+import { WindowBoiling } from './treatment-boiling.js';
 
 /** One sonication of a treatment: the beam's focus at `position` (m, grid frame), on at `power` W, then cooling. */
 export interface TreatmentSonication {
@@ -50,7 +50,7 @@ export interface TreatmentOptions {
   courant?: number;
   doseThreshold?: number;
   perfusionShutdown?: number;
-  /** boiling of tissue water in the fine window (window-boiling.ts; default true, false: plain Pennes) */
+  /** boiling of tissue water in the fine window (treatment-boiling.ts; default true, false: plain Pennes) */
   boiling?: boolean | BoilingOptions;
   executor?: ParallelExecutor;
 }
