@@ -19,7 +19,7 @@ import {
 } from '@openfuas/core';
 import { type Command, InvalidArgumentError } from 'commander';
 import { checkOutputFolder, readFileBytes, readJsonFile, writeFolder } from '../io.js';
-import { parseIntegerOption, parseNumberOption } from '../options.js';
+import { parseIntegerOption, parseRangeOption } from '../options.js';
 import { runAction } from '../run-action.js';
 
 function choice<T extends string>(allowed: readonly T[]): (value: string) => T {
@@ -115,7 +115,7 @@ export function register(program: Command): void {
   cmd
     .command('phantom')
     .description('write the built-in fibroid phantom (case.json, image.nii.gz, labels.nii.gz)')
-    .option('--fibroid-diameter <mm>', 'fibroid diameter, mm (10–120)', parseNumberOption('--fibroid-diameter', 'positive'), 55)
+    .option('--fibroid-diameter <mm>', 'fibroid diameter, mm (10–120)', parseRangeOption('--fibroid-diameter', 10, 120, 'mm'), 55)
     .option(
       '--fibroid-position <where>',
       'anterior | posterior | fundal | submucosal',
@@ -129,11 +129,11 @@ export function register(program: Command): void {
       choice(['thin', 'median', 'thick'] as const),
       'median',
     )
-    .option('--fat <mm>', 'subcutaneous fat thickness, mm (default from --wall: 16.0)', parseNumberOption('--fat', 'non-negative'))
-    .option('--muscle <mm>', 'rectus abdominis thickness, mm (default from --wall: 9.1)', parseNumberOption('--muscle', 'non-negative'))
-    .option('--skin <mm>', 'skin thickness, mm', parseNumberOption('--skin', 'positive'), 2)
+    .option('--fat <mm>', 'subcutaneous fat thickness, mm (default from --wall: 16.0)', parseRangeOption('--fat', 0, 100, 'mm'))
+    .option('--muscle <mm>', 'rectus abdominis thickness, mm (default from --wall: 9.1)', parseRangeOption('--muscle', 0, 50, 'mm'))
+    .option('--skin <mm>', 'skin thickness, mm', parseRangeOption('--skin', 0.5, 10, 'mm'), 2)
     .option('--bowel-in-path', 'put a gas-filled bowel loop across the beam path', false)
-    .option('--voxel <mm>', 'voxel size, mm', parseNumberOption('--voxel', 'positive'), 1)
+    .option('--voxel <mm>', 'voxel size, mm (0.25–10)', parseRangeOption('--voxel', 0.25, 10, 'mm'), 1)
     .option('--seed <n>', 'random seed (integer)', parseIntegerOption('--seed', -(2 ** 31), 2 ** 31 - 1), 1)
     .requiredOption('--out <dir>', 'output folder')
     .exitOverride()

@@ -1,4 +1,4 @@
-import { parsePlan, provenance } from '@openfuas/core';
+import { LIMITS, checkLimit, parsePlan, provenance } from '@openfuas/core';
 import type { Command } from 'commander';
 import { checkOutputFile, checkOutputFolder, parseJsonBytes, readFileBytes } from '../io.js';
 import { checkThreads } from '../heating-output.js';
@@ -49,6 +49,9 @@ export function register(program: Command): void {
               `${planPath}: the plan was made on another version of case "${c.name}" (case.json SHA-256 ${plan.caseSha256.slice(0, 12)}…, ${dir} has ${caseSha256.slice(0, 12)}…); plan it again`,
             );
           }
+          // the whole treatment's simulated time bounds the work (a pause of 10^5 s is a typo, not a plan)
+          const seconds = plan.sonications.reduce((t, s) => t + s.exposure + s.cooling, 0);
+          checkLimit(`${planPath}: treatment time (s)`, seconds, LIMITS.simulatedSeconds, 'sonications and pauses together');
           const from = provenance({
             'case.json': caseSha256,
             'plan.json': planBytes,
