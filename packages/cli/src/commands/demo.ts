@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { autoPlan, encodeCaseFiles, generatePhantom, provenance } from '@openfuas/core';
 import type { Command } from 'commander';
@@ -35,7 +36,13 @@ export function register(program: Command): void {
     .description('the built-in case end to end: fibroid phantom → automatic plan → whole-treatment simulation → report')
     .option('--out <dir>', 'folder for the case, plan, volumes and report', 'openfuas-demo')
     .option('--json', 'print the outcome as JSON on stdout (as fuas simulate --json)')
-    .option('--threads <n>', 'worker threads', parseIntegerOption('--threads', 1, 64), 1)
+    // both cores of a 2-core machine by default: the treatment's coarse level runs on the pool beside the fine window
+    .option(
+      '--threads <n>',
+      'worker threads (default: 2, or 1 on a single core)',
+      parseIntegerOption('--threads', 1, 64),
+      Math.min(2, availableParallelism()),
+    )
     .option('--no-near-field', 'skip the coarse near-field (skin, fat, muscle) simulation')
     .action(
       runAction(async (opts: { out: string; json?: boolean; threads: number; nearField: boolean }) => {
