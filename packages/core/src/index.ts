@@ -50,7 +50,7 @@ export {
   requireRange,
 } from './limits/limits.js';
 export { closestName, editDistance, rejectUnknownKeys } from './input/unknown-keys.js';
-export { type Provenance, inputsHash, provenance, provenanceTag } from './provenance/provenance.js';
+export { type Provenance, inputsHash, provenance, provenanceTag, sha256Hex } from './provenance/provenance.js';
 export type { Kernel, KernelArg, KernelArgs } from './parallel/kernel-registry.js';
 export { getKernel, kernelNames, registerKernel } from './parallel/kernel-registry.js';
 export type { ParallelExecutor } from './parallel/parallel-executor.js';
@@ -352,7 +352,7 @@ export type { BModeImage, BModeOptions } from './console/bmode-image.js';
 export { focalGrey, renderBMode } from './console/bmode-image.js';
 export { beamPathObstruction } from './console/beam-path-watch.js';
 export { canonicalJson, contentHash } from './console/canonical-json.js';
-export { crc32 } from './console/crc32.js';
+export { crc32 } from './checksum/crc32.js';
 export type { DeliveredFragment } from './console/delivered-outcome.js';
 export { deliveredOutcome } from './console/delivered-outcome.js';
 export type { FaultInjection, FaultName } from './console/faults.js';
@@ -373,7 +373,6 @@ export {
   outputOn,
   transition,
 } from './console/session-state.js';
-export { sha256, sha256Hex } from './console/sha256.js';
 export type { FaultHeat, PatientDrive } from './console/simulated-patient.js';
 export { SimulatedPatient } from './console/simulated-patient.js';
 export type { DecodedLog, LogBatch, LogEvent, LogHeader, LogSink, LogVerification } from './console/treatment-log.js';

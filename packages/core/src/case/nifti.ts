@@ -1,6 +1,6 @@
 import { Gunzip, gzipSync } from 'fflate';
 import { FormatError, FuasError, InputError, LimitError } from '../errors.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../checksum/crc32.js';
 import { type Grid3D, createGrid, voxelCount } from '../grid/grid3d.js';
 import { LIMITS } from '../limits/limits.js';
 

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { sha256Hex } from './sha256.js';
+import { sha256Hex } from '../provenance/provenance.js';
 
 /**
  * Canonical JSON: object keys sorted by UTF-16 code units, no whitespace, numbers as JavaScript prints them

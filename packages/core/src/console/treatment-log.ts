@@ -1,5 +1,5 @@
 import { FormatError } from '../errors.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../checksum/crc32.js';
 
 /**
  * The treatment log: append-only records, each framed as
@@ -115,7 +115,7 @@ export function decodeLog(bytes: Uint8Array): DecodedLog {
     }
     const end = at + FRAME + len;
     let payload: unknown = null;
-    let ok = crc32(bytes, at + FRAME, end) === sum;
+    let ok = crc32(bytes.subarray(at + FRAME, end)) === sum;
     if (ok) {
       try {
         payload = JSON.parse(dec.decode(bytes.subarray(at + FRAME, end)));

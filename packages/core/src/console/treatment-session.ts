@@ -25,7 +25,7 @@ import { MrThermometry, type ThermometryMap } from './mr-thermometry.js';
 import { type SessionAction, type SessionState, canTransition, transition } from './session-state.js';
 import { type FaultHeat, SimulatedPatient } from './simulated-patient.js';
 import { LOG_FORMAT, LOG_VERSION, type LogEvent, type LogHeader, type LogSink, encodeRecord } from './treatment-log.js';
-import { sha256Hex } from './sha256.js';
+import { sha256Hex } from '../provenance/provenance.js';
 
 /**
  * The control tick: 100 ms of treatment time. Every command, measurement and interlock evaluation happens once

@@ -1,21 +1,5 @@
 import { zlibSync } from 'fflate';
-
-/** CRC-32 (ISO 3309, as PNG chunks use), table-driven. */
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array, start: number, end: number): number {
-  let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+import { crc32 } from '../checksum/crc32.js';
 
 /**
  * Encodes 8-bit RGBA pixels (row-major, top row first) as a PNG (ISO/IEC 15948): IHDR, one zlib IDAT with
@@ -43,7 +27,7 @@ export function encodePng(rgba: Uint8Array, width: number, height: number): Uint
     view.setUint32(p, data.length);
     for (let i = 0; i < 4; i++) out[p + 4 + i] = type.charCodeAt(i);
     out.set(data, p + 8);
-    view.setUint32(p + 8 + data.length, crc32(out, p + 4, p + 8 + data.length));
+    view.setUint32(p + 8 + data.length, crc32(out.subarray(p + 4, p + 8 + data.length)));
     p += 12 + data.length;
   }
   return out;

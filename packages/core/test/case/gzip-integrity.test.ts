@@ -3,7 +3,7 @@
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { createGrid, decodeNifti, encodeNifti, FormatError, generatePhantom } from '../../src/index.js';
-import { crc32 } from '../../src/case/crc32.js';
+import { crc32 } from '../../src/checksum/crc32.js';
 import { seededRandom } from '../../src/case/seeded-random.js';
 
 /** Flips `count` seeded single bits of `gz`; counts outcomes against the intact decode. */

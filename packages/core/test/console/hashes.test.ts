@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, contentHash } from '../../src/console/canonical-json.js';
-import { crc32 } from '../../src/console/crc32.js';
-import { sha256Hex } from '../../src/console/sha256.js';
+import { crc32 } from '../../src/checksum/crc32.js';
+import { sha256Hex } from '../../src/provenance/provenance.js';
 import { seededRandom } from '../../src/case/seeded-random.js';
 
 describe('sha256', () => {
