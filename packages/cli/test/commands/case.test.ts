@@ -118,7 +118,7 @@ describe('fuas case', () => {
     };
     expectExit2(['case', 'phantom', '--t2-type', '4', '--out', join(dir, 'x')], /--t2-type/);
     expectExit2(['case', 'phantom', '--fibroid-position', 'lateral', '--out', join(dir, 'x')], /--fibroid-position.*anterior/);
-    expectExit2(['case', 'phantom', '--fibroid-diameter', '300', '--out', join(dir, 'x')], /diameterMm.*\[10, 120\]/);
+    expectExit2(['case', 'phantom', '--fibroid-diameter', '300', '--out', join(dir, 'x')], /--fibroid-diameter.*\[10, 120\]/);
     expectExit2(['case', 'phantom'], /--out/);
     expectExit2(['case', 'info', join(dir, 'nothing-here')], /nothing-here/);
     writeFileSync(join(dir, 'broken.nii.gz'), readFileSync(join(phantomDir, 'image.nii.gz')).subarray(0, 5000));
