@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import type { Vec3 } from '../grid/grid3d.js';
 import type { ParallelExecutor } from '../parallel/parallel-executor.js';
 import { lesionDimensions } from '../thermal/lesion.js';
-import { fieldSource } from '../thermal/heat-source.js';
+import { fieldSource, forEachSourceVoxel } from '../thermal/heat-source.js';
 import { ThermalSimulation } from '../thermal/thermal-simulation.js';
 import { alignedGrid, caseThermalMedium, patchBox } from './case-grids.js';
 import type { DeviceLimits } from './device-limits.js';
@@ -47,30 +47,12 @@ export async function repeatedShots(
   exposure: number,
   options: { gap: number; maxShots: number; executor?: ParallelExecutor },
 ): Promise<SingleShot> {
-  const patch = beam.focal;
-  const box = patchBox(patch, focus);
-  const m = 4e-3;
-  const grid = alignedGrid(
-    c.grid,
-    patch.spacing[0],
-    [box.lo[0] - m, box.lo[1] - m, box.lo[2] - m],
-    [box.hi[0] + m, box.hi[1] + m, box.hi[2] + m],
-  );
-  const { medium } = caseThermalMedium(c, grid);
-  const placed = placeBeamPatch(patch, grid, focus);
+  const { grid, medium, source: placed } = shotDomain(c, beam, focus);
   // as a whole-grid source, so that bubbles can shield it along the beam
   const q = new Float32Array(grid.shape[0] * grid.shape[1] * grid.shape[2]);
-  const [nx, ny] = grid.shape;
-  const [px, py, pz] = placed.shape;
-  for (let k = 0; k < pz; k++)
-    for (let j = 0; j < py; j++)
-      for (let i = 0; i < px; i++) {
-        const x = i + placed.offset[0],
-          y = j + placed.offset[1],
-          z = k + placed.offset[2];
-        if (x < 0 || y < 0 || z < 0 || x >= nx || y >= ny || z >= grid.shape[2]) continue;
-        q[x + nx * (y + ny * z)] = placed.q[i + px * (j + py * k)];
-      }
+  forEachSourceVoxel(placed, grid, (i, v) => {
+    q[i] = v;
+  });
   const source = fieldSource(grid, q, placed.referencePower);
   const sim = new ThermalSimulation(medium, [], { executor: options.executor, bubbleShielding: { beam: beamInGridAxes(grid, beam.beam) } });
   let shots = 0;
@@ -101,6 +83,21 @@ export async function repeatedShots(
   };
 }
 
+/** The focal patch of `beam` placed at `focus` on a grid of the case around it (4 mm margin), and its medium. */
+function shotDomain(c: Case, beam: BeamSources, focus: Vec3) {
+  const patch = beam.focal;
+  const box = patchBox(patch, focus);
+  const m = 4e-3;
+  const grid = alignedGrid(
+    c.grid,
+    patch.spacing[0],
+    [box.lo[0] - m, box.lo[1] - m, box.lo[2] - m],
+    [box.hi[0] + m, box.hi[1] + m, box.hi[2] + m],
+  );
+  const { medium } = caseThermalMedium(c, grid);
+  return { grid, medium, source: placeBeamPatch(patch, grid, focus) };
+}
+
 /** The grid axis most aligned with the beam. */
 function dominantAxis(grid: { affine: ArrayLike<number> }, beam: Vec3): 0 | 1 | 2 {
   const dots = beamInGridAxes(grid, beam).map(Math.abs);
@@ -119,17 +116,7 @@ export async function singleShot(
   exposure: number,
   options: { cooling?: number; executor?: ParallelExecutor; boiling?: boolean } = {},
 ): Promise<SingleShot> {
-  const patch = beam.focal;
-  const box = patchBox(patch, focus);
-  const m = 4e-3;
-  const grid = alignedGrid(
-    c.grid,
-    patch.spacing[0],
-    [box.lo[0] - m, box.lo[1] - m, box.lo[2] - m],
-    [box.hi[0] + m, box.hi[1] + m, box.hi[2] + m],
-  );
-  const { medium } = caseThermalMedium(c, grid);
-  const source = placeBeamPatch(patch, grid, focus);
+  const { grid, medium, source } = shotDomain(c, beam, focus);
   const cooling = options.cooling ?? 5;
   const sim = new ThermalSimulation(
     medium,
@@ -141,11 +128,7 @@ export async function singleShot(
   );
   await sim.advance();
   // The grid axis most aligned with the beam measures the length.
-  const a = grid.affine;
-  const dots = [0, 1, 2].map(
-    (k) => Math.abs(a[k] * beam.beam[0] + a[4 + k] * beam.beam[1] + a[8 + k] * beam.beam[2]) / Math.hypot(a[k], a[4 + k], a[8 + k]),
-  );
-  const axis = dots.indexOf(Math.max(...dots)) as 0 | 1 | 2;
+  const axis = dominantAxis(grid, beam.beam);
   const dims = lesionDimensions(sim.dose, grid, sim.doseThreshold, axis);
   let boiling = false;
   for (let i = 0; i < sim.boiled.length && !boiling; i++) boiling = sim.boiled[i] !== 0;
