@@ -67,6 +67,39 @@ export interface BoilingOptions {
   waterContent?: readonly number[];
 }
 
+/**
+ * The enthalpy projection of one voxel: temperature T (°C) and vaporised fraction φ are replaced by the pair of the same
+ * enthalpy ρC·T + φ·cap that lies on the phase path (T = T_b while 0 < φ < 1; cap = ρ·w·L, the latent heat of all the
+ * voxel's water per volume). Writes the new φ to `phi[0]` and returns the new T.
+ */
+export function enthalpyProjection(T: number, phi: number, Tb: number, rhoC: number, cap: number, out: Float64Array): number {
+  if (T > Tb) {
+    out[0] = phi;
+    if (cap <= 0 || phi >= 1) return T;
+    const excess = rhoC * (T - Tb);
+    const room = (1 - phi) * cap;
+    if (excess <= room) {
+      out[0] = phi + excess / cap;
+      return Tb;
+    }
+    out[0] = 1;
+    return Tb + (excess - room) / rhoC;
+  }
+  if (phi > 0) {
+    // condensation gives the latent heat back
+    const deficit = rhoC * (Tb - T);
+    const held = phi * cap;
+    if (deficit >= held) {
+      out[0] = 0;
+      return T + held / rhoC;
+    }
+    out[0] = phi - deficit / cap;
+    return Tb;
+  }
+  out[0] = phi;
+  return T;
+}
+
 /** Per-material constants the step needs. */
 export interface BoilingMaterials {
   /** ρC per material, J/m³/K */
@@ -113,6 +146,7 @@ export class BoilingState {
   readonly temperature: number;
   readonly fadeTime: number;
   private readonly materials: BoilingMaterials;
+  private readonly scratch = new Float64Array(1);
   /** voxels with φ > 0 or greyscale > 0, kept small so that the fade and queries touch only them */
   private readonly active = new Set<number>();
 
@@ -125,8 +159,8 @@ export class BoilingState {
   }
 
   /**
-   * Enthalpy projection of T (°C, in place) after a step that ended at `time` s, over voxels [start, end) with
-   * `labels` giving each voxel's material. Returns true when the set of bubble voxels changed (the beam must be
+   * Enthalpy projection of T (°C, in place) after a step that ended at `time` s, `labels` giving each voxel's
+   * material. Returns true when the set of bubble voxels changed (the beam must be
    * shielded anew). Only voxels at or above T_b or holding vapour are touched.
    */
   project(T: Float64Array, labels: ArrayLike<number>, time: number): boolean {
@@ -136,37 +170,20 @@ export class BoilingState {
     const grey = this.greyscale;
     let changed = false;
     // hot voxels: scan (cheap compare); vapour voxels are in `active`
+    const next = this.scratch;
     for (let i = 0; i < T.length; i++) {
       if (T[i] <= Tb) continue;
       if (this.boilingOnset === null) this.boilingOnset = time;
       const a = labels[i];
-      const cap = latentCapacity[a];
-      if (cap <= 0 || phi[i] >= 1) continue;
-      const excess = rhoC[a] * (T[i] - Tb);
-      const room = (1 - phi[i]) * cap;
-      if (excess <= room) {
-        phi[i] += excess / cap;
-        T[i] = Tb;
-      } else {
-        phi[i] = 1;
-        T[i] = Tb + (excess - room) / rhoC[a];
-      }
+      T[i] = enthalpyProjection(T[i], phi[i], Tb, rhoC[a], latentCapacity[a], next);
+      phi[i] = next[0];
       this.active.add(i);
     }
     for (const i of this.active) {
       const a = labels[i];
       if (phi[i] > 0 && T[i] < Tb) {
-        // condensation gives the latent heat back
-        const cap = latentCapacity[a];
-        const deficit = rhoC[a] * (Tb - T[i]);
-        const held = phi[i] * cap;
-        if (deficit >= held) {
-          phi[i] = 0;
-          T[i] += held / rhoC[a];
-        } else {
-          phi[i] -= deficit / cap;
-          T[i] = Tb;
-        }
+        T[i] = enthalpyProjection(T[i], phi[i], Tb, rhoC[a], latentCapacity[a], next);
+        phi[i] = next[0];
       }
       const bubble = phi[i] >= bubbleVapour[a];
       if (bubble && grey[i] < 1) {

@@ -1,4 +1,4 @@
-import { type BoilingMaterials, type BoilingOptions, GREYSCALE_FADE_TIME, boilingMaterials } from './boiling.js';
+import { type BoilingMaterials, type BoilingOptions, GREYSCALE_FADE_TIME, boilingMaterials, enthalpyProjection } from './boiling.js';
 import { BOILING_TEMPERATURE } from './thermal-dose.js';
 import type { ThermalMaterial } from './thermal-medium.js';
 
@@ -24,6 +24,7 @@ export class WindowBoiling {
   /** vapour fraction on the current window (reset when a window opens) */
   private vapour: Float64Array = new Float64Array(0);
   private vapourVoxels = 0;
+  private readonly scratch = new Float64Array(1);
 
   constructor(fineVoxels: number, materials: readonly ThermalMaterial[], options: BoilingOptions = {}) {
     this.lastBubble = new Float32Array(fineVoxels).fill(Number.NEGATIVE_INFINITY);
@@ -59,6 +60,7 @@ export class WindowBoiling {
     const Tb = this.temperature;
     const { rhoC, latentCapacity, bubbleVapour } = this.m;
     const phi = this.vapour;
+    const next = this.scratch;
     let count = 0;
     for (let z = 0; z < n[2]; z++)
       for (let y = 0; y < n[1]; y++)
@@ -66,32 +68,10 @@ export class WindowBoiling {
           const i = x + n[0] * (y + n[1] * z);
           const T = Ta + u[i] + (1 - f) * bgA[i] + f * bgB[i];
           if (T <= Tb && phi[i] === 0) continue;
+          if (T > Tb && this.boilingOnset === null) this.boilingOnset = time;
           const a = labels[i];
-          const cap = latentCapacity[a];
-          if (T > Tb) {
-            if (this.boilingOnset === null) this.boilingOnset = time;
-            if (cap > 0 && phi[i] < 1) {
-              const excess = rhoC[a] * (T - Tb);
-              const room = (1 - phi[i]) * cap;
-              if (excess <= room) {
-                phi[i] += excess / cap;
-                u[i] -= T - Tb;
-              } else {
-                phi[i] = 1;
-                u[i] -= room / rhoC[a];
-              }
-            }
-          } else {
-            const deficit = rhoC[a] * (Tb - T);
-            const held = phi[i] * cap;
-            if (deficit >= held) {
-              phi[i] = 0;
-              u[i] += held / rhoC[a];
-            } else {
-              phi[i] -= deficit / cap;
-              u[i] += Tb - T;
-            }
-          }
+          u[i] += enthalpyProjection(T, phi[i], Tb, rhoC[a], latentCapacity[a], next) - T;
+          phi[i] = next[0];
           if (phi[i] > 0) count++;
           if (phi[i] >= bubbleVapour[a]) {
             this.lastBubble[o[0] + x + fine[0] * (o[1] + y + fine[1] * (o[2] + z))] = time;
@@ -124,34 +104,14 @@ export class WindowBoiling {
     if (this.coarseVapour.length !== U.length) this.coarseVapour = new Float64Array(U.length);
     const phi = this.coarseVapour;
     const { rhoC, latentCapacity } = this.m;
+    const next = this.scratch;
     let count = 0;
     for (let i = 0; i < U.length; i++) {
       const T = Ta + U[i];
       if (T <= Tb && phi[i] === 0) continue;
       const a = labels[i];
-      const cap = latentCapacity[a];
-      if (T > Tb) {
-        if (cap <= 0 || phi[i] >= 1) continue;
-        const excess = rhoC[a] * (T - Tb);
-        const room = (1 - phi[i]) * cap;
-        if (excess <= room) {
-          phi[i] += excess / cap;
-          U[i] -= T - Tb;
-        } else {
-          phi[i] = 1;
-          U[i] -= room / rhoC[a];
-        }
-      } else {
-        const deficit = rhoC[a] * (Tb - T);
-        const held = phi[i] * cap;
-        if (deficit >= held) {
-          phi[i] = 0;
-          U[i] += held / rhoC[a];
-        } else {
-          phi[i] -= deficit / cap;
-          U[i] += Tb - T;
-        }
-      }
+      U[i] += enthalpyProjection(T, phi[i], Tb, rhoC[a], latentCapacity[a], next) - T;
+      phi[i] = next[0];
       if (phi[i] > 0) count++;
     }
     this.coarseVapourCells = count;
