@@ -386,3 +386,17 @@ export type {
   SessionSummary,
 } from './console/treatment-session.js';
 export { CONTROL_TICK, TICKS_PER_SECOND, TreatmentSession } from './console/treatment-session.js';
+// Training (issue 15): LC-CUSUM proficiency charts.
+export type { LcCusumChart, LcCusumErrors, LcCusumParams } from './training/lc-cusum.js';
+export {
+  DIFFICULTY_ODDS_RATIO,
+  LC_CUSUM_CALIBRATION,
+  LC_CUSUM_DEFAULTS,
+  adjustedRate,
+  calibrateLcCusum,
+  lcCusumChart,
+  lcCusumWeights,
+  riskAdjustedLcCusumChart,
+  simulateLcCusumErrors,
+  validateLcCusumParams,
+} from './training/lc-cusum.js';
