@@ -177,8 +177,17 @@ export { seededRandom } from './case/seeded-random.js';
 // Planning (issue 6): plan format, planner, beam-path check.
 export { distanceTransform } from './grid/distance-transform.js';
 export type { Finding } from './planning/finding.js';
-export type { Plan, PlanConstraints, Sonication } from './planning/plan.js';
-export { DEFAULT_WATER_TEMPERATURE, PLAN_FORMAT, PLAN_VERSION, defaultConstraints, parsePlan, planJsonSchema } from './planning/plan.js';
+export type { Plan, PlanConstraints, Sonication, SonicationFeedback } from './planning/plan.js';
+export {
+  DEFAULT_WATER_TEMPERATURE,
+  PLAN_FORMAT,
+  PLAN_VERSION,
+  defaultConstraints,
+  expandShots,
+  migratePlan,
+  parsePlan,
+  planJsonSchema,
+} from './planning/plan.js';
 export type { PlanningCase } from './planning/planning-case.js';
 export { UTERINE_STRUCTURES, labelsOf, validatePlanningCase } from './planning/planning-case.js';
 export type { DeviceLimits } from './planning/device-limits.js';

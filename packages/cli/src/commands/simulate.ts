@@ -1,4 +1,4 @@
-import { LIMITS, checkLimit, parsePlan, provenance } from '@openfuas/core';
+import { LIMITS, checkLimit, expandShots, parsePlan, provenance } from '@openfuas/core';
 import type { Command } from 'commander';
 import { checkOutputFile, checkOutputFolder, parseJsonBytes, readFileBytes } from '../io.js';
 import { checkThreads } from '../heating-output.js';
@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .command('simulate')
     .description('simulate a whole treatment plan on a case and predict its outcome (NPV ratio, EEF, energy, safety)')
     .argument('<case-dir>', 'case folder')
-    .argument('<plan.json>', 'plan (format openfuas-plan v1)')
+    .argument('<plan.json>', 'plan (format openfuas-plan v2; v1 is read too)')
     .option('--json', 'print the outcome as JSON on stdout (SI units)')
     .option('--report <file.html>', 'write a self-contained HTML report')
     .option('--out <dir>', 'write temperature-max and dose NIfTI volumes to this folder')
@@ -39,7 +39,7 @@ export function register(program: Command): void {
           if (opts.report) await checkOutputFile(opts.report, '--report');
           const { case: c, sha256: caseSha256 } = await readCaseFolderWithHash(dir);
           const planBytes = await readFileBytes(planPath);
-          const plan = parsePlan(parseJsonBytes(planBytes, planPath));
+          const plan = expandShots(parsePlan(parseJsonBytes(planBytes, planPath))); // v1 or v2, one sonication per shot
           // a plan is made for one case: its name and the hash of its case.json must match this folder's
           if (plan.caseName !== undefined && plan.caseName !== c.name) {
             throw new CliUsageError(`${planPath}: the plan is for case "${plan.caseName}", ${dir} holds case "${c.name}"`);

@@ -14,6 +14,7 @@ import {
   contentHash,
   decodeLog,
   parseFaultInjection,
+  expandShots,
   parsePlan,
   treatmentDomains,
 } from '@openfuas/core';
@@ -109,7 +110,7 @@ export function register(program: Command): void {
         const speed = parseSpeed(opts.speed);
         const injections: FaultInjection[] = opts.inject.map((s) => parseFaultInjection(s));
         const c = await readCaseFolder(dir);
-        const plan = parsePlan(await readJsonFile(planPath));
+        const plan = expandShots(parsePlan(await readJsonFile(planPath))); // v1 or v2, one sonication per shot (as the session logs it)
         const logPath = resolve(opts.log);
         let settings: SessionSettings = {
           modality: opts.modality ?? 'us',

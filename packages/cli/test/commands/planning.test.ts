@@ -43,7 +43,9 @@ describe('fuas plan / simulate / demo', () => {
     expect(summary.sonications).toBeGreaterThan(50);
     expect(summary.power).toBeGreaterThan(0);
     expect(summary.lesion.width).toBeGreaterThan(0.5e-3);
-    plan = parsePlan(JSON.parse(readFileSync(out, 'utf8')));
+    const written = JSON.parse(readFileSync(out, 'utf8'));
+    expect(written.version).toBe(2); // plans are written as format version 2 (version 1 is read and upgraded)
+    plan = parsePlan(written);
     expect(plan.sonications.length).toBe(summary.sonications);
     // the plan names its case and the SHA-256 of its case.json (fuas simulate checks both)
     expect(plan.caseSha256).toBe(

@@ -4,7 +4,7 @@ import { type Vec3, rasMmToVoxel } from '../grid/grid3d.js';
 import type { ParallelExecutor } from '../parallel/parallel-executor.js';
 import { checkSonicationLimits, deviceLimits } from '../planning/device-limits.js';
 import type { SimulationOutcome } from '../planning/outcome.js';
-import type { Plan } from '../planning/plan.js';
+import { type Plan, expandShots } from '../planning/plan.js';
 import type { TreatmentDomains } from '../planning/treatment-domains.js';
 import { getTransducerPreset } from '../transducer/presets.js';
 import { beamPathObstruction } from './beam-path-watch.js';
@@ -180,7 +180,7 @@ export class TreatmentSession {
 
   constructor(setup: SessionSetup) {
     this.c = setup.case;
-    this.plan = setup.plan;
+    this.plan = expandShots(setup.plan); // plan v2: one point of the session per delivered shot
     this.settings = setup.settings;
     this.domains = setup.domains;
     this.sink = setup.sink;

@@ -204,11 +204,11 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
   const beam = await computeBeamSources({ case: c, focus: probeFocus, beam: c.couch.beamDirection, device }, options.executor);
   const shotGap = options.shotGap ?? limits.minCooling;
   let shot: SingleShot;
+  const maxPointEnergy = options.maxPointEnergy ?? 7100;
   if (clinical) {
     // the operator's rule at the probe point: shots at clinical power, repeated until the greyscale change appears
     const power = Math.min(limits.maxPower, options.maxPower ?? 400);
     if (power < limits.minPower) throw new InputError('maxPower', `${power} W is below the device's ${limits.minPower} W`);
-    const maxPointEnergy = options.maxPointEnergy ?? 7100;
     const maxShots = Math.max(1, Math.floor(maxPointEnergy / (power * exposure) + 1e-9));
     shot = await repeatedShots(c, beam, probeFocus, power, exposure, { gap: shotGap, maxShots, executor: options.executor });
   } else {
@@ -246,6 +246,8 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
     cooling,
     shots: shot.shots ?? 1,
     shotGap,
+    // plan v2: each shot carries the operator's rule that ends the repeats at a point early
+    ...(clinical ? { feedback: { rule: 'greyscale' as const, maxEnergy: maxPointEnergy } } : {}),
     lesionWidth: shot.lesionWidth * (options.pitchFactor ?? (clinical ? 1 : 2.5)),
     lesionLength: shot.lesionLength,
   });

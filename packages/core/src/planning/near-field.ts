@@ -9,7 +9,7 @@ import { LANG_1999_PERFUSION, type PerfusionResponse } from '../tissue/thermoreg
 import { alignedGrid, caseMaterials, caseThermalMedium, outsideMask, patchBox } from './case-grids.js';
 import type { Finding } from './finding.js';
 import { PROTECTED_STRUCTURES } from './outcome.js';
-import type { Plan } from './plan.js';
+import { type Plan, expandShots } from './plan.js';
 import { type BeamPatch, placeBeamPatch } from './treatment-sources.js';
 
 /** A plan's beams on the near-field grid: one patch per beam computation, placed per sonication. */
@@ -86,6 +86,7 @@ export interface NearFieldResult {
 
 /** Whether a near-field run stepped the timeline of `plan` (same powers, exposures and pauses, to 1 µs and 1 µW). */
 export function nearFieldRunFits(run: NearFieldResult, plan: Plan, thermoregulation: boolean): boolean {
+  plan = expandShots(plan);
   const r = run.ran;
   if (r.thermoregulation !== thermoregulation || r.power.length !== plan.sonications.length) return false;
   return plan.sonications.every(
@@ -137,6 +138,7 @@ export async function simulateNearField(
   beams: NearFieldBeams,
   options: NearFieldOptions = {},
 ): Promise<NearFieldResult> {
+  plan = expandShots(plan); // one sonication per delivered shot
   const structures = structureLabels(c);
   const findings: Finding[] = [];
   const fineBox = gridBox(beams.fine);

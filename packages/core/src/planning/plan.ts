@@ -9,7 +9,12 @@ import { LIMITS } from '../limits/limits.js';
  * at docs/plan.schema.json is generated from `planSchema` below (see `planJsonSchema`).
  */
 export const PLAN_FORMAT = 'openfuas-plan';
-export const PLAN_VERSION = 1;
+/**
+ * Version 2 (issue 11) extends version 1 and renames nothing: a sonication may carry `shots`, `shotGap` and
+ * `feedback` (the operator's repeat-until-greyscale rule and the energy limit per point). A version-1 document is
+ * read and upgraded losslessly (`migratePlan`: only the version changes); plans are written as version 2.
+ */
+export const PLAN_VERSION = 2;
 
 /**
  * °C, the coupling water's default: direct skin cooling holds the skin interface at about 20 °C (Ikink et al.,
@@ -39,6 +44,16 @@ const deviceSchema = z.union([
     .strict(),
 ]);
 
+/** The operator's feedback at a point (clinical pacing, shared/reference/devices-and-protocol.md). */
+export const feedbackSchema = z
+  .object({
+    rule: z
+      .literal('greyscale')
+      .describe('repeat the shots at this focus until the greyscale change (hyperechoic region of boiling) appears, then move on'),
+    maxEnergy: within(1, 1e6, 'J').optional().describe('J, energy limit per point: no further shot once the point has received this much'),
+  })
+  .strict();
+
 export const sonicationSchema = z
   .object({
     focus: z.tuple([coordinate(), coordinate(), coordinate()]).describe('focus position, patient RAS, m'),
@@ -51,8 +66,20 @@ export const sonicationSchema = z
     cooling: within(0, 3600, 's').describe('pause after the sonication, s'),
     slice: z.number().int().min(0).describe('treatment slice index (0 = first treated, the deepest)'),
     label: z.string().optional().describe('free text, e.g. "S3-P12"'),
+    shots: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('version 2: shots of `exposure` at this focus (default 1), `shotGap` apart; `cooling` follows the last'),
+    shotGap: within(0, 3600, 's').optional().describe('version 2: s between the shots at this focus (default: cooling)'),
+    feedback: feedbackSchema.optional().describe('version 2: the feedback rule that ends the repeats early'),
   })
   .strict();
+
+/** Keys a version-1 sonication did not have (a version-1 document carrying them is refused, not upgraded). */
+const V2_SONICATION_KEYS = ['shots', 'shotGap', 'feedback'] as const;
 
 export const constraintsSchema = z
   .object({
@@ -79,7 +106,7 @@ export const placementSchema = z
 export const planSchema = z
   .object({
     format: z.literal(PLAN_FORMAT),
-    version: z.literal(PLAN_VERSION),
+    version: z.literal(PLAN_VERSION).describe('2; a version-1 document (no shots, shotGap or feedback) is read as version 2'),
     caseName: z.string().optional(),
     caseSha256: z
       .string()
@@ -95,6 +122,7 @@ export const planSchema = z
 
 export type Plan = z.output<typeof planSchema>;
 export type Sonication = z.output<typeof sonicationSchema>;
+export type SonicationFeedback = z.output<typeof feedbackSchema>;
 export type PlanConstraints = z.output<typeof constraintsSchema>;
 
 /** The default constraints (protocol margins of shared/reference/devices-and-protocol.md). */
@@ -145,9 +173,35 @@ function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   return Object.keys((s as { shape?: object }).shape ?? {});
 }
 
-/** Validates a plan document (parsed JSON); InputError names the first bad field, e.g. "plan.sonications[3].power". */
+/**
+ * A version-1 document as version 2 (a shallow copy with `version: 2`; every other key is kept as written, so the
+ * upgrade is lossless); other documents are returned as they are. A version-1 sonication carrying a version-2 key
+ * is an InputError (it was not a valid version-1 plan).
+ */
+export function migratePlan(json: unknown): unknown {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return json;
+  const doc = json as Record<string, unknown>;
+  if (doc.format !== PLAN_FORMAT || doc.version !== 1) return json;
+  if (Array.isArray(doc.sonications)) {
+    doc.sonications.forEach((s, i) => {
+      if (!s || typeof s !== 'object') return;
+      for (const key of V2_SONICATION_KEYS)
+        if (key in s)
+          throw new InputError(`plan.sonications[${i}].${key}`, 'is a version-2 key: set "version": 2 to use it', {
+            reason: 'unknown-key',
+            params: { key },
+          });
+    });
+  }
+  return { ...doc, version: PLAN_VERSION };
+}
+
+/**
+ * Validates a plan document (parsed JSON, version 1 or 2; version 1 is upgraded by `migratePlan`); InputError
+ * names the first bad field, e.g. "plan.sonications[3].power".
+ */
 export function parsePlan(json: unknown): Plan {
-  const plan = parseWith(planSchema, json, 'plan');
+  const plan = parseWith(planSchema, migratePlan(json), 'plan');
   const d = plan.placement.beamDirection;
   const n = Math.hypot(d[0], d[1], d[2]);
   if (!(n > 0)) throw new InputError('plan.placement.beamDirection', 'must be a non-zero vector');
@@ -155,10 +209,28 @@ export function parsePlan(json: unknown): Plan {
   return plan;
 }
 
+/**
+ * The shots the device delivers, one sonication each: a sonication with `shots` n becomes n sonications of one
+ * shot at its focus, the first n − 1 followed by `shotGap` (default: its cooling), the last by its cooling; its
+ * label and feedback stay on every shot. A plan without repeats is returned as it is. The simulation delivers the
+ * planned shots (the feedback rule is the operator's, applied by the console: TreatmentSession).
+ */
+export function expandShots(plan: Plan): Plan {
+  if (!plan.sonications.some((s) => (s.shots ?? 1) > 1 || s.shotGap !== undefined)) return plan;
+  const sonications: Sonication[] = [];
+  for (const s of plan.sonications) {
+    const { shots = 1, shotGap, ...shot } = s;
+    for (let k = 0; k < shots; k++) sonications.push({ ...shot, cooling: k + 1 < shots ? (shotGap ?? s.cooling) : s.cooling });
+  }
+  if (sonications.length > LIMITS.sonications)
+    throw new InputError('plan.sonications', `${sonications.length} shots: at most ${LIMITS.sonications} sonications`);
+  return { ...plan, sonications };
+}
+
 /** The plan format as a JSON Schema (draft 2020-12), for other tools; written to docs/plan.schema.json. */
 export function planJsonSchema(): Record<string, unknown> {
   return {
-    title: 'OpenFUAS treatment plan, version 1',
+    title: `OpenFUAS treatment plan, version ${PLAN_VERSION} (version 1 documents are read and upgraded)`,
     ...(z.toJSONSchema(planSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>),
   };
 }

@@ -12,6 +12,7 @@ import {
   type Plan,
   type PlanConstraints,
   type Sonication,
+  type SonicationFeedback,
   defaultConstraints,
 } from './plan.js';
 import { type PlanningCase, UTERINE_STRUCTURES, labelsOf, validatePlanningCase } from './planning-case.js';
@@ -35,6 +36,8 @@ export interface PlannerOptions {
   shots?: number;
   /** s between the shots at one point (default: `cooling`) */
   shotGap?: number;
+  /** the operator's feedback rule at a point (plan v2), written on each of its shots */
+  feedback?: SonicationFeedback;
   /** m, lateral size of one lesion (sets the point spacing within a slice) */
   lesionWidth: number;
   /** m, length of one lesion along the beam (reported; slices are constraints.sliceSpacing apart) */
@@ -218,7 +221,15 @@ export function planTreatment(c: PlanningCase, options: PlannerOptions): Planned
       const label = `S${slice + 1}-P${++placed}`;
       for (let k = 0; k < shots; k++) {
         const pause = k + 1 < shots ? shotGap : cooling;
-        sonications.push({ focus: [q.ras[0], q.ras[1], q.ras[2]], power, exposure, cooling: pause, slice, label });
+        sonications.push({
+          focus: [q.ras[0], q.ras[1], q.ras[2]],
+          power,
+          exposure,
+          cooling: pause,
+          slice,
+          label,
+          ...(options.feedback ? { feedback: { ...options.feedback } } : {}),
+        });
       }
     }
     if (placed > 0) slice++;

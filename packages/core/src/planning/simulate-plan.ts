@@ -8,7 +8,7 @@ import { checkSonicationLimits, deviceLimits } from './device-limits.js';
 import type { Finding } from './finding.js';
 import { type NearFieldResult, nearFieldRunFits, simulateNearField } from './near-field.js';
 import { type SimulationOutcome, computeOutcome } from './outcome.js';
-import type { Plan } from './plan.js';
+import { type Plan, expandShots } from './plan.js';
 import { caseThermalMedium, gridFrame, outsideMask } from './case-grids.js';
 import { type TreatmentDomainOptions, type TreatmentDomains, checkDomainsFor, treatmentDomains } from './treatment-domains.js';
 import { placeBeamPatch } from './treatment-sources.js';
@@ -106,6 +106,7 @@ function coarseFrameGrid(fine: Grid3D, coarse: Grid3D, factor: number): Grid3D {
 
 /** Cumulative acoustic energy (J) of a plan at times t (s): linear during sonications, flat during cooling. */
 export function cumulativeEnergy(plan: Plan, t: readonly number[]): number[] {
+  plan = expandShots(plan);
   const starts: number[] = [];
   let clock = 0;
   for (const s of plan.sonications) {
@@ -135,6 +136,7 @@ export function cumulativeEnergy(plan: Plan, t: readonly number[]): number[] {
  * Cancellation through options.signal ends with a FuasError('cancelled').
  */
 export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationOptions = {}): Promise<PlanSimulationResult> {
+  plan = expandShots(plan); // plan v2: a sonication's repeated shots are delivered one by one
   const executor = options.executor ?? new SerialExecutor();
   const progress = options.onProgress ?? (() => {});
   const cancelled = () => {

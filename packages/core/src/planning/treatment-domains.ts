@@ -5,7 +5,7 @@ import type { Grid3D, Vec3 } from '../grid/grid3d.js';
 import { type ParallelExecutor, SerialExecutor } from '../parallel/parallel-executor.js';
 import { alignedGrid, coarsenPatch, patchBox, structureBox } from './case-grids.js';
 import type { NearFieldBeams } from './near-field.js';
-import type { Plan } from './plan.js';
+import { type Plan, expandShots } from './plan.js';
 import { type BeamSourceOptions, type TreatmentBeamSources, treatmentBeamSources } from './treatment-sources.js';
 
 export interface TreatmentDomainOptions {
@@ -46,6 +46,7 @@ export async function treatmentDomains(
   executor: ParallelExecutor = new SerialExecutor(),
 ): Promise<TreatmentDomains> {
   const t0 = performance.now();
+  plan = expandShots(plan); // one sonication per delivered shot
   const fine = options.fineSpacing ?? 0.5e-3;
   const nearSpacing = options.nearFieldSpacing ?? 3e-3;
   const margin = options.targetMargin ?? 0.01;
@@ -105,6 +106,7 @@ export async function treatmentDomains(
 
 /** InputError unless `domains` were computed for the foci of `plan` (cooling, power and exposure may differ). */
 export function checkDomainsFor(domains: TreatmentDomains, plan: Plan): void {
+  plan = expandShots(plan);
   if (domains.foci.length !== plan.sonications.length)
     throw new InputError('domains', `were computed for ${domains.foci.length} sonications, the plan has ${plan.sonications.length}`);
   plan.sonications.forEach((s, i) => {
