@@ -12,6 +12,8 @@ export default defineConfig({
   base: './',
   server: { headers: isolation },
   preview: { headers: isolation },
+  // The workstation's components are Preact (JSX through the automatic runtime).
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   worker: { format: 'es' },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4096 },
 });

@@ -11,6 +11,7 @@ import type { WorkstationCase } from './engine/workstation-case.js';
 import { errorText } from './i18n/error-text.js';
 import { type Language, type MessageKey, isLanguage, onLanguageChange, setLanguage, structureName, t } from './i18n/i18n.js';
 import { reportWords } from './i18n/report-words.js';
+import { mountShell } from './app/shell.js';
 import { buildCasePanel } from './ui/case-panel.js';
 import { fmt } from './ui/dom.js';
 import { buildLayout } from './ui/layout.js';
@@ -32,8 +33,9 @@ import './style.css';
 
 // The workstation: builds the console, loads the demo phantom in a worker while WebGL starts, then shows it.
 const t0 = performance.now();
+// #app carries the page's readiness and timings (data-*); the planning workstation builds into the shell's plan screen.
 const root = document.getElementById('app') as HTMLElement;
-const layout = buildLayout(root);
+const layout = buildLayout(mountShell(root));
 const store = new Store();
 document.title = t('app.title');
 

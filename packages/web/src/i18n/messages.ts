@@ -10,6 +10,10 @@ export const en = {
   'app.loading': 'Loading the demo case…',
   'app.isolation.off': 'Shared memory unavailable: simulation runs on one thread',
 
+  'screen.navigation': 'Screens',
+  'screen.plan': 'Planning',
+  'app.loading.screen': 'Loading…',
+
   'tab.case': 'Case',
   'tab.plan': 'Plan',
   'tab.simulate': 'Simulate',
@@ -403,6 +407,10 @@ export const zh: Messages = {
   'app.loading': '正在加载演示病例…',
   'app.isolation.off': '共享内存不可用：仿真仅在单线程运行',
 
+  'screen.navigation': '界面',
+  'screen.plan': '治疗计划',
+  'app.loading.screen': '加载中…',
+
   'tab.case': '病例',
   'tab.plan': '计划',
   'tab.simulate': '仿真',
@@ -784,6 +792,10 @@ export const fr: Messages = {
   'app.language': 'Langue',
   'app.loading': 'Chargement du cas de démonstration…',
   'app.isolation.off': 'Mémoire partagée indisponible : la simulation tourne sur un seul fil',
+
+  'screen.navigation': 'Écrans',
+  'screen.plan': 'Planification',
+  'app.loading.screen': 'Chargement…',
 
   'tab.case': 'Cas',
   'tab.plan': 'Plan',

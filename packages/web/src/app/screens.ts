@@ -1,0 +1,19 @@
+import type { ComponentType } from 'preact';
+import type { MessageKey } from '../i18n/messages.js';
+
+/**
+ * The workstation's screens, in the order of the navigation bar. The plan screen is the planning workstation
+ * (viewer, case, plan, simulate, results); it stays mounted while hidden so that its WebGL viewer and its state
+ * survive a visit to another screen. Other screens load on first visit (their code is split from the main
+ * bundle) and unmount when left.
+ */
+export interface Screen {
+  id: string;
+  /** hash route, e.g. '/treat' (the page URL is `#/treat`) */
+  path: string;
+  title: MessageKey;
+  /** undefined for the always-mounted plan screen */
+  load?: () => Promise<ComponentType>;
+}
+
+export const SCREENS: Screen[] = [{ id: 'plan', path: '/', title: 'screen.plan' }];
