@@ -1,7 +1,7 @@
 // `npm run validate [-- SUBSTRING ...]`: runs validation/*.validate.ts and writes docs/validation/README.md
-// (method, tables, verdicts) and the SVG figures beside it. With substrings, only matching cases run and the
-// report says so.
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+// (method, tables, verdicts) and the SVG figures beside it. With substrings, only matching cases run: their sections
+// replace those of the same title in the report, the other sections are kept.
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { machineInfo } from './machine-info.ts';
 import type { ValidationCase, ValidationSection } from './validation-types.ts';
@@ -40,7 +40,18 @@ const lines: string[] = [
   '',
 ];
 if (sections.length === 0) lines.push('No validation case is registered yet.');
+// A partial run rewrites only its own sections: the others are kept as the last run wrote them (a section runs from
+// its "## title" line to the next one), in their order, with the new ones replacing theirs or appended.
+const kept: Array<{ title: string; body: string }> = [];
+if (filters.length > 0 && existsSync(`${outDir}README.md`)) {
+  const old = readFileSync(`${outDir}README.md`, 'utf8')
+    .split(/^(?=## )/m)
+    .slice(1);
+  for (const part of old) kept.push({ title: part.slice(3, part.indexOf('\n')).trim(), body: part.trimEnd() });
+}
+const rendered = new Map<string, string>();
 for (const { section, seconds } of sections) {
+  const start = lines.length;
   lines.push(`## ${section.title}`, '', section.text.trim(), '');
   for (const t of section.tables) {
     lines.push(`*${t.caption}*`, '', `| ${t.columns.join(' | ')} |`, `|${t.columns.map(() => '---').join('|')}|`);
@@ -49,6 +60,9 @@ for (const { section, seconds } of sections) {
   }
   for (const f of section.figures) lines.push(`![${f.caption}](${f.file})`, '', `*${f.caption}*`, '');
   lines.push(`<sub>computed in ${seconds.toFixed(1)} s</sub>`, '');
+  rendered.set(section.title, lines.splice(start).join('\n').trimEnd());
 }
-writeFileSync(`${outDir}README.md`, `${lines.join('\n')}\n`);
+for (const k of kept) lines.push(rendered.get(k.title) ?? k.body, '');
+for (const [title, body] of rendered) if (!kept.some((k) => k.title === title)) lines.push(body, '');
+writeFileSync(`${outDir}README.md`, `${lines.join('\n').trimEnd()}\n`);
 process.stdout.write(`wrote ${outDir}README.md (${sections.length} section${sections.length === 1 ? '' : 's'})\n`);
