@@ -12,6 +12,7 @@ import { errorText } from './i18n/error-text.js';
 import { type Language, type MessageKey, isLanguage, onLanguageChange, setLanguage, structureName, t } from './i18n/i18n.js';
 import { reportWords } from './i18n/report-words.js';
 import { mountShell } from './app/shell.js';
+import { currentCase, currentPlan, lastTreatment } from './app/workstation-state.js';
 import { buildCasePanel } from './ui/case-panel.js';
 import { fmt } from './ui/dom.js';
 import { buildLayout } from './ui/layout.js';
@@ -141,6 +142,8 @@ const casePanel = buildCasePanel(layout.panels.case, {
   },
 });
 store.on('case', (c) => {
+  currentCase.value = c;
+  lastTreatment.value = null;
   casePanel.show(c);
   planState.setPlan(null, null);
   resultsPanel.show(null);
@@ -265,6 +268,7 @@ function followCurrentPoint(): void {
 }
 planState.on('plan', () => {
   planned = planState.planned;
+  currentPlan.value = planned;
   // results of the plan before an edit no longer describe it (a new auto plan clears them before this)
   resultsPanel.markStale();
   updateDownloads();
@@ -522,6 +526,7 @@ async function runTreatment(): Promise<void> {
     simulatePanel.message('sim.done', { s: seconds.toFixed(1) });
     layout.panels.simulate.dataset.seconds = seconds.toFixed(2);
     lastResult = { result: r, plan };
+    lastTreatment.value = lastResult;
     if (viewer && r.maxTemperature && r.dose) {
       // the result replaces the plan's markers on the slices (selecting a slice or point in the Plan tab shows them again)
       const [v, maxTemperature] = [viewer, r.maxTemperature];
