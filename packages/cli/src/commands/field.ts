@@ -16,7 +16,7 @@ import {
   sampleNonlinearAxis,
 } from '@openfuas/core';
 import type { Command } from 'commander';
-import { readJsonFile, writeFileBytes } from '../io.js';
+import { checkOutputFile, readJsonFile, writeFileBytes } from '../io.js';
 import { parseIntegerOption, parseNumberList } from '../options.js';
 import { WorkerPoolExecutor } from '../parallel/worker-pool.js';
 import { CliUsageError, runAction } from '../run-action.js';
@@ -78,6 +78,7 @@ export function register(program: Command): void {
         if (opts.nonlinear && opts.method !== 'asm') throw new CliUsageError('--nonlinear needs --method asm');
         const method = opts.method as FieldMethod;
         const scenario = parseScenario(await readJsonFile(file));
+        if (opts.out) await checkOutputFile(opts.out, '--out');
         const R = scenario.transducer.radiusOfCurvature;
         const [fromMm, toMm, stepMm] = opts.axis ?? [500 * R, 1500 * R, 0.25];
         if (!(stepMm > 0)) throw new CliUsageError(`--axis: step must be > 0 mm, got ${stepMm}`);

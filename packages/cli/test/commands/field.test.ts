@@ -92,4 +92,17 @@ describe('fuas field', () => {
     expect(big.status).toBe(2);
     expect(big.stderr).toMatch(/exceeds the limit/);
   });
+
+  it('refuses an unwritable --out before computing the field (exit 2, one line, nothing written)', () => {
+    const args = ['field', water, '--method', 'asm', '--axis', '90:110:1', '--volume', '4:4:4:1', '--out'];
+    const folder = runFuas([...args, dir]);
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toMatch(/is a folder, expected a file/);
+    const fileAsParent = join(dir, 'plain-file');
+    writeFileSync(fileAsParent, 'x');
+    const underFile = runFuas([...args, join(fileAsParent, 'f.nii')]);
+    expect(underFile.status).toBe(2);
+    expect(underFile.stderr.trim().split('\n')).toHaveLength(1);
+    expect(underFile.stdout).toBe('');
+  });
 });
