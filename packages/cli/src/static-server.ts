@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open, realpath } from 'node:fs/promises';
-import { type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
 const MIME: Record<string, string> = {
@@ -49,19 +49,28 @@ async function openInside(realRoot: string, path: string): Promise<{ fh: FileHan
   return { fh, size: info.size, path: real };
 }
 
+export interface StaticServerOptions {
+  /** requests whose path starts with `prefix` go to `handle` instead of the files (`fuas serve --records`) */
+  forward?: { prefix: string; handle: (req: IncomingMessage, res: ServerResponse) => void };
+}
+
 /**
  * Serves the regular files of `root` (the built workstation); unknown paths fall back to index.html. Only
  * regular files whose real path lies inside the root are served (symlinks out of it, FIFOs, sockets and
  * devices are not); a file is opened once and streamed from that handle, so a file that vanishes or is
  * replaced during a rebuild gives a 404 or the old bytes, never a crash.
  */
-export function createStaticServer(root: string): Server {
+export function createStaticServer(root: string, options: StaticServerOptions = {}): Server {
   const base = resolve(root);
   let realRoot: string | null = null;
   return createServer(async (req, res) => {
     try {
-      realRoot ??= await realpath(base);
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (options.forward && url.pathname.startsWith(options.forward.prefix)) {
+        options.forward.handle(req, res);
+        return;
+      }
+      realRoot ??= await realpath(base);
       const decoded = decodeURIComponent(url.pathname);
       const path = normalize(join(base, decoded));
       if (decoded.includes('\0') || (path !== base && !path.startsWith(base + sep))) {
