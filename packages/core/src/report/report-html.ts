@@ -104,13 +104,13 @@ export function renderReportHtml(d: TreatmentReportData, words: ReportWords = RE
   const device = 'preset' in d.plan.device ? d.plan.device.preset : w.customBowl;
   const c = d.plan.constraints;
   return `<!doctype html>
-<html lang="${esc(w.lang)}"><head><meta charset="utf-8"><title>${esc(fillWords(w.title, { case: d.caseName }))}</title>
+<html lang="${esc(w.lang)}"${/^(ar|fa|he|ur)\b/.test(w.lang) ? ' dir="rtl"' : ''}><head><meta charset="utf-8"><title>${esc(fillWords(w.title, { case: d.caseName }))}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:62rem;color:#1b2a36;line-height:1.45}
 h1{font-size:1.5rem;margin-bottom:0}h2{font-size:1.15rem;border-bottom:1px solid #c9d3db;padding-bottom:.2rem;margin-top:2rem}
-table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #d5dde3;padding:.25rem .6rem;text-align:left;font-variant-numeric:tabular-nums}
+table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #d5dde3;padding:.25rem .6rem;text-align:start;font-variant-numeric:tabular-nums}
 th{background:#f2f5f7;font-weight:600}.meta{color:#5a6b78}.disclaimer{background:#fff6db;border:1px solid #e6cf80;padding:.5rem .8rem}
-li.error{color:#a4161a}li.warning{color:#8a5a00}li.info{color:#2b4f6b}figure{display:inline-block;margin:.5rem 1rem .5rem 0}
+li.error{color:#a4161a}li.warning{color:#8a5a00}li.info{color:#2b4f6b}figure{display:inline-block;margin-block:.5rem;margin-inline:0 1rem}
 figure img{image-rendering:pixelated;border:1px solid #999}figcaption{font-size:.85rem;color:#5a6b78}
 .plots svg{max-width:100%;height:auto}.plan{max-height:30rem;overflow:auto;display:block}
 </style></head><body>

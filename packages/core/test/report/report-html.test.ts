@@ -109,4 +109,13 @@ describe('renderReportHtml(data, words)', () => {
     expect(html).toContain('Température maximale 355 °C : ébullition au foyer');
     expect(html).not.toContain('NPV ratio (predicted)');
   });
+
+  it('reads right to left in Arabic (dir="rtl", cells aligned to the start of the line)', () => {
+    const html = renderReportHtml(data, { ...REPORT_WORDS_EN, lang: 'ar', heading: 'تقرير العلاج — {case}' });
+    expect(html).toContain('<html lang="ar" dir="rtl">');
+    expect(html).toContain('<h1>تقرير العلاج — phantom</h1>');
+    expect(html).toContain('text-align:start');
+    expect(html).not.toContain('text-align:left');
+    expect(renderReportHtml(data)).toContain('<html lang="en">');
+  });
 });

@@ -1,3 +1,4 @@
+import { ar } from './messages-ar.js';
 import { type MessageKey, type Messages, en, fr, zh } from './messages.js';
 
 /** The languages of the workstation, with their names as their speakers write them. */
@@ -5,11 +6,19 @@ export const LANGUAGES = [
   { code: 'en', name: 'English' },
   { code: 'zh', name: '简体中文' },
   { code: 'fr', name: 'Français' },
+  { code: 'ar', name: 'العربية' },
 ] as const;
 export type Language = (typeof LANGUAGES)[number]['code'];
 
-const DICTIONARIES: Record<Language, Messages> = { en, zh, fr };
-const HTML_LANG: Record<Language, string> = { en: 'en', zh: 'zh-Hans', fr: 'fr' };
+const DICTIONARIES: Record<Language, Messages> = { en, zh, fr, ar };
+const HTML_LANG: Record<Language, string> = { en: 'en', zh: 'zh-Hans', fr: 'fr', ar: 'ar' };
+/** Languages written right to left: the page's `dir` follows the language. */
+const RIGHT_TO_LEFT: ReadonlySet<Language> = new Set<Language>(['ar']);
+
+/** 'rtl' for a language written right to left (Arabic), 'ltr' otherwise. */
+export function direction(lang: Language = current): 'ltr' | 'rtl' {
+  return RIGHT_TO_LEFT.has(lang) ? 'rtl' : 'ltr';
+}
 
 let current: Language = 'en';
 const listeners = new Set<(lang: Language) => void>();
@@ -29,11 +38,12 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (params[name] === undefined ? m : String(params[name])));
 }
 
-/** Switches the language, retranslates every `data-i18n` element under `document` and tells the listeners. */
+/** Switches the language (and the page's direction), retranslates every `data-i18n` element under `document` and tells the listeners. */
 export function setLanguage(lang: Language): void {
   current = lang;
   if (typeof document !== 'undefined') {
     document.documentElement.lang = HTML_LANG[lang];
+    document.documentElement.dir = direction(lang);
     translateTree(document.body);
   }
   for (const l of listeners) l(lang);

@@ -2,7 +2,7 @@ import { REPORT_WORDS_EN, type ReportWords } from '@openfuas/core';
 import { findingText } from './findings.js';
 import { type MessageKey, language, structureName, t } from './i18n.js';
 
-const HTML_LANG = { en: 'en', zh: 'zh-Hans', fr: 'fr' } as const;
+const HTML_LANG = { en: 'en', zh: 'zh-Hans', fr: 'fr', ar: 'ar' } as const;
 
 /**
  * The treatment report's words in the workstation's current language (`report.<word>` messages), with structure
