@@ -127,6 +127,8 @@ export interface BeamSources {
   /** the axis layers used (skin → focus) and the water path (m, bowl apex to skin) */
   readonly layers: BeamAxisLayers;
   readonly waterPath: number;
+  /** the layered medium of the beam (water path, then the axis layers), transducer frame */
+  readonly medium: LayeredMedium;
   readonly focal: BeamPatch;
   readonly path: BeamPatch;
   /**
@@ -619,6 +621,7 @@ async function sourcesOfStack(
     beam,
     layers,
     waterPath,
+    medium,
     focal: patch(focal, o.focalSpacing),
     path: patch(path, o.pathSpacing),
     ...(outside ? { pathOutsideFocal: patch(outside, o.pathSpacing) } : {}),
