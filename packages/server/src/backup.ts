@@ -18,7 +18,7 @@ export interface RecordsBackup {
   tables: Record<string, Record<string, unknown>[]>;
 }
 
-const JSON_COLUMNS = new Set(['images', 'structures', 'document', 'console_log', 'payload']);
+const JSON_COLUMNS = new Set(['images', 'structures', 'document', 'console_log', 'payload', 'safety_events']);
 
 export async function backupRecords(owner: RecordsDb, schema?: string): Promise<RecordsBackup> {
   const version = await schemaVersion(owner, schema); // before the transaction: PGlite has one connection

@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@openfuas/core';
+
+// Browser-safe (no node:crypto): the offline store in the workstation hashes records the same way.
 
 /** SHA-256 (hex) of a JSON value with object keys sorted: equal content gives an equal hash, whatever the key order. */
 export function canonicalHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return sha256Hex(canonicalJson(value));
 }
 
 export function canonicalJson(value: unknown): string {

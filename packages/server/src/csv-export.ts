@@ -36,7 +36,7 @@ export const CSV_TABLES = {
     'reintervention',
     'reintervention_type',
   ],
-  training_result: ['id', 'user_id', 'exercise', 'score', 'passed', 'at'],
+  training_result: ['id', 'user_id', 'trainee', 'exercise', 'score', 'passed', 'npv_ratio', 'eef', 'duration', 'at'],
   audit: ['seq', 'at', 'user_id', 'action', 'entity', 'entity_id'],
 } as const;
 export type CsvTable = keyof typeof CSV_TABLES;

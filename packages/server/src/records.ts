@@ -1,6 +1,6 @@
 import { type Plan, parsePlan } from '@openfuas/core';
 import { canonicalHash } from './canonical-hash.js';
-import type { RecordsTx } from './database/records-database.js';
+import type { RecordsTx } from './database/records-store.js';
 import { pseudonymOf } from './pseudonym.js';
 
 /**
@@ -42,7 +42,11 @@ export interface TreatmentInput {
 }
 
 /** The result of a create: a new record, the same one pushed again, or a different one under that id. */
-export type Created = { status: 'created' | 'exists'; id: string } | { status: 'conflict'; id: string } | { status: 'no-patient' };
+export type Created =
+  | { status: 'created' | 'exists'; id: string }
+  | { status: 'conflict'; id: string }
+  | { status: 'no-patient' }
+  | { status: 'no-treatment' };
 
 export async function audit(
   tx: RecordsTx,
@@ -251,7 +255,8 @@ export async function getTreatment(tx: RecordsTx, userId: string, centreId: stri
   };
 }
 
-async function queue(tx: RecordsTx, centreId: string, entity: string, entityId: string, payload: unknown) {
+/** Queues a created record for `fuas records sync` (the same transaction as the record: both or neither). */
+export async function queue(tx: RecordsTx, centreId: string, entity: string, entityId: string, payload: unknown) {
   await tx
     .insertInto('outbox')
     .values({ centre_id: centreId, entity, entity_id: entityId, payload: JSON.stringify(payload), pushed_at: null, error: null })

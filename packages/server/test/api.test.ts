@@ -137,13 +137,33 @@ describe.each(STORAGES)('records API (%s)', (storage) => {
     expect((await t.call('GET', '/api/v1/export/fhir', t.tokens.researcher)).status).toBe(403);
     const a = await t.call('GET', '/api/v1/analytics/outcomes', t.tokens.researcher);
     expect(a.status).toBe(200);
+    // one treatment at A: below the minimum cell size, so only A's code is shown (analytics.test.ts: larger cells)
     const centreA = a.json.centres.find((c: { centre: string }) => c.centre === 'A');
-    expect(centreA).toMatchObject({ treatments: 1, withObservedNpv: 1, adverseEvents: 1, majorAdverseEvents: 0 });
-    expect(centreA.meanNpvRatioObserved).toBeCloseTo(0.71, 12);
-    expect(centreA.meanAbsPredictionError).toBeCloseTo(0.09, 12);
+    expect(centreA).toMatchObject({ suppressed: true, own: false, treatments: null, meanNpvRatioObserved: null, adverseEvents: null });
     expect(a.text).not.toContain(patientA);
+    // A's physician sees A in full
+    const own = await t.call('GET', '/api/v1/analytics/outcomes', t.tokens.physA);
+    const ownA = own.json.centres.find((c: { centre: string }) => c.centre === 'A');
+    expect(ownA).toMatchObject({
+      own: true,
+      suppressed: false,
+      treatments: 1,
+      withObservedNpv: 1,
+      adverseEvents: 1,
+      majorAdverseEvents: 0,
+    });
+    expect(ownA.meanNpvRatioObserved).toBeCloseTo(0.71, 12);
+    expect(ownA.meanAbsPredictionError).toBeCloseTo(0.09, 12);
     const pairs = await t.call('GET', '/api/v1/analytics/predicted-vs-observed', t.tokens.researcher);
-    expect(pairs.json.pairs).toEqual([{ centre: 'A', predicted: 0.62, observed: 0.71 }]);
+    expect(pairs.json.pairs).toEqual([]);
+    expect(pairs.json.bins).toEqual([
+      { binLower: 0.6, binUpper: 0.7, suppressed: true, n: null, meanPredicted: null, meanObserved: null, sdObserved: null },
+    ]);
+    expect(pairs.json.summary.suppressed).toBe(true);
+    expect((await t.call('GET', '/api/v1/analytics/predicted-vs-observed', t.tokens.physA)).json.pairs).toEqual([
+      { centre: 'A', predicted: 0.62, observed: 0.71 },
+    ]);
+    expect((await t.call('GET', '/api/v1/analytics/predicted-vs-observed', t.tokens.physB)).json.pairs).toEqual([]);
     expect(pairs.text).not.toContain(treatmentA);
   });
 
@@ -280,6 +300,16 @@ describe.each(STORAGES)('records API (%s)', (storage) => {
       '/api/v1/audit',
       '/api/v1/export/fhir',
       '/api/v1/health',
+      '/api/v1/follow-ups',
+      '/api/v1/patients/{id}/follow-ups',
+      '/api/v1/treatments/{id}/outcome',
+      '/api/v1/treatments/{id}/adverse-events',
+      '/api/v1/training/results',
+      '/api/v1/training/learning-curves',
+      '/api/v1/analytics/outcomes',
+      '/api/v1/analytics/funnel',
+      '/api/v1/analytics/predicted-vs-observed',
+      '/api/v1/analytics/learning-curves',
     ]) {
       expect(Object.keys(doc.json.paths)).toContain(p);
     }

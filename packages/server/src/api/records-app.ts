@@ -5,11 +5,15 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { LoginLimiter } from '../auth/login-limiter.js';
 import { DUMMY_HASH, verifyPassword } from '../auth/password.js';
-import { type SessionUser, TOKEN_TTL_MS, issueToken, resolveToken } from '../auth/session-tokens.js';
+import { TOKEN_TTL_MS, issueToken, resolveToken } from '../auth/session-tokens.js';
 import { CSV_TABLES, type CsvTable, tableCsv } from '../csv-export.js';
 import { schemaVersion } from '../database/migrations.js';
-import type { RecordsDatabase } from '../database/records-database.js';
+import type { RecordsDatabase } from '../database/records-store.js';
 import { fhirBundle } from '../fhir-bundle.js';
+import { registerAnalyticsRoutes } from './analytics-routes.js';
+import { registerFollowUpRoutes } from './follow-up-routes.js';
+import { CLINICAL, type Env, WRITERS, bearer, conflictOnDuplicate, errors, forbidden, isUuid, json, notFound } from './route-kit.js';
+import { registerTrainingRoutes } from './training-routes.js';
 import { audit, createPatient, createTreatment, getPatient, getTreatment, listPatients } from '../records.js';
 import {
   ErrorSchema,
@@ -29,21 +33,6 @@ export interface RecordsAppOptions {
   tokenTtlMs?: number;
   limiter?: LoginLimiter;
 }
-
-type Env = { Variables: { user: SessionUser } };
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const errors = {
-  400: json(ErrorSchema, 'bad input: the failing fields'),
-  401: json(ErrorSchema, 'no valid token'),
-  403: json(ErrorSchema, 'the role may not do this'),
-};
-const notFound = { 404: json(ErrorSchema, 'no such record in your centre (another centre’s records are not found either)') };
-const bearer = [{ bearer: [] }];
-
-/** Roles that may read or write a centre's patient records; researchers see aggregates only. */
-const CLINICAL = ['admin', 'physician', 'instructor'] as const;
-const WRITERS = ['admin', 'physician'] as const;
 
 /**
  * The records API, /api/v1 (see the issue's contract). Every answer is JSON, errors included
@@ -87,15 +76,6 @@ export function createRecordsApp(db: RecordsDatabase, options: RecordsAppOptions
     console.error(e);
     return c.json({ error: 'internal error' }, 500);
   });
-
-  // A client-chosen id already taken (by another centre's record, invisible here): a conflict, nothing more said.
-  const conflictOnDuplicate = (e: unknown): { status: 'conflict'; id: string } => {
-    if ((e as { code?: string }).code === '23505') return { status: 'conflict', id: '' };
-    throw e;
-  };
-  const forbidden = (allowed: readonly string[], user: SessionUser) =>
-    !allowed.includes(user.role) || !user.centreId ? `a ${user.role} may not do this (allowed: ${allowed.join(', ')})` : null;
-  const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
   // ---- session
   app.openapi(
@@ -342,75 +322,9 @@ export function createRecordsApp(db: RecordsDatabase, options: RecordsAppOptions
     },
   );
 
-  // ---- analytics: de-identified aggregates (researchers see these and nothing else)
-  const CentreOutcome = z.object({
-    centre: z.string(),
-    treatments: z.number().int(),
-    withObservedNpv: z.number().int(),
-    meanNpvRatioObserved: z.number().nullable(),
-    meanNpvRatioPredicted: z.number().nullable(),
-    meanAbsPredictionError: z.number().nullable(),
-    adverseEvents: z.number().int(),
-    majorAdverseEvents: z.number().int(),
-  });
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/api/v1/analytics/outcomes',
-      security: bearer,
-      responses: {
-        200: json(z.object({ centres: z.array(CentreOutcome) }), 'outcomes by centre (for a funnel plot of NPV ratio against treatments)'),
-        ...errors,
-      },
-    }),
-    async (c) => {
-      const user = c.get('user');
-      const rows = await db.asActor({ userId: user.id, centreId: user.centreId }, async (tx) => {
-        const r = await tx.selectFrom('centre_outcomes').selectAll().orderBy('centre_code').execute();
-        await audit(tx, user.id, user.centreId, 'read', 'analytics:outcomes');
-        return r;
-      });
-      const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-      const centres = rows.map((r) => ({
-        centre: r.centre_code,
-        treatments: r.treatments,
-        withObservedNpv: r.with_observed_npv,
-        meanNpvRatioObserved: num(r.mean_npv_ratio_observed),
-        meanNpvRatioPredicted: num(r.mean_npv_ratio_predicted),
-        meanAbsPredictionError: num(r.mean_abs_prediction_error),
-        adverseEvents: r.adverse_events,
-        majorAdverseEvents: r.major_adverse_events,
-      }));
-      return c.json({ centres }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/api/v1/analytics/predicted-vs-observed',
-      security: bearer,
-      responses: {
-        200: json(
-          z.object({ pairs: z.array(z.object({ centre: z.string(), predicted: z.number(), observed: z.number() })) }),
-          'NPV ratio pairs, de-identified',
-        ),
-        ...errors,
-      },
-    }),
-    async (c) => {
-      const user = c.get('user');
-      const rows = await db.asActor({ userId: user.id, centreId: user.centreId }, async (tx) => {
-        const r = await tx.selectFrom('outcome_pairs').selectAll().execute();
-        await audit(tx, user.id, user.centreId, 'read', 'analytics:predicted-vs-observed');
-        return r;
-      });
-      return c.json(
-        { pairs: rows.map((r) => ({ centre: r.centre_code, predicted: Number(r.predicted), observed: Number(r.observed) })) },
-        200,
-      );
-    },
-  );
+  registerFollowUpRoutes(app, db);
+  registerTrainingRoutes(app, db);
+  registerAnalyticsRoutes(app, db);
 
   // ---- health and the document
   app.openapi(

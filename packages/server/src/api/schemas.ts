@@ -100,3 +100,114 @@ export const TreatmentSchema = z
     adverseEvents: z.array(z.record(z.string(), z.unknown())),
   })
   .openapi('Treatment');
+
+const score100 = z.number().min(0).max(100);
+
+export const FollowUpRequest = z
+  .object({
+    id: z.uuid().optional().describe('client-chosen id (offline outbox): the same visit pushed twice is stored once'),
+    patient: z.uuid(),
+    treatment: z.uuid().optional().describe('the treatment this visit follows (of the same patient)'),
+    date: isoDate.describe('visit date'),
+    ufsQol: z
+      .object({
+        symptomSeverity: score100.optional().describe('UFS-QOL symptom severity, transformed 0–100 (higher: worse)'),
+        hrql: score100.optional().describe('UFS-QOL health-related quality of life, transformed 0–100 (higher: better)'),
+      })
+      .strict()
+      .optional()
+      .describe('Uterine Fibroid Symptom and Quality of Life questionnaire (Spies et al., Obstet Gynecol 2002)'),
+    fibroidVolume: volume.optional().describe('fibroid volume at the visit, m³'),
+    reintervention: z.boolean().describe('a further treatment of the fibroids was needed since the last visit'),
+    reinterventionType: z.string().trim().min(1).max(200).optional().describe('e.g. myomectomy, hysterectomy, UAE, repeat HIFU'),
+  })
+  .strict()
+  .openapi('FollowUpRequest');
+
+export const FollowUpSchema = z
+  .object({
+    id: z.uuid(),
+    patient: z.uuid(),
+    treatment: z.uuid().nullable(),
+    date: z.string(),
+    ufsQol: z.object({ symptomSeverity: z.number().nullable(), hrql: z.number().nullable() }),
+    fibroidVolume: z.number().nullable().describe('m³'),
+    reintervention: z.boolean(),
+    reinterventionType: z.string().nullable(),
+  })
+  .openapi('FollowUp');
+
+export const OutcomeResponse = z
+  .object({
+    outcome: z.object({
+      npvRatioPredicted: z.number().nullable(),
+      npvRatioObserved: z.number().nullable(),
+      targetVolume: z.number().nullable(),
+      npvVolumePredicted: z.number().nullable(),
+      npvVolumeObserved: z.number().nullable(),
+      imagingDate: z.string().nullable(),
+    }),
+  })
+  .openapi('OutcomeRecorded');
+
+export const LateAdverseEventRequest = z
+  .object({
+    id: z.uuid().optional().describe('client-chosen id (offline outbox)'),
+    description: z.string().trim().min(1).max(2000),
+    sirGrade: z.enum(SIR_GRADES).optional().describe('SIR classification A–F (Sacks et al., JVIR 2003)'),
+    clavienDindo: z.enum(CLAVIEN_DINDO_GRADES).optional().describe('Clavien–Dindo grade (Dindo et al., Ann Surg 2004)'),
+    onsetDate: isoDate.optional(),
+  })
+  .strict()
+  .openapi('LateAdverseEventRequest');
+
+export const TrainingResultRequest = z
+  .object({
+    id: z.uuid().optional().describe('client-chosen id (offline outbox): the same result pushed twice is stored once'),
+    trainee: z
+      .string()
+      .regex(/^[A-Za-z0-9_.@-]{1,64}$/)
+      .describe('the trainee’s username (a user of your centre)'),
+    case: z.string().trim().min(1).max(100).describe('the training case’s id'),
+    score: score100,
+    passed: z.boolean(),
+    npvRatio: ratio.optional().describe('NPV ratio the exercise reached, 0–1'),
+    eef: z.number().min(0).max(1e6).optional().describe('energy efficiency factor, J/mm³ (as `fuas training score`)'),
+    safetyEvents: z
+      .array(z.object({ code: z.string().min(1).max(100), severity: z.string().min(1).max(50) }).strict())
+      .max(1000)
+      .optional(),
+    time: z.number().min(0).max(1e7).optional().describe('s, the exercise’s duration'),
+    at: z.iso.datetime({ offset: true }).optional().describe('when the exercise ended; now when absent'),
+  })
+  .strict()
+  .openapi('TrainingResultRequest');
+
+export const TrainingResultSchema = z
+  .object({
+    id: z.uuid(),
+    trainee: z.string(),
+    case: z.string(),
+    score: z.number(),
+    passed: z.boolean(),
+    npvRatio: z.number().nullable(),
+    eef: z.number().nullable().describe('J/mm³'),
+    safetyEvents: z.array(z.object({ code: z.string(), severity: z.string() })),
+    time: z.number().nullable().describe('s'),
+    at: z.string(),
+  })
+  .openapi('TrainingResult');
+
+export const LcCusumParamsSchema = z
+  .object({ p0: z.number(), p1: z.number(), alpha: z.number(), beta: z.number(), h: z.number(), horizon: z.number().int() })
+  .openapi('LcCusumParams');
+
+export const LearningCurveSchema = z
+  .object({
+    name: z.string().describe('username of the operator or trainee'),
+    cases: z.number().int(),
+    failures: z.number().int(),
+    chart: z.array(z.number()).describe('LC-CUSUM sₜ after each case, in order'),
+    proficientAt: z.number().int().nullable().describe('1-based case where the chart first reached h'),
+  })
+  .openapi('LearningCurve');

@@ -157,11 +157,97 @@ const v0003: Migration = {
   },
 };
 
+/**
+ * Smallest cell a researcher (or another centre) may see: counts 1–4 and any mean, SD or rate over fewer than
+ * MIN_CELL records are withheld (null, `suppressed`). The threshold of the UK Office for National Statistics'
+ * and NHS Digital's small-number rules for health statistics (counts below 5 suppressed); see docs/records.md.
+ */
+export const MIN_CELL = 5;
+
+const cell = (count: string, value = count) => `case when ${count} >= ${MIN_CELL} then ${value} end`;
+const smallCount = (count: string) => `case when ${count} = 0 or ${count} >= ${MIN_CELL} then ${count} end`;
+const MAJOR_AE = `sir_grade in ('C','D','E','F') or clavien_dindo in ('IIIa','IIIb','IVa','IVb','V')`;
+
+/**
+ * Version 4: follow-up, late adverse events and training results as records of their own (client ids, content
+ * hashes for idempotent pushes, the trainee by name so an offline store can record them), and the researcher
+ * views rebuilt with small-cell suppression (version 3's views showed counts and means of any size, and the
+ * NPV pairs one by one: both dropped).
+ */
+const v0004: Migration = {
+  async up(db) {
+    await run(db, [
+      'drop view outcome_pairs',
+      'drop view centre_outcomes',
+      'alter table training_result alter column user_id drop not null',
+      `alter table training_result
+        add column trainee text, add column npv_ratio double precision check (npv_ratio between 0 and 1),
+        add column eef double precision check (eef >= 0), add column safety_events jsonb not null default '[]'::jsonb,
+        add column duration double precision check (duration >= 0), add column recorded_by uuid, add column content_sha256 text,
+        add constraint training_score check (score between 0 and 100)`,
+      'create index training_result_trainee on training_result (centre_id, trainee, at)',
+      `alter table adverse_event add column content_sha256 text, add column created_at timestamptz not null default now()`,
+      `alter table follow_up add column content_sha256 text, add column created_at timestamptz not null default now()`,
+      'create index follow_up_patient on follow_up (centre_id, patient_id, visit_date)',
+      `create view centre_outcomes as
+        with per_treatment as (
+          select t.centre_id, o.npv_ratio_observed as obs, o.npv_ratio_predicted as pred,
+            coalesce(ae.n, 0) as n_ae, coalesce(ae.major, 0) as n_major
+          from treatment_session t
+          left join outcome o on o.treatment_id = t.id
+          left join (select treatment_id, count(*) as n, count(*) filter (where ${MAJOR_AE}) as major
+                     from adverse_event group by treatment_id) ae on ae.treatment_id = t.id
+        ), per_centre as (
+          select c.code, count(p.centre_id)::int as n, count(p.obs)::int as n_obs, count(p.pred)::int as n_pred,
+            count(p.obs - p.pred)::int as n_pairs, avg(p.obs) as mean_obs, stddev_samp(p.obs) as sd_obs, avg(p.pred) as mean_pred,
+            avg(abs(p.obs - p.pred)) as mae, coalesce(sum(p.n_ae), 0)::int as ae, coalesce(sum(p.n_major), 0)::int as major
+          from centre c left join per_treatment p on p.centre_id = c.id group by c.code
+        )
+        select code as centre_code, n < ${MIN_CELL} as suppressed,
+          ${cell('n')} as treatments,
+          case when n >= ${MIN_CELL} then ${smallCount('n_obs')} end as with_observed_npv,
+          case when n >= ${MIN_CELL} then ${cell('n_obs', 'mean_obs')} end as mean_npv_ratio_observed,
+          case when n >= ${MIN_CELL} then ${cell('n_obs', 'sd_obs')} end as sd_npv_ratio_observed,
+          case when n >= ${MIN_CELL} then ${cell('n_pred', 'mean_pred')} end as mean_npv_ratio_predicted,
+          case when n >= ${MIN_CELL} then ${cell('n_pairs', 'mae')} end as mean_abs_prediction_error,
+          case when n >= ${MIN_CELL} then ${smallCount('ae')} end as adverse_events,
+          case when n >= ${MIN_CELL} then ${smallCount('major')} end as major_adverse_events
+        from per_centre`,
+      `grant select on centre_outcomes to ${APP_ROLE}`,
+      // calibration of the predicted NPV ratio: bins of 0.1 in the prediction, across all centres
+      `create view npv_calibration as
+        with pairs as (
+          select least(floor(npv_ratio_predicted * 10), 9)::int as bin, npv_ratio_predicted as pred, npv_ratio_observed as obs
+          from outcome where npv_ratio_predicted is not null and npv_ratio_observed is not null
+        ), bins as (
+          select bin, count(*)::int as n, avg(pred) as mean_pred, avg(obs) as mean_obs, stddev_samp(obs) as sd_obs from pairs group by bin
+        )
+        select bin / 10.0 as bin_lower, (bin + 1) / 10.0 as bin_upper, n < ${MIN_CELL} as suppressed, ${cell('n')} as n,
+          ${cell('n', 'mean_pred')} as mean_predicted, ${cell('n', 'mean_obs')} as mean_observed, ${cell('n', 'sd_obs')} as sd_observed
+        from bins`,
+      `grant select on npv_calibration to ${APP_ROLE}`,
+      `create view npv_prediction_summary as
+        with pairs as (
+          select npv_ratio_predicted as pred, npv_ratio_observed as obs from outcome
+          where npv_ratio_predicted is not null and npv_ratio_observed is not null
+        ), s as (
+          select count(*)::int as n, avg(obs - pred) as bias, stddev_samp(obs - pred) as sd, avg(abs(obs - pred)) as mae,
+            corr(pred, obs) as r from pairs
+        )
+        select n < ${MIN_CELL} as suppressed, ${cell('n')} as n, ${cell('n', 'bias')} as mean_error, ${cell('n', 'sd')} as sd_error,
+          ${cell('n', 'mae')} as mean_abs_error, ${cell('n', 'r')} as correlation
+        from s`,
+      `grant select on npv_prediction_summary to ${APP_ROLE}`,
+    ]);
+  },
+};
+
 /** Every migration by version name; names sort in the order they apply. Never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-schema': v0001,
   '0002-row-security': v0002,
   '0003-researcher-aggregates': v0003,
+  '0004-follow-up-training-suppression': v0004,
 };
 
 class StaticProvider implements MigrationProvider {

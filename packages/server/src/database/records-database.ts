@@ -1,32 +1,14 @@
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { type Kysely as KyselyType, Kysely, PostgresDialect, type Transaction, sql } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataFolder } from './data-lock.js';
-import { APP_ROLE, migrate } from './migrations.js';
+import { migrate } from './migrations.js';
 import { PGlitePool } from './pglite-pool.js';
+import { type RecordsDatabase, type RecordsDb, recordsDatabaseOver } from './records-store.js';
 import type { RecordsSchema } from './tables.js';
 
-export type RecordsDb = KyselyType<RecordsSchema>;
-export type RecordsTx = Transaction<RecordsSchema>;
-
-/** Who a transaction runs for: row-level security sees `centreId` (null: no centre's rows at all). */
-export interface Actor {
-  userId: string;
-  centreId: string | null;
-}
-
-export interface RecordsDatabase {
-  /** 'pglite' (embedded, a data folder) or 'postgresql' (DATABASE_URL) */
-  readonly kind: 'pglite' | 'postgresql';
-  /** the PostgreSQL schema when not the default (tests) */
-  readonly schema?: string;
-  /** Owner connection: migrations, logins, administration. Never for request data. */
-  readonly owner: RecordsDb;
-  /** Runs `fn` in one transaction as the request role with the actor's centre set: RLS applies. */
-  asActor<T>(actor: Actor, fn: (tx: RecordsTx) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
+export type { Actor, RecordsDatabase, RecordsDb, RecordsTx } from './records-store.js';
 
 export interface OpenOptions {
   /** data folder for the embedded PGlite (ignored when `url` is given) */
@@ -86,22 +68,5 @@ export async function openRecordsDatabase(options: OpenOptions): Promise<Records
     unlock();
     throw e;
   }
-  return {
-    kind,
-    schema: options.schema,
-    owner,
-    asActor(actor, fn) {
-      return owner.transaction().execute(async (tx) => {
-        await sql`select set_config('app.centre', ${actor.centreId ?? ''}, true), set_config('app.user', ${actor.userId}, true)`.execute(
-          tx,
-        );
-        await sql.raw(`set local role ${APP_ROLE}`).execute(tx);
-        return fn(tx);
-      });
-    },
-    async close() {
-      await owner.destroy();
-      unlock();
-    },
-  };
+  return recordsDatabaseOver(owner, kind, options.schema, unlock);
 }

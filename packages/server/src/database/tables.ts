@@ -121,6 +121,9 @@ export interface AdverseEventTable {
   sir_grade: string | null;
   clavien_dindo: string | null;
   onset_date: string | null;
+  /** SHA-256 of the canonical request of an event added after the treatment (null: recorded with it) */
+  content_sha256: string | null;
+  created_at: Generated<Date>;
 }
 
 export interface FollowUpTable {
@@ -137,15 +140,32 @@ export interface FollowUpTable {
   fibroid_volume: number | null;
   reintervention: boolean;
   reintervention_type: string | null;
+  content_sha256: string | null;
+  created_at: Generated<Date>;
 }
 
 export interface TrainingResultTable {
   id: string;
   centre_id: string;
-  user_id: string;
+  /** the trainee's user id on a server; null in an offline store, which knows the trainee by name only */
+  user_id: string | null;
+  /** the trainee's username */
+  trainee: string | null;
+  /** the training case's id (issue 15), e.g. "fibroid-anterior-01" */
   exercise: string;
+  /** 0–100 */
   score: number;
   passed: boolean;
+  /** NPV ratio the exercise reached, 0–1 */
+  npv_ratio: number | null;
+  /** energy efficiency factor, J/m³ (SI; the CLI's J/mm³ × 1e9) */
+  eef: number | null;
+  /** [{ code, severity }] */
+  safety_events: Json;
+  /** s, the exercise's duration */
+  duration: number | null;
+  recorded_by: string | null;
+  content_sha256: string | null;
   at: Instant;
 }
 
@@ -188,26 +208,47 @@ export interface RecordsSchema {
   audit: AuditTable;
   outbox: OutboxTable;
   centre_outcomes: CentreOutcomesView;
-  outcome_pairs: OutcomePairsView;
+  npv_calibration: NpvCalibrationView;
+  npv_prediction_summary: NpvPredictionSummaryView;
 }
 
-/** Predicted beside observed NPV ratio of every treatment that has both, with only the centre's code. */
-export interface OutcomePairsView {
-  centre_code: string;
-  predicted: number;
-  observed: number;
-}
-
-/** De-identified aggregates per centre: what a researcher may read (a view owned by the schema owner). */
+/**
+ * De-identified aggregates per centre across all centres (views owned by the schema owner, readable by the
+ * request role). Small cells are withheld in the database itself (MIN_CELL in migrations.ts): a centre with
+ * fewer than 5 treatments shows only `suppressed`, counts of 1–4 and statistics over fewer than 5 records are null.
+ */
 export interface CentreOutcomesView {
   centre_code: string;
-  treatments: number;
-  with_observed_npv: number;
+  suppressed: boolean;
+  treatments: number | null;
+  with_observed_npv: number | null;
   mean_npv_ratio_observed: number | null;
+  sd_npv_ratio_observed: number | null;
   mean_npv_ratio_predicted: number | null;
   mean_abs_prediction_error: number | null;
-  adverse_events: number;
-  major_adverse_events: number;
+  adverse_events: number | null;
+  major_adverse_events: number | null;
+}
+
+/** Observed NPV ratio by bins of 0.1 of the predicted ratio, all centres (small bins withheld). */
+export interface NpvCalibrationView {
+  bin_lower: number;
+  bin_upper: number;
+  suppressed: boolean;
+  n: number | null;
+  mean_predicted: number | null;
+  mean_observed: number | null;
+  sd_observed: number | null;
+}
+
+/** Observed − predicted NPV ratio over all centres' treatments that have both. */
+export interface NpvPredictionSummaryView {
+  suppressed: boolean;
+  n: number | null;
+  mean_error: number | null;
+  sd_error: number | null;
+  mean_abs_error: number | null;
+  correlation: number | null;
 }
 
 /** Tables in foreign-key order (for backup, restore, CSV export). */

@@ -1,0 +1,42 @@
+import type { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { SessionUser } from '../auth/session-tokens.js';
+import { ErrorSchema } from './schemas.js';
+
+/** What the routes of /api/v1 share: the app's type, response declarations for the OpenAPI document, role checks. */
+
+export type Env = { Variables: { user: SessionUser } };
+export type RecordsApi = OpenAPIHono<Env>;
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+export const errors = {
+  400: json(ErrorSchema, 'bad input: the failing fields'),
+  401: json(ErrorSchema, 'no valid token'),
+  403: json(ErrorSchema, 'the role may not do this'),
+};
+export const notFound = { 404: json(ErrorSchema, 'no such record in your centre (another centre’s records are not found either)') };
+export const conflict = { 409: json(ErrorSchema, 'a different record exists under this id: nothing was changed') };
+export const bearer = [{ bearer: [] }];
+
+/** Roles that may read a centre's patient records; researchers see aggregates only. */
+export const CLINICAL = ['admin', 'physician', 'instructor'] as const;
+/** Roles that may write them. */
+export const WRITERS = ['admin', 'physician'] as const;
+/** Roles that may read the cross-centre analytics (suppressed small cells). */
+export const ANALYSTS = ['admin', 'physician', 'instructor', 'researcher'] as const;
+
+/** Why `user` may not do this (a role not allowed, or a centre role without a centre), or null. */
+export const forbidden = (allowed: readonly string[], user: SessionUser, needsCentre = true) =>
+  !allowed.includes(user.role) || (needsCentre && !user.centreId)
+    ? `a ${user.role} may not do this (allowed: ${allowed.join(', ')})`
+    : null;
+
+export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+/** A client-chosen id already taken (by another centre's record, invisible here): a conflict, nothing more said. */
+export const conflictOnDuplicate = (e: unknown): { status: 'conflict'; id: string } => {
+  if ((e as { code?: string }).code === '23505') return { status: 'conflict', id: '' };
+  throw e;
+};
