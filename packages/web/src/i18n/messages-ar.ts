@@ -1,4 +1,7 @@
 import type { Messages } from './messages.js';
+import { consoleAr } from './messages-console.js';
+import { recordsAr } from './messages-records.js';
+import { trainingAr } from './messages-training.js';
 
 /**
  * The workstation in Arabic (Modern Standard Arabic, right-to-left), for the workshops in North Africa and the
@@ -7,6 +10,9 @@ import type { Messages } from './messages.js';
  * DICOM, JSON, HTML) stay in Latin letters, as Arabic medical and physics texts write them.
  */
 export const ar: Messages = {
+  ...recordsAr,
+  ...consoleAr,
+  ...trainingAr,
   'app.title': 'محطة عمل OpenFUAS',
   'app.tagline': 'تخطيط الاستئصال بالموجات فوق الصوتية المركّزة — للبحث والتدريب، وليست جهازًا طبيًا',
   'app.language': 'اللغة',
