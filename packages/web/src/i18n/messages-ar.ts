@@ -1,7 +1,5 @@
 import type { Messages } from './messages.js';
-import { consoleAr } from './messages-console.js';
 import { recordsAr } from './messages-records.js';
-import { trainingAr } from './messages-training.js';
 
 /**
  * The workstation in Arabic (Modern Standard Arabic, right-to-left), for the workshops in North Africa and the
@@ -11,8 +9,6 @@ import { trainingAr } from './messages-training.js';
  */
 export const ar: Messages = {
   ...recordsAr,
-  ...consoleAr,
-  ...trainingAr,
   'app.title': 'محطة عمل OpenFUAS',
   'app.tagline': 'تخطيط الاستئصال بالموجات فوق الصوتية المركّزة — للبحث والتدريب، وليست جهازًا طبيًا',
   'app.language': 'اللغة',
