@@ -1,5 +1,6 @@
 import type { Messages } from './messages.js';
 import { recordsAr } from './messages-records.js';
+import { trainingAr } from './messages-training.js';
 
 /**
  * The workstation in Arabic (Modern Standard Arabic, right-to-left), for the workshops in North Africa and the
@@ -9,6 +10,7 @@ import { recordsAr } from './messages-records.js';
  */
 export const ar: Messages = {
   ...recordsAr,
+  ...trainingAr,
   'app.title': 'محطة عمل OpenFUAS',
   'app.tagline': 'تخطيط الاستئصال بالموجات فوق الصوتية المركّزة — للبحث والتدريب، وليست جهازًا طبيًا',
   'app.language': 'اللغة',

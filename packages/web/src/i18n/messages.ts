@@ -4,9 +4,11 @@
  * checks it again at run time). Placeholders are `{name}`, filled by `t(key, { name })`.
  */
 import { recordsEn, recordsFr, recordsZh } from './messages-records.js';
+import { trainingEn, trainingFr, trainingZh } from './messages-training.js';
 
 export const en = {
   ...recordsEn,
+  ...trainingEn,
   'app.title': 'OpenFUAS workstation',
   'app.tagline': 'Focused-ultrasound ablation planning — research and training, not a medical device',
   'app.language': 'Language',
@@ -405,6 +407,7 @@ export type Messages = Record<MessageKey, string>;
 
 export const zh: Messages = {
   ...recordsZh,
+  ...trainingZh,
   'app.title': 'OpenFUAS 工作站',
   'app.tagline': '聚焦超声消融治疗计划 — 仅供研究与培训，非医疗器械',
   'app.language': '语言',
@@ -792,6 +795,7 @@ export const zh: Messages = {
 
 export const fr: Messages = {
   ...recordsFr,
+  ...trainingFr,
   'app.title': 'Station OpenFUAS',
   'app.tagline': 'Planification d’ablation par ultrasons focalisés — recherche et formation, pas un dispositif médical',
   'app.language': 'Langue',
