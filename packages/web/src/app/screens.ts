@@ -24,4 +24,11 @@ export const SCREENS: Screen[] = [
     title: 'screen.records',
     load: () => import('../screens/records/records-screen.js').then((m) => m.RecordsScreen),
   },
+  { id: 'treat', path: '/treat', title: 'screen.treat', load: () => import('../screens/treat/treat-screen.js').then((m) => m.TreatScreen) },
+  {
+    id: 'review',
+    path: '/review',
+    title: 'screen.review',
+    load: () => import('../screens/review/review-screen.js').then((m) => m.ReviewScreen),
+  },
 ];

@@ -1,4 +1,5 @@
 import type { Messages } from './messages.js';
+import { consoleAr } from './messages-console.js';
 import { recordsAr } from './messages-records.js';
 import { trainingAr } from './messages-training.js';
 
@@ -10,6 +11,7 @@ import { trainingAr } from './messages-training.js';
  */
 export const ar: Messages = {
   ...recordsAr,
+  ...consoleAr,
   ...trainingAr,
   'app.title': 'محطة عمل OpenFUAS',
   'app.tagline': 'تخطيط الاستئصال بالموجات فوق الصوتية المركّزة — للبحث والتدريب، وليست جهازًا طبيًا',

@@ -3,11 +3,13 @@
  * other dictionaries are typed `Record<MessageKey, string>`, so a missing key is a compile error (and a test
  * checks it again at run time). Placeholders are `{name}`, filled by `t(key, { name })`.
  */
+import { consoleEn, consoleFr, consoleZh } from './messages-console.js';
 import { recordsEn, recordsFr, recordsZh } from './messages-records.js';
 import { trainingEn, trainingFr, trainingZh } from './messages-training.js';
 
 export const en = {
   ...recordsEn,
+  ...consoleEn,
   ...trainingEn,
   'app.title': 'OpenFUAS workstation',
   'app.tagline': 'Focused-ultrasound ablation planning — research and training, not a medical device',
@@ -407,6 +409,7 @@ export type Messages = Record<MessageKey, string>;
 
 export const zh: Messages = {
   ...recordsZh,
+  ...consoleZh,
   ...trainingZh,
   'app.title': 'OpenFUAS 工作站',
   'app.tagline': '聚焦超声消融治疗计划 — 仅供研究与培训，非医疗器械',
@@ -795,6 +798,7 @@ export const zh: Messages = {
 
 export const fr: Messages = {
   ...recordsFr,
+  ...consoleFr,
   ...trainingFr,
   'app.title': 'Station OpenFUAS',
   'app.tagline': 'Planification d’ablation par ultrasons focalisés — recherche et formation, pas un dispositif médical',

@@ -1,0 +1,358 @@
+/// <reference lib="webworker" />
+// The console worker: one treatment session of the core console (or the replay of a log) off the page's main
+// thread, paced in treatment time (real time, ×N, or as fast as possible), its log in the origin's storage.
+// Protocol in console-protocol.ts.
+import {
+  type Case,
+  type LogEvent,
+  type LogSink,
+  type OperatorAction,
+  type Plan,
+  type SessionSettings,
+  type SessionSummary,
+  FormatError,
+  TICKS_PER_SECOND,
+  contentHash,
+  decodeLog,
+  deviceLimits,
+  parsePlan,
+  treatmentDomains,
+} from '@openfuas/core';
+import type { ConsoleReadout, CurveSample, FromConsole, Modality, ToConsole } from './console-protocol.js';
+import { ConsoleImager, DisplayedSession, patientReadsFor } from './displayed-session.js';
+import { OpfsLogSink, VolatileLogSink, hasOriginStorage } from './log-store.js';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (m: FromConsole, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** wall ms between images (10 per second) and between readout messages */
+const FRAME_MS = 100;
+const READOUT_MS = 50;
+
+/** What the console knows from its own log events: the point under way, commanded powers, interlock levels. */
+class ConsoleBook {
+  point = -1;
+  readonly power: Float64Array;
+  readonly skipped = new Set<number>();
+  interlocks: Record<string, 'ok' | 'warning' | 'error'> = {};
+  readonly samples: CurveSample[] = [];
+
+  constructor(plan: Plan) {
+    this.power = Float64Array.from(plan.sonications, (s) => s.power);
+  }
+
+  read(e: LogEvent): void {
+    if (e.type === 'state') {
+      const point = typeof e.point === 'number' ? e.point : null;
+      if (e.to === 'sonicating' && point !== null) this.point = point;
+      if (e.action === 'setParameters' && point !== null && typeof e.power === 'number') this.power[point] = e.power;
+      if (e.action === 'skipPoint' && point !== null) {
+        this.skipped.add(point);
+        this.point = -1;
+      }
+      if (e.action === 'arm') for (const k of Object.keys(this.interlocks)) this.interlocks[k] = 'ok';
+    } else if (e.type === 'sonication-end') this.point = -1;
+    else if (e.type === 'interlock') this.interlocks[e.code as string] = e.level as 'ok' | 'warning' | 'error';
+  }
+
+  /** The point under way, else the next one not yet delivered nor skipped. */
+  shown(onTime: Float64Array): number {
+    if (this.point >= 0) return this.point;
+    for (let i = 0; i < onTime.length; i++) if (onTime[i] === 0 && !this.skipped.has(i)) return i;
+    return onTime.length - 1;
+  }
+}
+
+let session: DisplayedSession | null = null;
+let imager: ConsoleImager | null = null;
+let book: ConsoleBook | null = null;
+let sink: (LogSink & { close(): void }) | null = null;
+let logName = '';
+let speed = 1;
+let hold = true;
+let paceFrom = { wall: 0, tick: 0 };
+let pendingEvents: LogEvent[] = [];
+let looping = false;
+
+function readout(s: DisplayedSession, b: ConsoleBook): ConsoleReadout {
+  const per = s.deliveredPerPoint();
+  const d = s.delivered();
+  const point = b.shown(per.onTime);
+  return {
+    time: s.time,
+    tick: s.tick,
+    state: s.state,
+    point,
+    delivered: d.sonications,
+    points: s.plan.sonications.length,
+    power: point >= 0 ? b.power[point] : 0,
+    pointEnergy: point >= 0 ? per.energy[point] : 0,
+    energy: d.energy,
+    sonicationTime: d.sonicationTime,
+    interlocks: { ...b.interlocks },
+    stop: s.stop,
+  };
+}
+
+function postReadout(): void {
+  if (!session || !book) return;
+  const samples = book.samples.splice(0);
+  post({ type: 'tick', readout: readout(session, book), events: pendingEvents, samples });
+  pendingEvents = [];
+}
+
+function thermometrySample(e: LogEvent, energy: number): CurveSample {
+  return {
+    time: e.time,
+    focusTemperature: e.focusTemperature as number,
+    nearFieldTemperature: e.nearFieldTemperature as number,
+    farFieldTemperature: e.farFieldTemperature as number,
+    dose17Volume: (e.dose17Volume as number) * 1e6,
+    dose240Volume: (e.dose240Volume as number) * 1e6,
+    energy: energy / 1000,
+  };
+}
+
+function postFrame(s: DisplayedSession, im: ConsoleImager, b: ConsoleBook): void {
+  const per = s.deliveredPerPoint();
+  const point = b.shown(per.onTime);
+  if (s.settings.modality === 'us') {
+    const { frame, grey } = im.bmode(point, per.onTime);
+    b.samples.push({ time: s.time, focalGrey: grey, energy: s.delivered().energy / 1000 });
+    post({ type: 'frame', frame }, [frame.image.rgba.buffer]);
+  } else {
+    const frame = im.thermometry(point, per.onTime);
+    if (frame) post({ type: 'frame', frame }, [frame.image.rgba.buffer]);
+  }
+}
+
+async function start(c: Case, plan: Plan, modality: Modality, name: string): Promise<void> {
+  post({ type: 'progress', stage: 'acoustics' });
+  const domains = await treatmentDomains(c, plan);
+  post({ type: 'progress', stage: 'patient' });
+  logName = name;
+  sink = hasOriginStorage() ? await OpfsLogSink.create(name) : new VolatileLogSink();
+  const settings: SessionSettings = { modality, operator: 'plan', injections: [], seed: 1 };
+  const reads = patientReadsFor(modality);
+  const b = new ConsoleBook(plan);
+  const s = new DisplayedSession(
+    {
+      case: c,
+      plan,
+      domains,
+      settings,
+      sink,
+      // events reach the page only once flushed to the origin's storage
+      onDurable: (events) => {
+        for (const e of events) {
+          b.read(e);
+          if (e.type === 'thermometry') b.samples.push(thermometrySample(e, s.delivered().energy));
+        }
+        pendingEvents.push(...events);
+      },
+      run: { workstation: { patientReadEvery: reads, storage: sink instanceof OpfsLogSink ? 'opfs' : 'memory' } },
+    },
+    reads,
+  );
+  session = s;
+  book = b;
+  imager = new ConsoleImager(c, s);
+  const lim = deviceLimits(s.plan.device);
+  post({
+    type: 'ready',
+    planHash: s.planHash,
+    logName: name,
+    points: s.plan.sonications.length,
+    maxPower: lim.maxPower,
+    minPower: lim.minPower,
+    modality,
+  });
+  postFrame(s, imager, b);
+  postReadout();
+}
+
+/** Runs ticks paced to the speed until the session ends; messages (operator actions) are handled between ticks. */
+async function loop(): Promise<void> {
+  const s = session;
+  const im = imager;
+  const b = book;
+  if (!s || !im || !b || looping) return;
+  looping = true;
+  let lastFrame = 0;
+  let lastReadout = 0;
+  let lastYield = performance.now();
+  paceFrom = { wall: performance.now(), tick: s.tick };
+  try {
+    while (!s.finished) {
+      if (hold) {
+        postReadout();
+        await sleep(50);
+        paceFrom = { wall: performance.now(), tick: s.tick };
+        continue;
+      }
+      const before = s.state;
+      await s.step();
+      let now = performance.now();
+      if (now - lastFrame >= FRAME_MS || s.finished) {
+        postFrame(s, im, b);
+        lastFrame = now;
+      }
+      if (now - lastReadout >= READOUT_MS || s.state !== before || s.finished) {
+        postReadout();
+        lastReadout = now;
+      }
+      now = performance.now();
+      if (speed > 0) {
+        const due = paceFrom.wall + ((s.tick - paceFrom.tick) * 1000) / (TICKS_PER_SECOND * speed);
+        if (due > now) {
+          await sleep(due - now);
+          lastYield = performance.now();
+          continue;
+        }
+        // more than a second behind: the machine cannot keep this speed; pace on from now
+        if (now - due > 1000) paceFrom = { wall: now, tick: s.tick };
+      }
+      if (now - lastYield > 30) {
+        await sleep(0);
+        lastYield = performance.now();
+      }
+    }
+    postReadout();
+    post({ type: 'finished', summary: s.summary(null) });
+    post({ type: 'progress', stage: 'outcome' });
+    const outcome = await s.outcome();
+    await s.finish(outcome);
+    postReadout();
+    post({ type: 'finished', summary: s.summary(outcome) });
+  } finally {
+    looping = false;
+  }
+}
+
+function act(action: OperatorAction): void {
+  if (!session) return;
+  try {
+    session.act(action);
+  } catch (e) {
+    post({ type: 'refused', action: action.type, message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+/** Replays a log through the core replay (bit-identical or a FormatError), with the review's snapshots. */
+async function replay(c: Case, bytes: Uint8Array): Promise<void> {
+  const d = decodeLog(bytes);
+  if (!d.valid || !d.header) throw new FormatError('log', `not a valid treatment log (${d.error ?? 'no header'})`);
+  const plan = parsePlan(d.header.plan);
+  const settings = d.header.settings as SessionSettings;
+  const run = (d.header as { run?: { workstation?: { patientReadEvery?: number } } }).run;
+  const reads = run?.workstation?.patientReadEvery ?? 0;
+  post({ type: 'progress', stage: 'acoustics' });
+  const domains = await treatmentDomains(c, plan);
+  post({ type: 'progress', stage: 'replay', fraction: 0 });
+  const s = new DisplayedSession({ case: c, plan, domains, settings }, reads);
+  if (s.planHash !== d.header.planHash) throw new FormatError('log', 'the plan in the header does not match its hash');
+  if (s.settingsHash !== d.header.settingsHash)
+    throw new FormatError('log', 'the log was run on another case or with other settings (settings hash differs): open its case first');
+  const b = new ConsoleBook(plan);
+  const im = new ConsoleImager(c, s);
+  const total = d.events.length;
+  let replayed = 0;
+  s.afterStep = (events) => {
+    let map = false;
+    for (const e of events) {
+      b.read(e);
+      if (e.type === 'thermometry') map = true;
+    }
+    replayed += events.length;
+    // the patient was read this tick (a map, or the workstation's own read): the truth costs nothing more
+    if (!map && !s.readThisTick) return;
+    const per = s.deliveredPerPoint();
+    const point = b.shown(per.onTime);
+    let measured = null;
+    let measuredFocus = 0;
+    if (s.settings.modality === 'us') {
+      const r = im.bmode(point, per.onTime);
+      measured = r.frame;
+      measuredFocus = r.grey;
+    } else {
+      measured = im.thermometry(point, per.onTime);
+      measuredFocus = s.lastMap?.focusTemperature ?? 37;
+    }
+    if (!measured) return;
+    const truth = im.truth(point);
+    const tr = im.trueReadings(point);
+    post(
+      {
+        type: 'replay-snapshot',
+        snapshot: {
+          time: s.time,
+          state: s.state,
+          point,
+          measured,
+          truth,
+          measuredFocus,
+          trueFocus: tr.focus,
+          trueDose240Volume: tr.dose240Volume,
+          measuredDose240Volume: s.lastMap ? s.lastMap.dose240Volume * 1e6 : null,
+        },
+      },
+      [measured.image.rgba.buffer, truth.rgba.buffer],
+    );
+    post({ type: 'progress', stage: 'replay', fraction: replayed / Math.max(1, total) });
+  };
+  let summary: SessionSummary | null = null;
+  try {
+    await s.replay(d.events);
+    if (d.events.some((e) => e.type === 'end')) {
+      post({ type: 'progress', stage: 'outcome' });
+      const outcome = await s.outcome();
+      await s.finish(outcome); // compared with the logged end event
+      summary = s.summary(outcome);
+    } else summary = s.summary(null);
+    post({
+      type: 'replayed',
+      identical: true,
+      events: total,
+      message: `identical to the log (${total} events, plan ${contentHash(plan, 'plan').slice(0, 12)})`,
+      summary,
+      tornTail: d.tornTail,
+    });
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    post({ type: 'replayed', identical: false, events: total, message: e.message, summary: null, tornTail: d.tornTail });
+  }
+}
+
+scope.onmessage = (e: MessageEvent<ToConsole>) => {
+  const m = e.data;
+  const fail = (err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  switch (m.type) {
+    case 'start':
+      speed = m.speed;
+      hold = true;
+      start(m.case, m.plan, m.modality, m.logName)
+        .then(() => loop())
+        .catch(fail);
+      return;
+    case 'hold':
+      hold = m.hold;
+      return;
+    case 'speed':
+      speed = m.speed;
+      if (session) paceFrom = { wall: performance.now(), tick: session.tick };
+      return;
+    case 'act':
+      act(m.action);
+      return;
+    case 'log-bytes': {
+      if (!sink) return;
+      const bytes = sink instanceof OpfsLogSink ? sink.bytes() : (sink as VolatileLogSink).bytes;
+      post({ type: 'log-bytes', name: logName, bytes }, [bytes.buffer]);
+      return;
+    }
+    case 'replay':
+      replay(m.case, m.bytes).catch(fail);
+      return;
+  }
+};
