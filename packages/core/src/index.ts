@@ -395,7 +395,7 @@ export type {
   SessionSummary,
 } from './console/treatment-session.js';
 export { CONTROL_TICK, TICKS_PER_SECOND, TreatmentSession } from './console/treatment-session.js';
-// Training (issue 15): LC-CUSUM proficiency charts.
+// Training (issue 15): LC-CUSUM proficiency charts, graded cases, scoring, the virtual tank, xAPI and certificates.
 export type { LcCusumChart, LcCusumErrors, LcCusumParams } from './training/lc-cusum.js';
 export {
   DIFFICULTY_ODDS_RATIO,
@@ -409,3 +409,20 @@ export {
   simulateLcCusumErrors,
   validateLcCusumParams,
 } from './training/lc-cusum.js';
+export type { CaseFactors, DifficultyTerm } from './training/case-factors.js';
+export { difficultyOf, measureCaseFactors } from './training/case-factors.js';
+export type { TrainingCaseEntry, TrainingCaseSpec } from './training/case-library.js';
+export { TRAINING_CASES, TRAINING_VOXEL_MM, trainingCase, trainingCaseList, trainingCaseSpec } from './training/case-library.js';
+export type { ExpertReference } from './training/expert-reference.js';
+export { TRAINING_DOMAINS, expertReference } from './training/expert-reference.js';
+export type { SafetyEvent } from './training/safety-events.js';
+export { outcomeSafetyEvents, planSafetyEvents, sessionSafetyEvents } from './training/safety-events.js';
+export type { ExerciseResult, ExerciseScore, FeedbackItem } from './training/score.js';
+export { RUBRIC, scoreExercise } from './training/score.js';
+export { scorePlanExercise, scoreSessionExercise, sessionSummaryOfLog } from './training/exercise.js';
+export type { TankResult, TankShot } from './training/virtual-tank.js';
+export { TANK_BOX, TANK_SPACING, exVivoLiver, tankShot } from './training/virtual-tank.js';
+export type { XapiStatement } from './training/xapi.js';
+export { XAPI_VERBS, xapiStatement } from './training/xapi.js';
+export type { CertificateInput } from './training/certificate.js';
+export { certificateHtml } from './training/certificate.js';

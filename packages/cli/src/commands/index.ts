@@ -9,6 +9,7 @@ import * as records from './records.js';
 import * as serve from './serve.js';
 import * as simulate from './simulate.js';
 import * as thermal from './thermal.js';
+import * as training from './training.js';
 import * as treat from './treat.js';
 
 /** Every subcommand of `fuas`; each module exports `register(program)`. */
@@ -24,4 +25,5 @@ export const commands: Array<{ register: (program: Command) => void }> = [
   treat,
   log,
   records,
+  training,
 ];

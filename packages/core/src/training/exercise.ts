@@ -1,0 +1,86 @@
+import type { Case } from '../case/case.js';
+import { FormatError, InputError } from '../errors.js';
+import type { ParallelExecutor } from '../parallel/parallel-executor.js';
+import type { SimulationOutcome } from '../planning/outcome.js';
+import { type Plan, parsePlan } from '../planning/plan.js';
+import { simulatePlan } from '../planning/simulate-plan.js';
+import { treatmentDomains } from '../planning/treatment-domains.js';
+import { decodeLog } from '../console/treatment-log.js';
+import { type SessionSettings, type SessionSummary, TreatmentSession } from '../console/treatment-session.js';
+import type { ExpertReference } from './expert-reference.js';
+import { TRAINING_DOMAINS } from './expert-reference.js';
+import { outcomeSafetyEvents, planSafetyEvents, sessionSafetyEvents } from './safety-events.js';
+import { type ExerciseScore, scoreExercise } from './score.js';
+
+/**
+ * A planning exercise: the trainee's plan simulated on the case (simulatePlan at TRAINING_DOMAINS, as the expert's),
+ * its margin/beam-path events and the outcome's dose events, scored against the expert reference.
+ */
+export async function scorePlanExercise(
+  caseId: string,
+  c: Case,
+  planJson: unknown,
+  expert: Pick<ExpertReference, 'plan' | 'outcome'>,
+  options: { executor?: ParallelExecutor; signal?: { readonly aborted: boolean } } = {},
+): Promise<ExerciseScore & { outcome: SimulationOutcome }> {
+  const plan: Plan = parsePlan(planJson);
+  if (plan.sonications.length === 0) throw new InputError('plan.sonications', 'is empty: nothing to score');
+  const sim = await simulatePlan(c, plan, { ...TRAINING_DOMAINS, executor: options.executor, signal: options.signal });
+  const events = [...planSafetyEvents(c, plan), ...outcomeSafetyEvents(sim.outcome)];
+  return { ...scoreExercise(caseId, { outcome: sim.outcome, plan, events }, expert), outcome: sim.outcome };
+}
+
+/**
+ * The summary of a console session from its log (treatment-log.ts): with `replay` (default) the session is re-run
+ * from the log on the case (TreatmentSession.replay: bit-identical or a FormatError) and its delivered outcome
+ * computed again; without, the summary the log's `end` event holds (the log's checksums still checked).
+ * FormatError for an invalid log, a log of another case, or a session that did not end.
+ */
+export async function sessionSummaryOfLog(
+  c: Case,
+  bytes: Uint8Array,
+  file: string,
+  options: { replay?: boolean; executor?: ParallelExecutor } = {},
+): Promise<{ summary: SessionSummary; plan: Plan }> {
+  const d = decodeLog(bytes);
+  if (!d.valid || !d.header) throw new FormatError(file, `not a valid treatment log (${d.error ?? 'no header'})`);
+  const plan = parsePlan(d.header.plan);
+  const end = d.events.find((e) => e.type === 'end');
+  if (!end) throw new FormatError(file, 'the session has not ended (no end event): finish or --resume it before scoring');
+  if (options.replay === false) {
+    const s = end.summary as SessionSummary | undefined;
+    if (!s || !s.outcome) throw new FormatError(file, 'the end event holds no outcome');
+    return { summary: s, plan };
+  }
+  const domains = await treatmentDomains(c, plan, {}, options.executor);
+  const session = new TreatmentSession({
+    case: c,
+    plan,
+    domains,
+    settings: d.header.settings as SessionSettings,
+    executor: options.executor,
+  });
+  if (session.planHash !== d.header.planHash) throw new FormatError(file, 'the plan in the header does not match its hash');
+  if (session.settingsHash !== d.header.settingsHash)
+    throw new FormatError(file, 'the log was run on another case or with other settings (settings hash differs)');
+  await session.replay(d.events);
+  const outcome = await session.outcome();
+  await session.finish(outcome); // compared with the logged end event
+  return { summary: session.summary(outcome), plan };
+}
+
+/**
+ * A treatment exercise: a console session's delivered outcome (what was sonicated until it ended or an interlock
+ * stopped it), its interlocks and dose events, and the plan's margin/beam-path events, scored against the expert.
+ */
+export function scoreSessionExercise(
+  caseId: string,
+  c: Case,
+  session: { summary: SessionSummary; plan: Plan },
+  expert: Pick<ExpertReference, 'plan' | 'outcome'>,
+): ExerciseScore & { outcome: SimulationOutcome } {
+  const outcome = session.summary.outcome;
+  if (!outcome) throw new InputError('session', 'has no delivered outcome');
+  const events = [...planSafetyEvents(c, session.plan), ...outcomeSafetyEvents(outcome), ...sessionSafetyEvents(session.summary)];
+  return { ...scoreExercise(caseId, { outcome, plan: session.plan, events }, expert), outcome };
+}
