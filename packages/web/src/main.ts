@@ -12,7 +12,7 @@ import { errorText } from './i18n/error-text.js';
 import { type Language, type MessageKey, isLanguage, onLanguageChange, setLanguage, structureName, t } from './i18n/i18n.js';
 import { reportWords } from './i18n/report-words.js';
 import { mountShell } from './app/shell.js';
-import { currentCase, currentPlan, lastTreatment } from './app/workstation-state.js';
+import { caseToOpen, currentCase, currentPlan, lastTreatment } from './app/workstation-state.js';
 import { buildCasePanel } from './ui/case-panel.js';
 import { fmt } from './ui/dom.js';
 import { buildLayout } from './ui/layout.js';
@@ -140,6 +140,12 @@ const casePanel = buildCasePanel(layout.panels.case, {
       casePanel.setError(e as Error);
     }
   },
+});
+// a case opened from another screen (training library) is shown like a loaded one
+caseToOpen.subscribe((c) => {
+  if (!c) return;
+  caseToOpen.value = null;
+  void showCase(c).then(() => setMessage('case.loaded', { name: c.name }));
 });
 store.on('case', (c) => {
   currentCase.value = c;

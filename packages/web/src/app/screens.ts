@@ -31,4 +31,10 @@ export const SCREENS: Screen[] = [
     title: 'screen.review',
     load: () => import('../screens/review/review-screen.js').then((m) => m.ReviewScreen),
   },
+  {
+    id: 'training',
+    path: '/training',
+    title: 'screen.training',
+    load: () => import('../screens/training/training-screen.js').then((m) => m.TrainingScreen),
+  },
 ];

@@ -12,3 +12,5 @@ import type { WorkstationCase } from '../engine/workstation-case.js';
 export const currentCase = signal<WorkstationCase | null>(null);
 export const currentPlan = signal<WorkstationPlan | null>(null);
 export const lastTreatment = signal<{ result: TreatmentResult; plan: Plan } | null>(null);
+/** A case another screen asks the planning screen to show (the training library's cases); main.ts loads it. */
+export const caseToOpen = signal<WorkstationCase | null>(null);

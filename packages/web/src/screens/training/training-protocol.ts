@@ -1,0 +1,48 @@
+import type { ExerciseScore, Plan, SimulationOutcome, TankResult, TankShot, TrainingCaseEntry } from '@openfuas/core';
+import type { CoreErrorData } from '../../engine/core-error.js';
+import type { WorkstationCase } from '../../engine/workstation-case.js';
+
+/** What the scoring screens keep of a predicted outcome (the full outcome holds every structure's maxima). */
+export interface OutcomeSummary {
+  npvRatio: number;
+  /** J/mm³ */
+  eef: number;
+  /** s */
+  treatmentTime: number;
+  /** J */
+  energy: number;
+  sonications: number;
+}
+
+/** The expert reference of a case as the page keeps it (plan and predicted outcome), cached per case and core version. */
+export interface ExpertSummary {
+  plan: Plan;
+  outcome: SimulationOutcome;
+}
+
+/** A scored planning exercise, with the trainee's outcome and the expert's beside it. */
+export interface ScoredExercise {
+  score: ExerciseScore;
+  outcome: OutcomeSummary;
+  expert: OutcomeSummary;
+  /** s spent in the worker (expert reference included when it was not cached) */
+  seconds: number;
+}
+
+export type TrainingRequest =
+  | { id: number; kind: 'entry'; caseId: string }
+  | { id: number; kind: 'case'; caseId: string }
+  | { id: number; kind: 'score'; caseId: string; plan: Plan; expert: ExpertSummary | null }
+  | { id: number; kind: 'tank'; shot: TankShot };
+
+export type TrainingReply =
+  | { id: number; ok: true; kind: 'entry'; entry: TrainingCaseEntry }
+  | { id: number; ok: true; kind: 'case'; case: WorkstationCase; entry: TrainingCaseEntry }
+  | { id: number; ok: true; kind: 'score'; scored: ScoredExercise; expert: ExpertSummary }
+  | { id: number; ok: true; kind: 'tank'; result: TankResult }
+  | { id: number; ok: false; error: CoreErrorData };
+
+/** The summary of a core outcome. */
+export function summarizeOutcome(o: SimulationOutcome): OutcomeSummary {
+  return { npvRatio: o.npvRatio, eef: o.eef, treatmentTime: o.treatmentTime, energy: o.energy, sonications: o.sonications };
+}

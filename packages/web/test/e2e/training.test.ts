@@ -1,0 +1,116 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OpenWorkstation, openWorkstation, planPoints } from './browser.js';
+
+/** The easiest case of the library to plan and score in a test (small anterior fibroid, 1.5 mm voxels). */
+const CASE = 'anterior-25-t2';
+
+/**
+ * Issue 15 in the browser: a trainee opens a case of the library into the planning screen, plans it, gets it scored
+ * against the expert reference (in a worker), sees the feedback and the LC-CUSUM curve gain a point; Arabic turns
+ * the workstation right to left with its strings translated.
+ */
+describe('training screen (issue 15)', () => {
+  let ws: OpenWorkstation | undefined;
+  let page: Page;
+  let errors: string[];
+  const toScreen = async (id: string) => {
+    await page.getByTestId(`screen-${id}`).click();
+  };
+
+  beforeAll(async () => {
+    ws = await openWorkstation();
+    ({ page, errors } = ws);
+    await page.goto(`${ws.url}?lang=en`);
+    await page.locator('#app[data-ready="true"]').waitFor({ timeout: 60_000 });
+  }, 180_000);
+  afterAll(async () => {
+    await ws?.close();
+  });
+
+  it('lists the graded cases with difficulty, factors and goals', async () => {
+    await toScreen('training');
+    await page.getByTestId('training-screen').waitFor();
+    const cards = page.locator('[data-testid^="training-case-"]');
+    expect(await cards.count()).toBeGreaterThanOrEqual(12);
+    // the chosen case is measured in the worker: its difficulty (1–5) and its goals appear
+    const card = page.getByTestId(`training-case-${CASE}`);
+    await card.getByTestId('case-difficulty').waitFor({ timeout: 60_000 });
+    const d = Number(await card.getByTestId('case-difficulty').getAttribute('data-difficulty'));
+    expect(d).toBeGreaterThanOrEqual(1);
+    expect(d).toBeLessThanOrEqual(5);
+    expect(await card.getByTestId('case-goals').locator('li').count()).toBeGreaterThan(0);
+    expect(await card.getByTestId('case-title').textContent()).toContain('25 mm');
+  }, 120_000);
+
+  it('opens a case into the planning screen, plans it, scores it with feedback, and the curve gains a point', async () => {
+    await page.getByTestId('trainee-name').fill('Amina');
+    await page.getByTestId('trainee-workshop').fill('Cairo 2026');
+    await page.getByTestId('trainee-save').click();
+    await page.getByTestId(`training-case-${CASE}`).getByTestId('training-open').click();
+    // the planning screen shows the training case
+    await page.waitForFunction((name) => document.querySelector('[data-testid="case-name"]')?.textContent === name, `training-${CASE}`, {
+      timeout: 60_000,
+    });
+    expect(await page.getByTestId('plan-screen').isVisible()).toBe(true);
+    await planPoints(page);
+    await toScreen('training');
+    await page.getByTestId('training-tab-exercise').click();
+    const before = Number(
+      await page
+        .getByTestId('training-progress-chart')
+        .getAttribute('data-points')
+        .catch(() => '0'),
+    );
+    await page.getByTestId('training-score-plan').click();
+    // scoring runs in a worker: the page answers while it runs
+    await page.getByTestId('training-scoring').waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => 1 + 1)).toBe(2);
+    await page.getByTestId('training-score').waitFor({ timeout: 400_000 });
+    const score = Number(await page.getByTestId('training-score').getAttribute('data-score'));
+    expect(score).toBeGreaterThanOrEqual(0);
+    expect(score).toBeLessThanOrEqual(100);
+    expect(await page.getByTestId('score-compare').textContent()).toContain('%');
+    const feedback = await page.getByTestId('score-feedback').locator('li').allTextContents();
+    expect(feedback.length).toBeGreaterThan(0);
+    expect(feedback.join(' ').length).toBeGreaterThan(20);
+    const chart = page.getByTestId('training-progress-chart');
+    await chart.waitFor();
+    expect(Number(await chart.getAttribute('data-points'))).toBe(before + 1);
+    expect(Number(await chart.getAttribute('data-h'))).toBeGreaterThan(0);
+    expect(await page.getByTestId('cusum-params').textContent()).toMatch(/h = 3\.8/);
+    // the uPlot chart drew into its canvas
+    expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  }, 600_000);
+
+  it('reads right to left in Arabic, with the screens’ strings translated', async () => {
+    await toScreen('plan');
+    await page.getByTestId('language').selectOption('ar');
+    expect(await page.evaluate(() => [document.documentElement.dir, document.documentElement.lang])).toEqual(['rtl', 'ar']);
+    expect(await page.getByTestId('tab-case').textContent()).toBe('الحالة');
+    await toScreen('training');
+    await page.getByTestId('training-tab-exercise').click();
+    await page.getByTestId('training-score').waitFor();
+    expect(await page.getByTestId('screen-training').textContent()).toBe('التدريب');
+    expect(await page.getByTestId('training-score-plan').textContent()).toBe('قيّم خطتي');
+    // the layout follows: the screen's direction is rtl, text starts on the right
+    expect(await page.getByTestId('training-screen').evaluate((e) => getComputedStyle(e).direction)).toBe('rtl');
+    // no English words left in the visible text of the training screen's tabs (units, abbreviations and names aside)
+    const allowed =
+      /OpenFUAS|LC-CUSUM|CEM43|NPV|EEF|xAPI|Biau|Br J Surg|J\/mm³|mm³|cm³|mm|min|°C|T2|ln|p0|p1|sₜ|Amina|Cairo|kJ|\bW\b|\bs\b|\bh\b/g;
+    for (const tab of ['exercise', 'library', 'progress', 'tank', 'instructor']) {
+      await page.getByTestId(`training-tab-${tab}`).click();
+      if (tab === 'library') await page.getByTestId(`training-case-${CASE}`).waitFor();
+      const visible = (await page.getByTestId('training-screen').innerText()).replace(allowed, '');
+      expect(visible.match(/[A-Za-z]{3,}/g), tab).toBeNull();
+      expect(/[\u0600-\u06FF]/.test(visible), tab).toBe(true);
+    }
+    // the navigation and the planning screen's main labels are Arabic as well
+    const nav = (await page.getByTestId('screen-nav').innerText()).replace(/OpenFUAS/g, '');
+    expect(nav.match(/[A-Za-z]{3,}/g)).toBeNull();
+    // the viewer keeps the images' orientation: its canvas area is not mirrored
+    expect(await page.locator('.viewer-canvas').evaluate((e) => getComputedStyle(e).direction)).toBe('ltr');
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
