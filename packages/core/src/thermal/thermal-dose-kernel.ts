@@ -46,6 +46,51 @@ export function thermalDoseKernel(args: KernelArgs, start: number, end: number):
   const tmax = args.tmax as Float32Array | undefined;
   const skip = args.skip as Uint8Array | undefined;
   const nxy = (args.nx as number) * (args.ny as number);
+  if (factor && !arr) {
+    // the solvers' case (factors kept, no Arrhenius): one loop without the optional branches, the ramp inlined
+    for (let z = start; z < end; z++) {
+      let peak = Number.NEGATIVE_INFINITY;
+      const e = (z + 1) * nxy;
+      for (let i = z * nxy; i < e; i++) {
+        let a = Toff + T0[i];
+        let b = Toff + T1[i];
+        if (hasBg) {
+          const g = bg0[i];
+          const d = bg1[i] - g;
+          a += g + f0 * d;
+          b += g + f1 * d;
+        }
+        if (b > peak) peak = b;
+        if (tmax && b > tmax[i]) tmax[i] = b;
+        if (skip && skip[i] !== 0) continue;
+        if (a <= 37 && b <= 37) {
+          factor[i] = b === 37 ? FACTOR_AT_37 : 0;
+          continue;
+        }
+        let step: number;
+        if (a >= 37 && b >= 37 && a < 43 && b < 43) {
+          // cem43RampStep's [37, 43) regime, the same operations (bit-identical)
+          const fa = factor[i];
+          const x = LN4 * (b - a);
+          if (x < 0.05 && x > -0.05) {
+            const p = 1 + x * (1 / 2 + x * (1 / 6 + x * (1 / 24 + x * (1 / 120 + x * (1 / 720 + x / 5040)))));
+            factor[i] = fa * (1 + x * p);
+            step = (dt * fa * p) / 60;
+          } else {
+            const fb = Math.exp(LN4 * (b - 43));
+            factor[i] = fb;
+            step = (dt * (fb - fa)) / (x * 60);
+          }
+        } else step = cem43RampStep(a, b, factor, i, dt);
+        const d = dose[i] + step;
+        dose[i] = d;
+        if (d >= threshold) ps[i] = shutdown;
+        if (b >= BOILING_TEMPERATURE) boiled[i] = 1;
+      }
+      zMax[z] = peak;
+    }
+    return;
+  }
   for (let z = start; z < end; z++) {
     let peak = Number.NEGATIVE_INFINITY;
     const e = (z + 1) * nxy;
@@ -85,5 +130,6 @@ export function thermalDoseKernel(args: KernelArgs, start: number, end: number):
 }
 
 const FACTOR_AT_37 = cem43Factor(37);
+const LN4 = Math.log(4);
 
 registerKernel(THERMAL_DOSE_KERNEL, thermalDoseKernel);
