@@ -36,16 +36,33 @@ describe('treatment console and review in headless Chromium (issue 13)', () => {
     await page.getByTestId('treat-start').waitFor({ timeout: 240_000 });
     expect(await page.getByTestId('treat-screen').getAttribute('data-phase')).toBe('ready');
 
-    // real time: B-mode images drawn while the first point runs
+    // real time: B-mode images drawn while the first point runs, counted over 5 s of wall time once the first
+    // second of treatment (the first point's beam placed on the patient grid) is behind
     await page.getByTestId('treat-start').click();
+    await page.waitForFunction(
+      () => Number.parseFloat(document.querySelector('[data-testid="readout-time"]')?.textContent ?? '0') >= 1,
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
+    const sample = () =>
+      page.evaluate(() => ({
+        wall: performance.now(),
+        frames: Number(document.querySelector('[data-testid="console-image"]')?.getAttribute('data-frames')),
+        time: Number.parseFloat(document.querySelector('[data-testid="readout-time"]')?.textContent ?? ''),
+      }));
+    const s0 = await sample();
     await page.waitForTimeout(5000);
-    const fps = Number(await page.getByTestId('console-image').getAttribute('data-fps'));
-    const realTime = Number.parseFloat(await text('readout-time'));
-    console.log(`console e2e: ${fps.toFixed(1)} B-mode images/s at real time; ${realTime} s of treatment in 5 s of wall time`);
-    // a freeze detector (the target ≥ 10/s is the benchmark's; this machine is shared by the whole suite)
+    const s1 = await sample();
+    const fps = ((s1.frames - s0.frames) * 1000) / (s1.wall - s0.wall);
+    const rate = ((s1.time - s0.time) * 1000) / (s1.wall - s0.wall);
+    console.log(`console e2e: ${fps.toFixed(1)} B-mode images/s at real time, ${rate.toFixed(2)} s of treatment per s of wall time`);
+    await page.getByTestId('console-image').evaluate((el, v) => el.setAttribute('data-measured-fps', v), fps.toFixed(1));
+    // a freeze detector (the target ≥ 10/s is the benchmark's; in the suite this machine's 2 cores are shared)
     expect(fps).toBeGreaterThan(2);
-    expect(realTime).toBeGreaterThan(1);
-    expect(realTime).toBeLessThan(8);
+    expect(rate).toBeGreaterThan(0.2);
+    expect(rate).toBeLessThan(1.5);
 
     // as fast as possible until two points are delivered, then the patient's button (Escape)
     await page.getByTestId('treat-speed').selectOption('0');
@@ -100,6 +117,22 @@ describe('treatment console and review in headless Chromium (issue 13)', () => {
     await page.getByTestId('review-scrub').fill('0');
     expect(await page.getByTestId('review-scrubber').textContent()).toMatch(/Time [0-3]\.\d s/);
     expect(await page.getByTestId('review-gap').textContent()).toMatch(/true focal temperature \d+\.\d °C/);
+
+    // MR guidance: thermometry maps (every 3 s) drawn with their contours, the measured curves growing; Space stops
+    await page.getByTestId('screen-treat').click();
+    await page.getByTestId('treat-points').fill('1');
+    await page.getByTestId('treat-modality').selectOption('mr');
+    await page.getByTestId('treat-prepare').click();
+    await page.getByTestId('treat-start').waitFor({ timeout: 240_000 });
+    await page.getByTestId('treat-speed').selectOption('0');
+    await page.getByTestId('treat-start').click();
+    await page
+      .locator('[data-testid="treat-plot-temperature"]:not([data-points="0"]):not([data-points="1"])')
+      .waitFor({ timeout: 120_000 });
+    expect(Number(await page.getByTestId('console-image').getAttribute('data-time'))).toBeGreaterThanOrEqual(3);
+    await page.keyboard.press('Space');
+    await page.locator('[data-testid="treat-state"][data-state="terminated"]').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('interlock-emergency-stop').getAttribute('data-level')).toBe('error');
     expect(errors).toEqual([]);
   }, 900_000);
 });

@@ -30,6 +30,8 @@ export const session = signal<{
 } | null>(null);
 /** images drawn per second of wall time, over the last two seconds */
 export const framesPerSecond = signal(0);
+/** images drawn since the session started */
+export const framesDrawn = signal(0);
 export const speed = signal<Speed>(1);
 
 let worker: Worker | null = null;
@@ -64,6 +66,7 @@ function receive(m: FromConsole): void {
       return;
     case 'frame': {
       frame.value = m.frame;
+      framesDrawn.value++;
       const now = performance.now();
       frameTimes.push(now);
       while (frameTimes.length > 0 && frameTimes[0] < now - 2000) frameTimes.shift();
@@ -103,6 +106,7 @@ export function prepare(c: Case, plan: Plan, modality: Modality): void {
   samples.value = [];
   outcomeDone.value = false;
   framesPerSecond.value = 0;
+  framesDrawn.value = 0;
   frameTimes.length = 0;
   worker = new Worker(new URL('./console-worker.ts', import.meta.url), { type: 'module', name: 'console' });
   worker.onmessage = (e: MessageEvent<FromConsole>) => receive(e.data);

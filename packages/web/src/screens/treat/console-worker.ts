@@ -28,7 +28,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** wall ms between images (10 per second) and between readout messages */
 const FRAME_MS = 100;
-const READOUT_MS = 50;
+const READOUT_MS = 100;
 
 /** What the console knows from its own log events: the point under way, commanded powers, interlock levels. */
 class ConsoleBook {

@@ -330,7 +330,7 @@ function LiveImage() {
         marks={f}
         testid="console-image"
         label={info?.modality === 'mr' ? t('console.image.mr') : t('console.image.us')}
-        attrs={{ fps: fps.toFixed(1), time: f ? f.time.toFixed(1) : '' }}
+        attrs={{ fps: fps.toFixed(1), frames: cons.framesDrawn.value, time: f ? f.time.toFixed(1) : '' }}
       />
       <p class="console-note">
         {info?.modality === 'mr' ? t('console.image.mrLegend') : t('console.image.usLegend')}{' '}
