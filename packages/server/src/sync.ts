@@ -1,3 +1,4 @@
+import { InputError } from '@openfuas/core';
 import type { RecordsDb } from './database/records-store.js';
 
 // Browser-safe (fetch and Kysely only): the workstation's offline store pushes its outbox with it too.
@@ -60,7 +61,7 @@ export async function syncOutbox(owner: RecordsDb, to: string, token: string, fe
     }
     const message = `${res.status} ${answer.error ?? res.statusText}`;
     await owner.updateTable('outbox').set({ error: message }).where('seq', '=', row.seq).execute();
-    if (res.status === 401) throw new Error(`sync refused by ${base}: ${message} (is the token valid?)`);
+    if (res.status === 401) throw new InputError('token', `sync refused by ${base}: ${message} (is the token valid?)`);
     (res.status === 409 ? report.conflicts : report.failed).push({ entity: row.entity, id: row.entity_id, message });
   }
   report.remaining = report.conflicts.length + report.failed.length;
