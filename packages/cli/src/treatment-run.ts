@@ -39,9 +39,11 @@ export async function simulateWithProgress(
   bar: ProgressBar,
   nearField = true,
   fromPlanner: { domains?: TreatmentDomains; nearField?: NearFieldResult } = {},
+  linear = false,
 ): Promise<PlanSimulationResult> {
-  return simulatePlan(c, plan, {
+  const result = await simulatePlan(c, plan, {
     executor,
+    linear,
     // the treatment's coarse level (the whole fine domain at 3× the spacing) runs on the pool, its fine window on
     // this thread alongside (TreatmentSimulation)
     treatmentExecutor: executor,
@@ -54,6 +56,18 @@ export async function simulateWithProgress(
       bar.update(PHASE_LABEL[p.phase] ?? p.phase, p.fraction, detail);
     },
   });
+  bar.note(heatSourceNote(result));
+  return result;
+}
+
+/** One line on the heat source used: linear, or nonlinear (harmonics and shocks) for which beams and why. */
+export function heatSourceNote(result: Pick<PlanSimulationResult, 'nonlinear'>): string {
+  const nl = result.nonlinear;
+  if (!nl) return 'heat source: linear (--linear)';
+  const used = nl.beams.filter((b) => b.nonlinear).length;
+  const ratios = nl.beams.map((b) => b.heatingRatio).filter((r) => Number.isFinite(r));
+  const range = ratios.length ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : 'not computed';
+  return `heat source: nonlinear for ${used} of ${nl.beams.length} beam(s) (focal heating ratio ${range}; nonlinear above 1.1)`;
 }
 
 /** The JSON contract of `fuas simulate --json` / `fuas demo --json` (exactly these keys, SI units). */

@@ -44,8 +44,9 @@ export function register(program: Command): void {
       Math.min(2, availableParallelism()),
     )
     .option('--no-near-field', 'skip the coarse near-field (skin, fat, muscle) simulation')
+    .option('--linear', 'plan and heat with the linear source only (default: the nonlinear one where the focal heating ratio exceeds 1.1)')
     .action(
-      runAction(async (opts: { out: string; json?: boolean; threads: number; nearField: boolean }) => {
+      runAction(async (opts: { out: string; json?: boolean; threads: number; nearField: boolean; linear?: boolean }) => {
         checkThreads(opts.threads);
         // the folder is written whole at the end (case/, plan.json, volumes, report): check it can be, first
         const ours = new Set(['case', 'plan.json', 'report.html', ...RESULT_VOLUME_FILES]);
@@ -62,7 +63,7 @@ export function register(program: Command): void {
         try {
           bar.note('planning: probe sonication, slices, points, beam-path checks, cooling fitted on the near field...');
           const tp = performance.now();
-          const planned = await autoPlan(c, { executor });
+          const planned = await autoPlan(c, { executor, ...(opts.linear ? { domains: { linear: true } } : {}) });
           const planSeconds = (performance.now() - tp) / 1000;
           const plan = { ...planned.plan, caseName: c.name, caseSha256 };
           const planJson = `${JSON.stringify(plan, null, 1)}\n`;
@@ -70,8 +71,12 @@ export function register(program: Command): void {
           bar.note(
             `plan: ${plan.sonications.length} sonications, ${planned.shot.power} W × ${planned.shot.exposure} s, cooling ${planned.cooling.seconds} s${addedNote(planned.addedCooling)}`,
           );
-          const result = await simulateWithProgress(c, plan, executor, bar, opts.nearField, planned);
-          const from = provenance({ 'case.json': caseSha256, 'plan.json': planJson, flags: JSON.stringify({ nearField: opts.nearField }) });
+          const result = await simulateWithProgress(c, plan, executor, bar, opts.nearField, planned, opts.linear === true);
+          const from = provenance({
+            'case.json': caseSha256,
+            'plan.json': planJson,
+            flags: JSON.stringify({ nearField: opts.nearField, ...(opts.linear ? { linear: true } : {}) }),
+          });
           const volumeFiles = resultVolumeFiles(result, from);
           Object.assign(files, volumeFiles);
           files['report.html'] = reportHtml(c, plan, result);

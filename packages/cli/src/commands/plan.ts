@@ -60,6 +60,7 @@ export function register(program: Command): void {
     .option('--threads <n>', 'worker threads for the acoustics', parseIntegerOption('--threads', 1, 64), 1)
     .option('--no-fit-cooling', 'keep the heat-budget cooling (skip fitting each pause on a near-field simulation)')
     .option('--json', 'print the plan summary as JSON on stdout')
+    .option('--linear', 'plan with the linear heat source only (default: the nonlinear one where the focal heating ratio exceeds 1.1)')
     .action(
       runAction(
         async (
@@ -74,6 +75,7 @@ export function register(program: Command): void {
             threads: number;
             fitCooling: boolean;
             json?: boolean;
+            linear?: boolean;
           },
         ) => {
           checkThreads(opts.threads);
@@ -92,6 +94,7 @@ export function register(program: Command): void {
               maxPower: opts.maxPower,
               pitchFactor: opts.pitchFactor,
               fitCooling: opts.fitCooling,
+              ...(opts.linear ? { domains: { linear: true } } : {}),
               executor,
             });
             const added = planned.addedCooling ? planned.addedCooling.reduce((a, b) => a + b, 0) : 0;

@@ -27,12 +27,16 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write temperature-max and dose NIfTI volumes to this folder')
     .option('--threads <n>', 'worker threads', parseIntegerOption('--threads', 1, 64), 1)
     .option('--no-near-field', 'skip the coarse near-field (skin, fat, muscle) simulation')
+    .option(
+      '--linear',
+      'heat with the linear source only (default: the nonlinear one, harmonics and shocks, where the focal heating ratio exceeds 1.1)',
+    )
     .action(
       runAction(
         async (
           dir: string,
           planPath: string,
-          opts: { json?: boolean; report?: string; out?: string; threads: number; nearField: boolean },
+          opts: { json?: boolean; report?: string; out?: string; threads: number; nearField: boolean; linear?: boolean },
         ) => {
           checkThreads(opts.threads);
           if (opts.out) await checkOutputFolder(opts.out, '--out', (n) => RESULT_VOLUME_FILES.includes(n));
@@ -55,12 +59,12 @@ export function register(program: Command): void {
           const from = provenance({
             'case.json': caseSha256,
             'plan.json': planBytes,
-            flags: JSON.stringify({ nearField: opts.nearField }),
+            flags: JSON.stringify({ nearField: opts.nearField, ...(opts.linear ? { linear: true } : {}) }),
           });
           const bar = new ProgressBar();
           const executor = executorFor(opts.threads);
           try {
-            const result = await simulateWithProgress(c, plan, executor, bar, opts.nearField);
+            const result = await simulateWithProgress(c, plan, executor, bar, opts.nearField, {}, opts.linear === true);
             const written: string[] = [];
             if (opts.out) written.push(...(await writeResultVolumes(result, opts.out, from)));
             if (opts.report) {

@@ -14,6 +14,7 @@ import { type PlannedTreatment, planTreatment } from './planner.js';
 import type { PlanningCase } from './planning-case.js';
 import { type SingleShot, chooseShot, repeatedShots } from './single-shot.js';
 import { type NearFieldResult, simulateNearField } from './near-field.js';
+import { nonlinearBeamSource } from './nonlinear-sources.js';
 import { type TreatmentDomainOptions, type TreatmentDomains, treatmentDomains } from './treatment-domains.js';
 import { dropUnreachableFoci, reachableProbeFocus } from './reachable-plan.js';
 import { type BeamSources, computeBeamSources, deviceTransducer, focusChecker } from './treatment-sources.js';
@@ -210,7 +211,10 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
     const power = Math.min(limits.maxPower, options.maxPower ?? 400);
     if (power < limits.minPower) throw new InputError('maxPower', `${power} W is below the device's ${limits.minPower} W`);
     const maxShots = Math.max(1, Math.floor(maxPointEnergy / (power * exposure) + 1e-9));
-    shot = await repeatedShots(c, beam, probeFocus, power, exposure, { gap: shotGap, maxShots, executor: options.executor });
+    // the lesion model heats with the nonlinear source at this power where it matters (nonlinear-sources.ts)
+    const nl = await nonlinearBeamSource(beam, beam.medium, device, power, { linear: options.domains?.linear }, options.executor);
+    const shotBeam = nl.nonlinear && nl.focal ? { ...beam, focal: nl.focal } : beam;
+    shot = await repeatedShots(c, shotBeam, probeFocus, power, exposure, { gap: shotGap, maxShots, executor: options.executor });
   } else {
     shot = await chooseShot(c, beam, probeFocus, limits, {
       exposure,

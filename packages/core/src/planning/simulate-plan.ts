@@ -10,6 +10,7 @@ import { type NearFieldResult, nearFieldRunFits, simulateNearField } from './nea
 import { type SimulationOutcome, computeOutcome } from './outcome.js';
 import { type Plan, expandShots } from './plan.js';
 import { caseThermalMedium, gridFrame, outsideMask } from './case-grids.js';
+import { type NonlinearVerdict, nonlinearTreatmentSources } from './nonlinear-sources.js';
 import { type TreatmentDomainOptions, type TreatmentDomains, checkDomainsFor, treatmentDomains } from './treatment-domains.js';
 import { placeBeamPatch } from './treatment-sources.js';
 
@@ -86,6 +87,8 @@ export interface PlanSimulationResult {
     fineVoxels: number;
     nearFieldVoxels: number;
   };
+  /** the nonlinear heat-source verdicts per distinct (beam, power), and which one each sonication used (absent with `linear`) */
+  nonlinear?: { beams: NonlinearVerdict[]; beamOfSonication: Int32Array };
 }
 
 /**
@@ -159,7 +162,12 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
       throw new InputError('domains', 'were computed at another fine spacing or coarse factor than asked');
   } else domains = await treatmentDomains(c, plan, options, executor);
   const { sources, fine: grid, coarseFactor } = domains;
-  const acousticsSeconds = options.domains ? 0 : domains.seconds;
+  // the nonlinear heat source where it matters (nonlinear-sources.ts): the domains' own, or computed here for powers
+  // the domains did not see (a plan edited after planning)
+  const tn0 = performance.now();
+  const nonlinear = options.linear ? undefined : await nonlinearTreatmentSources(sources, plan, {}, executor, domains.nonlinear);
+  const acousticsSeconds =
+    (options.domains ? 0 : domains.seconds) + (nonlinear && nonlinear !== domains.nonlinear ? (performance.now() - tn0) / 1000 : 0);
   progress({ phase: 'acoustics', fraction: 1 });
   cancelled();
 
@@ -169,7 +177,9 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
   const shifted = (i: number): Vec3 => domains.nearField.positions[i];
   const sonications: TreatmentSonication[] = plan.sonications.map((s, i) => {
     const focus = s.focus as unknown as Vec3;
-    const src = sources.sources[sources.sourceOfSonication[i]];
+    const linearSource = sources.sources[sources.sourceOfSonication[i]];
+    const nl = nonlinear?.beams[nonlinear.beamOfSonication[i]];
+    const src = nl?.nonlinear && nl.focal ? { focal: nl.focal, pathOutsideFocal: nl.pathOutsideFocal } : linearSource;
     const beam = placeBeamPatch(src.focal, grid, focus);
     return {
       position: gridFrame(grid, focus),
@@ -333,5 +343,13 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
       fineVoxels: voxelCount(grid),
       nearFieldVoxels: nearField ? voxelCount(nearField.grid) : 0,
     },
+    ...(nonlinear
+      ? {
+          nonlinear: {
+            beams: nonlinear.beams.map(({ focal, path, pathOutsideFocal, ...v }) => v),
+            beamOfSonication: nonlinear.beamOfSonication,
+          },
+        }
+      : {}),
   };
 }

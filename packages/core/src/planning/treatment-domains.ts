@@ -6,6 +6,7 @@ import { type ParallelExecutor, SerialExecutor } from '../parallel/parallel-exec
 import { alignedGrid, coarsenPatch, patchBox, structureBox } from './case-grids.js';
 import type { NearFieldBeams } from './near-field.js';
 import { type Plan, expandShots } from './plan.js';
+import { type PlanNonlinearSources, nonlinearTreatmentSources } from './nonlinear-sources.js';
 import { type BeamSourceOptions, type TreatmentBeamSources, treatmentBeamSources } from './treatment-sources.js';
 
 export interface TreatmentDomainOptions {
@@ -19,6 +20,8 @@ export interface TreatmentDomainOptions {
   nearFieldSpacing?: number;
   /** acoustic source options (spacings are set from the ones above; focal box default ±3 mm across, ±8 mm along the beam) */
   sources?: Omit<BeamSourceOptions, 'focalSpacing' | 'pathSpacing'>;
+  /** force the linear heat source (default: the nonlinear one where it matters, nonlinear-sources.ts) */
+  linear?: boolean;
 }
 
 /**
@@ -32,6 +35,8 @@ export interface TreatmentDomains {
   readonly fine: Grid3D;
   readonly coarseFactor: number;
   readonly nearField: NearFieldBeams;
+  /** the nonlinear heat sources per distinct (beam, power) of the plan, and the criterion's verdicts (absent: linear forced) */
+  readonly nonlinear?: PlanNonlinearSources;
   /** RAS m of each sonication's focus these were computed for */
   readonly foci: readonly Vec3[];
   /** s spent on the acoustics */
@@ -88,8 +93,10 @@ export async function treatmentDomains(
     return [f[0] + d * b[0], f[1] + d * b[1], f[2] + d * b[2]];
   });
   const fineGrid = alignedGrid(c.grid, fine, lo, hi);
+  const nonlinear = options.linear ? undefined : await nonlinearTreatmentSources(sources, plan, {}, executor);
   return {
     sources,
+    ...(nonlinear ? { nonlinear } : {}),
     fine: fineGrid,
     coarseFactor,
     nearField: {
