@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 
 // Cross-origin isolation lets the page use SharedArrayBuffer (simulation workers); the production server
 // (`fuas serve`) sends the same headers.
@@ -10,6 +10,11 @@ const isolation = {
 export default defineConfig({
   root: __dirname,
   base: './',
+  // the workspace packages from their TypeScript sources (as vitest and tsc do): the Records screen's offline store
+  // (@openfuas/server/browser) and what it imports
+  resolve: { conditions: ['openfuas-source', ...defaultClientConditions] },
+  // PGlite loads its WebAssembly and data next to its module: not pre-bundled by the dev server
+  optimizeDeps: { exclude: ['@electric-sql/pglite'] },
   server: { headers: isolation },
   preview: { headers: isolation },
   // The workstation's components are Preact (JSX through the automatic runtime).

@@ -3,6 +3,20 @@
  * the others are typed against it, so a missing key is a compile error.
  */
 export const recordsEn = {
+  'records.patient.offline': 'Patient {label} kept in this browser until the server can be reached',
+  'records.treatment.offline': 'Treatment kept in this browser until the server can be reached',
+  'records.outcome.offline': 'Outcome kept in this browser until the server can be reached',
+  'records.offline.unavailable': 'This browser cannot keep records offline ({message}): records can be made only while the server answers.',
+  'records.offline.conflict': 'A different record with this identifier is already kept in this browser: nothing was changed.',
+  'records.offline.needLocalId':
+    'The server cannot be reached: to record offline for this patient, enter her local identifier and birth year above first.',
+  'records.offline.treatmentNotHere':
+    'The server cannot be reached and this treatment is on the server only: add its outcome once the server answers.',
+  'records.entity.adverse_event': 'Adverse event',
+  'records.entity.follow_up': 'Follow-up visit',
+  'records.entity.training_result': 'Training result',
+  'records.outbox.storage':
+    'Records made while the server cannot be reached are kept in this browser (an embedded PostgreSQL, PGlite, in IndexedDB) and sent with their own ids when it can: sending twice stores nothing twice.',
   'screen.records': 'Records',
   'records.title': 'Treatment records',
   'records.notice':
@@ -39,7 +53,6 @@ export const recordsEn = {
   'records.patient.pending': 'waiting to be sent',
   'records.patient.added': 'Patient {label} added',
   'records.patient.found': 'Patient {label} was already recorded: selected',
-  'records.patient.queued': 'Patient {label} kept in the outbox: {reason}',
 
   'records.treatment': 'Record a treatment',
   'records.treatment.noSimulation':
@@ -49,7 +62,6 @@ export const recordsEn = {
   'records.treatment.date': 'Treatment date',
   'records.treatment.record': 'Record this treatment',
   'records.treatment.recorded': 'Treatment recorded ({id}…)',
-  'records.treatment.queued': 'Treatment kept in the outbox: {reason}',
 
   'records.outcome': 'Observed outcome',
   'records.outcome.none': 'No treatment of this patient yet.',
@@ -59,12 +71,9 @@ export const recordsEn = {
   'records.outcome.date': 'Imaging date',
   'records.outcome.save': 'Save outcome',
   'records.outcome.saved': 'Observed outcome saved',
-  'records.outcome.queued': 'Outcome kept in the outbox: {reason}',
   'records.outcome.invalid': 'The NPV ratio must be between 0 and 100 % and the volume at least 0 ml.',
 
   'records.outbox': 'Outbox',
-  'records.outbox.storage':
-    'Records wait in this browser (localStorage) until the server has them; they are sent with their own ids, so sending twice stores nothing twice.',
   'records.outbox.empty': 'Nothing waiting: every record made here is on the server.',
   'records.outbox.count': '{n} record(s) waiting to be sent',
   'records.outbox.push': 'Send now',
@@ -117,6 +126,18 @@ export const recordsEn = {
 export type RecordsKey = keyof typeof recordsEn;
 
 export const recordsZh: Record<RecordsKey, string> = {
+  'records.patient.offline': '患者 {label} 已保存在本浏览器中，待能连接服务器时发送',
+  'records.treatment.offline': '治疗已保存在本浏览器中，待能连接服务器时发送',
+  'records.outcome.offline': '结果已保存在本浏览器中，待能连接服务器时发送',
+  'records.offline.unavailable': '本浏览器无法离线保存记录（{message}）：只能在服务器响应时记录。',
+  'records.offline.conflict': '本浏览器中已保存了使用此编号的另一条记录：未作任何更改。',
+  'records.offline.needLocalId': '无法连接服务器：如需为该患者离线记录，请先在上方输入其本地编号和出生年份。',
+  'records.offline.treatmentNotHere': '无法连接服务器，且该治疗只保存在服务器上：请在服务器恢复响应后再添加其结果。',
+  'records.entity.adverse_event': '不良事件',
+  'records.entity.follow_up': '随访',
+  'records.entity.training_result': '培训成绩',
+  'records.outbox.storage':
+    '无法连接服务器时所做的记录保存在本浏览器中（嵌入式 PostgreSQL，即 PGlite，存于 IndexedDB），能连接时带各自编号发送：重复发送不会重复保存。',
   'screen.records': '病历',
   'records.title': '治疗记录',
   'records.notice':
@@ -152,7 +173,6 @@ export const recordsZh: Record<RecordsKey, string> = {
   'records.patient.pending': '等待发送',
   'records.patient.added': '已添加患者 {label}',
   'records.patient.found': '患者 {label} 已登记过：已选中',
-  'records.patient.queued': '患者 {label} 保存在待发送队列中：{reason}',
 
   'records.treatment': '记录治疗',
   'records.treatment.noSimulation': '尚无完成的治疗仿真：请先在“治疗计划”界面（仿真标签页）运行一次，再在此记录。',
@@ -161,7 +181,6 @@ export const recordsZh: Record<RecordsKey, string> = {
   'records.treatment.date': '治疗日期',
   'records.treatment.record': '记录此次治疗',
   'records.treatment.recorded': '治疗已记录（{id}…）',
-  'records.treatment.queued': '治疗保存在待发送队列中：{reason}',
 
   'records.outcome': '观察到的结果',
   'records.outcome.none': '该患者尚无治疗记录。',
@@ -171,11 +190,9 @@ export const recordsZh: Record<RecordsKey, string> = {
   'records.outcome.date': '影像检查日期',
   'records.outcome.save': '保存结果',
   'records.outcome.saved': '观察结果已保存',
-  'records.outcome.queued': '结果保存在待发送队列中：{reason}',
   'records.outcome.invalid': 'NPV 比例须在 0 到 100 % 之间，体积不得小于 0 ml。',
 
   'records.outbox': '待发送队列',
-  'records.outbox.storage': '记录保存在本浏览器（localStorage）中，直到服务器收到为止；记录带有自己的编号发送，重复发送不会重复保存。',
   'records.outbox.empty': '没有待发送的记录：在此所做的记录都已在服务器上。',
   'records.outbox.count': '{n} 条记录等待发送',
   'records.outbox.push': '立即发送',
@@ -225,6 +242,21 @@ export const recordsZh: Record<RecordsKey, string> = {
 };
 
 export const recordsFr: Record<RecordsKey, string> = {
+  'records.patient.offline': 'Patiente {label} gardée dans ce navigateur jusqu’à ce que le serveur soit joignable',
+  'records.treatment.offline': 'Traitement gardé dans ce navigateur jusqu’à ce que le serveur soit joignable',
+  'records.outcome.offline': 'Résultat gardé dans ce navigateur jusqu’à ce que le serveur soit joignable',
+  'records.offline.unavailable':
+    'Ce navigateur ne peut pas garder de dossiers hors ligne ({message}) : saisie possible seulement quand le serveur répond.',
+  'records.offline.conflict': 'Un autre dossier avec cet identifiant est déjà gardé dans ce navigateur : rien n’a été modifié.',
+  'records.offline.needLocalId':
+    'Le serveur est injoignable : pour enregistrer hors ligne pour cette patiente, saisissez d’abord ci-dessus son identifiant local et son année de naissance.',
+  'records.offline.treatmentNotHere':
+    'Le serveur est injoignable et ce traitement n’est que sur le serveur : ajoutez son résultat quand le serveur répondra.',
+  'records.entity.adverse_event': 'Événement indésirable',
+  'records.entity.follow_up': 'Visite de suivi',
+  'records.entity.training_result': 'Résultat de formation',
+  'records.outbox.storage':
+    'Les dossiers saisis quand le serveur est injoignable sont gardés dans ce navigateur (un PostgreSQL embarqué, PGlite, dans IndexedDB) et envoyés avec leurs propres identifiants dès qu’il l’est : un double envoi n’enregistre rien deux fois.',
   'screen.records': 'Dossiers',
   'records.title': 'Dossiers de traitement',
   'records.notice':
@@ -262,7 +294,6 @@ export const recordsFr: Record<RecordsKey, string> = {
   'records.patient.pending': 'en attente d’envoi',
   'records.patient.added': 'Patiente {label} ajoutée',
   'records.patient.found': 'Patiente {label} déjà enregistrée : choisie',
-  'records.patient.queued': 'Patiente {label} gardée dans la boîte d’envoi : {reason}',
 
   'records.treatment': 'Enregistrer un traitement',
   'records.treatment.noSimulation':
@@ -272,7 +303,6 @@ export const recordsFr: Record<RecordsKey, string> = {
   'records.treatment.date': 'Date du traitement',
   'records.treatment.record': 'Enregistrer ce traitement',
   'records.treatment.recorded': 'Traitement enregistré ({id}…)',
-  'records.treatment.queued': 'Traitement gardé dans la boîte d’envoi : {reason}',
 
   'records.outcome': 'Résultat observé',
   'records.outcome.none': 'Pas encore de traitement pour cette patiente.',
@@ -282,12 +312,9 @@ export const recordsFr: Record<RecordsKey, string> = {
   'records.outcome.date': 'Date de l’imagerie',
   'records.outcome.save': 'Enregistrer le résultat',
   'records.outcome.saved': 'Résultat observé enregistré',
-  'records.outcome.queued': 'Résultat gardé dans la boîte d’envoi : {reason}',
   'records.outcome.invalid': 'Le ratio NPV doit être compris entre 0 et 100 % et le volume d’au moins 0 ml.',
 
   'records.outbox': 'Boîte d’envoi',
-  'records.outbox.storage':
-    'Les dossiers attendent dans ce navigateur (localStorage) jusqu’à ce que le serveur les ait ; ils partent avec leurs propres identifiants, donc un double envoi n’enregistre rien deux fois.',
   'records.outbox.empty': 'Rien en attente : tous les dossiers saisis ici sont sur le serveur.',
   'records.outbox.count': '{n} dossier(s) en attente d’envoi',
   'records.outbox.push': 'Envoyer maintenant',
@@ -338,6 +365,18 @@ export const recordsFr: Record<RecordsKey, string> = {
 };
 
 export const recordsAr: Record<RecordsKey, string> = {
+  'records.patient.offline': 'المريضة {label} محفوظة في هذا المتصفح حتى يمكن الوصول إلى الخادم',
+  'records.treatment.offline': 'العلاج محفوظ في هذا المتصفح حتى يمكن الوصول إلى الخادم',
+  'records.outcome.offline': 'النتيجة محفوظة في هذا المتصفح حتى يمكن الوصول إلى الخادم',
+  'records.offline.unavailable': 'لا يستطيع هذا المتصفح حفظ السجلات دون اتصال ({message}): لا يمكن التسجيل إلا عندما يستجيب الخادم.',
+  'records.offline.conflict': 'يوجد في هذا المتصفح سجل مختلف بهذا المعرّف: لم يُغيَّر شيء.',
+  'records.offline.needLocalId': 'تعذّر الوصول إلى الخادم: للتسجيل دون اتصال لهذه المريضة، أدخل أولًا معرّفها المحلي وسنة ميلادها أعلاه.',
+  'records.offline.treatmentNotHere': 'تعذّر الوصول إلى الخادم وهذا العلاج موجود على الخادم فقط: أضف نتيجته عندما يستجيب الخادم.',
+  'records.entity.adverse_event': 'حدث ضار',
+  'records.entity.follow_up': 'زيارة متابعة',
+  'records.entity.training_result': 'نتيجة تدريب',
+  'records.outbox.storage':
+    'السجلات المُدخلة حين يتعذّر الوصول إلى الخادم تُحفظ في هذا المتصفح (قاعدة PostgreSQL مدمجة، PGlite، في IndexedDB) وتُرسل بمعرّفاتها الخاصة عند الإمكان: الإرسال المكرر لا يحفظ شيئًا مرتين.',
   'screen.records': 'السجلات',
   'records.title': 'سجلات العلاج',
   'records.notice':
@@ -374,7 +413,6 @@ export const recordsAr: Record<RecordsKey, string> = {
   'records.patient.pending': 'بانتظار الإرسال',
   'records.patient.added': 'أُضيفت المريضة {label}',
   'records.patient.found': 'المريضة {label} مسجّلة من قبل: تم اختيارها',
-  'records.patient.queued': 'المريضة {label} محفوظة في صندوق الإرسال: {reason}',
 
   'records.treatment': 'تسجيل علاج',
   'records.treatment.noSimulation': 'لا توجد محاكاة علاج مكتملة بعد: شغّل واحدة في شاشة التخطيط (تبويب المحاكاة)، ثم سجّلها هنا.',
@@ -383,7 +421,6 @@ export const recordsAr: Record<RecordsKey, string> = {
   'records.treatment.date': 'تاريخ العلاج',
   'records.treatment.record': 'تسجيل هذا العلاج',
   'records.treatment.recorded': 'سُجّل العلاج ({id}…)',
-  'records.treatment.queued': 'العلاج محفوظ في صندوق الإرسال: {reason}',
 
   'records.outcome': 'النتيجة المرصودة',
   'records.outcome.none': 'لا يوجد علاج لهذه المريضة بعد.',
@@ -393,12 +430,9 @@ export const recordsAr: Record<RecordsKey, string> = {
   'records.outcome.date': 'تاريخ التصوير',
   'records.outcome.save': 'حفظ النتيجة',
   'records.outcome.saved': 'حُفظت النتيجة المرصودة',
-  'records.outcome.queued': 'النتيجة محفوظة في صندوق الإرسال: {reason}',
   'records.outcome.invalid': 'يجب أن تكون نسبة NPV بين 0 و100 % وألا يقل الحجم عن 0 ml.',
 
   'records.outbox': 'صندوق الإرسال',
-  'records.outbox.storage':
-    'تنتظر السجلات في هذا المتصفح (localStorage) حتى يستلمها الخادم؛ وتُرسل بمعرّفاتها الخاصة، فلا يحفظ الإرسال المكرر شيئًا مرتين.',
   'records.outbox.empty': 'لا شيء بانتظار الإرسال: كل السجلات المُدخلة هنا موجودة على الخادم.',
   'records.outbox.count': '{n} سجل بانتظار الإرسال',
   'records.outbox.push': 'أرسل الآن',

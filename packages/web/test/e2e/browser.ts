@@ -29,9 +29,9 @@ export function removeBuild(dir: string | undefined): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Starts `fuas serve --port 0 --root DIR` and resolves with its URL once it prints it. */
-export function startServer(root: string): Promise<{ url: string; process: ChildProcess }> {
-  const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/fuas.js'), 'serve', '--port', '0', '--root', root], {
+/** Starts `fuas serve --port 0 --root DIR [args]` and resolves with its URL once it prints it. */
+export function startServer(root: string, args: string[] = []): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/fuas.js'), 'serve', '--port', '0', '--root', root, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -94,8 +94,8 @@ export interface OpenWorkstation {
   close: () => Promise<void>;
 }
 
-/** Builds the workstation into its own folder, serves it and opens a page (not yet navigated). */
-export async function openWorkstation(): Promise<OpenWorkstation> {
+/** Builds the workstation into its own folder, serves it (`serveArgs`: more `fuas serve` options) and opens a page (not yet navigated). */
+export async function openWorkstation(serveArgs: string[] = []): Promise<OpenWorkstation> {
   const dist = buildWorkstation();
   let server: { url: string; process: ChildProcess } | undefined;
   let browser: { close: () => Promise<void> } | undefined;
@@ -105,7 +105,7 @@ export async function openWorkstation(): Promise<OpenWorkstation> {
     removeBuild(dist);
   };
   try {
-    server = await startServer(dist);
+    server = await startServer(dist, serveArgs);
     const launched = await launchBrowser();
     browser = launched;
     const page = await launched.browser.newPage({ viewport: { width: 1440, height: 900 } });

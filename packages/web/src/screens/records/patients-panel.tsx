@@ -1,16 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n/i18n.js';
-import { type PatientSummary, RecordsHttpError, RecordsUnreachable } from './records-client.js';
-import { client, outbox, outboxVersion, session } from './records-session.js';
-import { chosenPatient, patientsStamp } from './records-state.js';
-import { sendRecord } from './send-record.js';
+import { pending } from './offline-store.js';
+import type { PatientSummary } from './records-client.js';
+import { client, session } from './records-session.js';
+import { chosenPatient, knownPatients, patientsStamp } from './records-state.js';
+import { addPatient } from './records-writer.js';
 
 const shortPseudonym = (p: string) => `${p.slice(0, 10)}…`;
 
 /**
  * The centre's patients (pseudonyms only: the server keeps an HMAC of the local identifier) and a form that adds
  * a patient or finds one already recorded: the server answers a known local identifier with that patient's id.
- * Without a server (unreachable, or not signed in) the patient is kept in the outbox under an id chosen here.
+ * Without a server (unreachable, or not signed in) the patient goes into the browser's offline store and its outbox.
  */
 export function PatientsPanel() {
   const [patients, setPatients] = useState<PatientSummary[] | null>(null);
@@ -20,8 +21,7 @@ export function PatientsPanel() {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const signedIn = session.value !== null;
   const stamp = patientsStamp.value;
-  outboxVersion.value;
-  const pending = outbox.value.entries().filter((e) => e.entity === 'patient');
+  const waiting = pending.value.filter((e) => e.entity === 'patient');
 
   useEffect(() => {
     if (!signedIn) {
@@ -45,35 +45,16 @@ export function PatientsPanel() {
   const add = async (ev: Event) => {
     ev.preventDefault();
     const label = localId.trim();
-    const year = Number(birthYear);
     setMessage(null);
-    if (signedIn) {
-      try {
-        // no id: a local identifier already recorded answers 200 with that patient's id
-        const r = await client.value.post('patients', { localId: label, birthYear: year });
-        const id = (r.json as { id: string }).id;
-        chosenPatient.value = { id, label };
-        setMessage({ ok: true, text: t(r.status === 201 ? 'records.patient.added' : 'records.patient.found', { label }) });
-        setLocalId('');
-        patientsStamp.value++;
-        return;
-      } catch (e) {
-        if (!(e instanceof RecordsUnreachable)) {
-          const text = e instanceof RecordsHttpError ? e.message : (e as Error).message;
-          setMessage({ ok: false, text: t('records.error', { message: text }) });
-          return;
-        }
-      }
+    const r = await addPatient(label, Number(birthYear));
+    if (r.where === 'refused') {
+      setMessage({ ok: false, text: r.text });
+      return;
     }
-    const id = crypto.randomUUID();
-    const r = await sendRecord('patient', id, { id, localId: label, birthYear: year });
-    chosenPatient.value = { id, label };
-    setMessage(
-      r.sent
-        ? { ok: true, text: t('records.patient.added', { label }) }
-        : { ok: !r.conflict, text: t('records.patient.queued', { label, reason: r.reason }) },
-    );
+    chosenPatient.value = { id: r.id, label };
     setLocalId('');
+    if (r.where === 'server') setMessage({ ok: true, text: t(r.existed ? 'records.patient.found' : 'records.patient.added', { label }) });
+    else setMessage({ ok: true, text: t('records.patient.offline', { label }) });
   };
 
   const chosen = chosenPatient.value;
@@ -126,17 +107,17 @@ export function PatientsPanel() {
           </tr>
         </thead>
         <tbody>
-          {pending.map((e) => {
-            const b = e.body as { id: string; localId: string; birthYear: number };
+          {waiting.map((e) => {
+            const label = knownPatients.get(e.id)?.localId ?? `${e.id.slice(0, 8)}…`;
             return (
-              <tr key={`o${e.seq}`} data-pending="true" class={chosen?.id === b.id ? 'chosen' : ''}>
+              <tr key={`o${e.seq}`} data-pending="true" class={chosen?.id === e.id ? 'chosen' : ''}>
                 <td>
-                  {b.localId} ({t('records.patient.pending')})
+                  {label} ({t('records.patient.pending')})
                 </td>
-                <td>{b.birthYear}</td>
-                <td>{new Date(e.createdAt).toLocaleDateString()}</td>
+                <td>{knownPatients.get(e.id)?.birthYear ?? ''}</td>
+                <td />
                 <td>
-                  <button type="button" onClick={() => (chosenPatient.value = { id: b.id, label: b.localId })}>
+                  <button type="button" onClick={() => (chosenPatient.value = { id: e.id, label })}>
                     {t('records.patient.select')}
                   </button>
                 </td>
@@ -157,7 +138,7 @@ export function PatientsPanel() {
           ))}
         </tbody>
       </table>
-      {signedIn && patients?.length === 0 && pending.length === 0 && <p class="records-hint">{t('records.patients.none')}</p>}
+      {signedIn && patients?.length === 0 && waiting.length === 0 && <p class="records-hint">{t('records.patients.none')}</p>}
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { AnalyticsPanel } from './analytics-panel.js';
 import { ConnectPanel } from './connect-panel.js';
 import { OutboxPanel } from './outbox-panel.js';
 import { PatientsPanel } from './patients-panel.js';
-import { pushOutbox } from './send-record.js';
+import { pushOutbox } from './records-writer.js';
 import { TreatmentPanel } from './treatment-panel.js';
 import './records.css';
 

@@ -1,11 +1,10 @@
 import { computed, signal } from '@preact/signals';
-import { Outbox, localOutboxStorage, memoryOutboxStorage } from './outbox.js';
 import { RecordsClient } from './records-client.js';
 
 /**
  * The Records screen's connection: the records server's URL (kept in localStorage; '' is the workstation's own
  * origin, where `fuas serve --records URL` forwards /api/v1/), the signed-in session (token in sessionStorage:
- * it ends with the browser tab, and expires on the server after 8 h) and the outbox of that server.
+ * it ends with the browser tab, and expires on the server after 8 h).
  */
 export interface RecordsSession {
   token: string;
@@ -50,18 +49,6 @@ function readSession(): RecordsSession | null {
 export const session = signal<RecordsSession | null>(readSession());
 
 export const client = computed(() => new RecordsClient(serverUrl.value, session.value?.token ?? null));
-
-function outboxFor(url: string): Outbox {
-  try {
-    return new Outbox(localOutboxStorage(url || location.origin));
-  } catch {
-    return new Outbox(memoryOutboxStorage());
-  }
-}
-
-export const outbox = computed(() => outboxFor(serverUrl.value));
-/** bumped after every change of the outbox, so that its view re-renders */
-export const outboxVersion = signal(0);
 
 export function setServerUrl(url: string): void {
   const u = url.trim().replace(/\/+$/, '');

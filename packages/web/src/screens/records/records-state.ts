@@ -16,3 +16,8 @@ export const chosenPatient = signal<ChosenPatient | null>(null);
 export const recordedTreatments = signal<Array<{ id: string; patient: string; date: string; predicted?: number }>>([]);
 export const analyticsStamp = signal(0);
 export const patientsStamp = signal(0);
+/**
+ * Local identifier and birth year of the patients added or found in this page (memory only): a treatment
+ * recorded offline for a patient found on the server copies her into the offline store under the same id.
+ */
+export const knownPatients = new Map<string, { localId: string; birthYear: number }>();

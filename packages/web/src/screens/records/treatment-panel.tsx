@@ -3,10 +3,14 @@ import { lastTreatment } from '../../app/workstation-state.js';
 import { t } from '../../i18n/i18n.js';
 import { client, session } from './records-session.js';
 import { chosenPatient, patientsStamp, recordedTreatments } from './records-state.js';
-import { sendRecord } from './send-record.js';
+import { type WriteResult, recordOutcome, recordTreatment } from './records-writer.js';
 import { observedOutcome, today, treatmentFromSimulation } from './treatment-from-simulation.js';
 
 const pct = (r: number) => (100 * r).toFixed(1);
+
+/** The message for a write: on the server, kept offline, or refused (with the reason). */
+const said = (r: WriteResult, onServer: string, offline: string) =>
+  r.where === 'server' ? { ok: true, text: onServer } : r.where === 'offline' ? { ok: true, text: offline } : { ok: false, text: r.text };
 
 /**
  * Records the last finished treatment simulation (plan and predicted outcome) as a treatment of the chosen
@@ -24,16 +28,13 @@ export function TreatmentPanel() {
     setBusy(true);
     setMessage(null);
     const body = treatmentFromSimulation(sim, patient.id, date);
-    const r = await sendRecord('treatment', body.id, body);
-    recordedTreatments.value = [
-      ...recordedTreatments.value,
-      { id: body.id, patient: patient.id, date, predicted: body.outcome.npvRatioPredicted },
-    ];
-    setMessage(
-      r.sent
-        ? { ok: true, text: t('records.treatment.recorded', { id: body.id.slice(0, 8) }) }
-        : { ok: !r.conflict, text: t('records.treatment.queued', { reason: r.reason }) },
-    );
+    const r = await recordTreatment(body);
+    if (r.where !== 'refused')
+      recordedTreatments.value = [
+        ...recordedTreatments.value,
+        { id: body.id, patient: patient.id, date, predicted: body.outcome.npvRatioPredicted },
+      ];
+    setMessage(said(r, t('records.treatment.recorded', { id: body.id.slice(0, 8) }), t('records.treatment.offline')));
     setBusy(false);
   };
 
@@ -120,12 +121,8 @@ function ObservedOutcomeForm() {
       setMessage({ ok: false, text: t('records.outcome.invalid') });
       return;
     }
-    const r = await sendRecord('outcome', chosen, outcome);
-    setMessage(
-      r.sent
-        ? { ok: true, text: t('records.outcome.saved') }
-        : { ok: !r.conflict, text: t('records.outcome.queued', { reason: r.reason }) },
-    );
+    const r = await recordOutcome(chosen, outcome);
+    setMessage(said(r, t('records.outcome.saved'), t('records.outcome.offline')));
   };
 
   if (!patient) return null;
