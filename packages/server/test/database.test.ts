@@ -36,6 +36,30 @@ describe.each(STORAGES)('records database (%s)', (storage) => {
     expect((await db.owner.selectFrom('centre').select('code').execute()).map((r) => r.code)).toEqual(['A']);
   });
 
+  it(`migrates from the previous version (0003) with records in it, keeping them; the new views withhold small cells (${storage})`, async () => {
+    store = await testStore(storage, 'bare');
+    db = await store.open({ migrate: '0003-researcher-aggregates' });
+    const centre = crypto.randomUUID();
+    const user = crypto.randomUUID();
+    await db.owner.insertInto('centre').values({ id: centre, code: 'A', name: 'Centre A', pseudonym_key: 'k' }).execute();
+    await db.owner
+      .insertInto('app_user')
+      .values({ id: user, username: 'u', role: 'trainee', centre_id: centre, password_hash: 'x' })
+      .execute();
+    await sql`insert into training_result (id, centre_id, user_id, exercise, score, passed) values (${crypto.randomUUID()}, ${centre}, ${user}, 'tank', 64, true)`.execute(
+      db.owner,
+    );
+    await db.close();
+    db = await store.open();
+    expect(await schemaVersion(db.owner, db.schema)).toBe(LATEST);
+    const rows = await db.owner.selectFrom('training_result').selectAll().execute();
+    expect(rows).toMatchObject([{ exercise: 'tank', score: 64, passed: true, trainee: null, safety_events: [] }]);
+    expect(await db.owner.selectFrom('centre_outcomes').selectAll().execute()).toMatchObject([
+      { centre_code: 'A', suppressed: true, treatments: null },
+    ]);
+    expect(await db.owner.selectFrom('npv_prediction_summary').selectAll().execute()).toMatchObject([{ suppressed: true, n: null }]);
+  });
+
   it(`runs requests as a role that is neither superuser nor owner, and fails closed without a centre (${storage})`, async () => {
     store = await testStore(storage);
     db = await store.open();
