@@ -7,6 +7,7 @@ import {
   type LcCusumParams,
   type SimulationOutcome,
   calibrateLcCusum,
+  decodeLog,
   encodeCaseFiles,
   expertReference,
   lcCusumChart,
@@ -164,7 +165,14 @@ export function register(program: Command): void {
         if (bytes.length === 0) throw new InputError(file, 'is empty: expected a plan (JSON) or a treatment log');
         const isPlan = looksLikeJson(bytes);
         const planJson = isPlan ? parseJsonBytes(bytes, file) : null;
-        if (isPlan) parsePlan(planJson); // a bad plan: exit 2 before the expert's simulation
+        // a bad plan or log: exit 2 before the expert's simulation
+        if (isPlan) parsePlan(planJson);
+        else {
+          const d = decodeLog(bytes);
+          if (!d.valid || !d.header) throw new FormatError(file, `not a valid treatment log (${d.error ?? 'no header'})`);
+          if (!d.events.some((e) => e.type === 'end'))
+            throw new FormatError(file, 'the session has not ended (no end event): finish or --resume it before scoring');
+        }
         const expertIn = opts.expert ? await readExpertReference(opts.expert, id) : null;
         const { case: c } = trainingCase(id);
         if (isPlan) {

@@ -7,7 +7,9 @@ import { type CaseFactors, type DifficultyTerm, difficultyOf, measureCaseFactors
  * The graded case library: phantom variants (case/phantom.ts) chosen to span the difficulty factors. Each case is
  * generated on demand from its options (deterministic: same seed, same case). Fibroids are 25–45 mm and the voxel
  * 1.5 mm so that planning, simulating and scoring an exercise stays under 30 s on 2 cores (bench/training.bench.ts);
- * the difficulty is computed from the measured factors (case-factors.ts), never set by hand.
+ * the difficulty is computed from the measured factors (case-factors.ts), never set by hand. No case has the phantom's
+ * bowel loop across the beam: it blocks every point of the window for the planner (autoPlan plans 0 sonications), so
+ * it cannot be a planning exercise with an expert reference; the factor stays in the rule for imported cases.
  */
 export interface TrainingCaseSpec {
   id: string;
@@ -81,10 +83,10 @@ export const TRAINING_CASES: readonly TrainingCaseSpec[] = [
     phantom: p({ seed: 107, wall: 'thick', fibroids: [{ diameterMm: 35, position: 'anterior', t2Type: 2 }] }),
   },
   {
-    id: 'anterior-35-bowel',
-    title: 'Anterior 35 mm fibroid with bowel in the beam path',
-    goals: ['Spot the bowel loop between wall and uterus', 'Never sonicate through bowel gas'],
-    phantom: p({ seed: 108, bowelInPath: true, fibroids: [{ diameterMm: 35, position: 'anterior', t2Type: 2 }] }),
+    id: 'anterior-30-t3-thick',
+    title: 'Anterior 30 mm bright fibroid behind a thick wall',
+    goals: ['Expect more energy per ablated volume in a perfused fibroid', 'Protect the thick near field'],
+    phantom: p({ seed: 108, wall: 'thick', fibroids: [{ diameterMm: 30, position: 'anterior', t2Type: 3 }] }),
   },
   {
     id: 'submucosal-35-t2',
@@ -99,10 +101,10 @@ export const TRAINING_CASES: readonly TrainingCaseSpec[] = [
     phantom: p({ seed: 110, fibroids: [{ diameterMm: 35, position: 'posterior', t2Type: 2 }] }),
   },
   {
-    id: 'posterior-25-t2',
-    title: 'Small posterior 25 mm fibroid',
-    goals: ['Plan a small, deep target', 'Balance coverage against the sacrum margin'],
-    phantom: p({ seed: 111, fibroids: [{ diameterMm: 25, position: 'posterior', t2Type: 2 }] }),
+    id: 'posterior-35-thick',
+    title: 'Posterior 35 mm fibroid behind a thick wall',
+    goals: ['Reach a deep target through a thick wall', 'Balance coverage against the sacrum margin'],
+    phantom: p({ seed: 111, wall: 'thick', fibroids: [{ diameterMm: 35, position: 'posterior', t2Type: 2 }] }),
   },
   {
     id: 'posterior-30-t3-thick',
@@ -111,10 +113,10 @@ export const TRAINING_CASES: readonly TrainingCaseSpec[] = [
     phantom: p({ seed: 112, wall: 'thick', fibroids: [{ diameterMm: 30, position: 'posterior', t2Type: 3 }] }),
   },
   {
-    id: 'anterior-25-t3-bowel-thick',
-    title: 'Small bright fibroid, thick wall, bowel in the path',
-    goals: ['Handle every hazard at once', 'Stop when safety and outcome conflict'],
-    phantom: p({ seed: 113, wall: 'thick', bowelInPath: true, fibroids: [{ diameterMm: 25, position: 'anterior', t2Type: 3 }] }),
+    id: 'anterior-25-t3-thick',
+    title: 'Small bright fibroid behind a thick wall',
+    goals: ['Handle several hazards at once', 'Stop when safety and outcome conflict'],
+    phantom: p({ seed: 113, wall: 'thick', fibroids: [{ diameterMm: 25, position: 'anterior', t2Type: 3 }] }),
   },
 ];
 

@@ -4,7 +4,7 @@ import type { ParallelExecutor } from '../parallel/parallel-executor.js';
 import type { SimulationOutcome } from '../planning/outcome.js';
 import { type Plan, parsePlan } from '../planning/plan.js';
 import { simulatePlan } from '../planning/simulate-plan.js';
-import { treatmentDomains } from '../planning/treatment-domains.js';
+import { type TreatmentDomainOptions, treatmentDomains } from '../planning/treatment-domains.js';
 import { decodeLog } from '../console/treatment-log.js';
 import { type SessionSettings, type SessionSummary, TreatmentSession } from '../console/treatment-session.js';
 import type { ExpertReference } from './expert-reference.js';
@@ -33,14 +33,15 @@ export async function scorePlanExercise(
 /**
  * The summary of a console session from its log (treatment-log.ts): with `replay` (default) the session is re-run
  * from the log on the case (TreatmentSession.replay: bit-identical or a FormatError) and its delivered outcome
- * computed again; without, the summary the log's `end` event holds (the log's checksums still checked).
+ * computed again (on `domains`: default those of `fuas treat`); without, the summary the log's `end` event holds (the
+ * log's checksums still checked).
  * FormatError for an invalid log, a log of another case, or a session that did not end.
  */
 export async function sessionSummaryOfLog(
   c: Case,
   bytes: Uint8Array,
   file: string,
-  options: { replay?: boolean; executor?: ParallelExecutor } = {},
+  options: { replay?: boolean; executor?: ParallelExecutor; domains?: TreatmentDomainOptions } = {},
 ): Promise<{ summary: SessionSummary; plan: Plan }> {
   const d = decodeLog(bytes);
   if (!d.valid || !d.header) throw new FormatError(file, `not a valid treatment log (${d.error ?? 'no header'})`);
@@ -52,7 +53,8 @@ export async function sessionSummaryOfLog(
     if (!s || !s.outcome) throw new FormatError(file, 'the end event holds no outcome');
     return { summary: s, plan };
   }
-  const domains = await treatmentDomains(c, plan, {}, options.executor);
+  // the domains `fuas treat` runs on (default resolution) unless the session ran on others
+  const domains = await treatmentDomains(c, plan, options.domains ?? {}, options.executor);
   const session = new TreatmentSession({
     case: c,
     plan,
