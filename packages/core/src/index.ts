@@ -208,6 +208,7 @@ export {
 } from './planning/outcome.js';
 export type { NonPerfusedVolume } from './planning/non-perfused-volume.js';
 export { VASCULAR_SHUTDOWN_DOSE, nonPerfusedVolume } from './planning/non-perfused-volume.js';
+export type { IschaemiaRule } from './planning/non-perfused-volume.js';
 export type { SingleShot } from './planning/single-shot.js';
 export { chooseShot, singleShot } from './planning/single-shot.js';
 export type { AutoPlanOptions, AutoPlanResult } from './planning/auto-plan.js';
@@ -306,6 +307,7 @@ export {
   cem43Rate,
 } from './thermal/thermal-dose.js';
 export { PENNES_EXPLICIT_KERNEL, pennesExplicitKernel } from './thermal/pennes-explicit-kernel.js';
+export { PENNES_STEP_DOSE_KERNEL, pennesStepDoseKernel } from './thermal/pennes-step-dose-kernel.js';
 export {
   ALL_FOURTH_ORDER,
   PENNES_RATE4_KERNEL,

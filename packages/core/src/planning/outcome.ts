@@ -92,8 +92,8 @@ export interface OutcomeInput {
 
 /**
  * Outcome metrics from the dose and temperature maps: ablated volume = voxels with CEM43 ≥ plan's lesionDose;
- * non-perfused volume = vascular shutdown (CEM43 ≥ VASCULAR_SHUTDOWN_DOSE) plus the target tissue whose centripetal
- * supply crosses it (nonPerfusedVolume); NPV ratio = non-perfused target volume / target volume;
+ * non-perfused volume = vascular shutdown (CEM43 ≥ VASCULAR_SHUTDOWN_DOSE) plus the target tissue it encloses, cut off
+ * from the peripheral supply (nonPerfusedVolume, 'network' rule); NPV ratio = non-perfused target volume / target volume;
  * EEF = η·Σ P·t / V_NPV (non-perfused target volume, mm³) in J/mm³ with η = 0.7, as clinics compute it; per-structure maxima;
  * findings where protected tissue reaches 18 (warning) or 240 CEM43 (error), or near-field tissue exceeds the
  * plan's maxSkinTemperature.

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { generatePhantom, labelCentroid, nonPerfusedVolume, parsePlan, perpendicularBasis, simulatePlan } from '../../src/index.js';
 
 // Grid convergence of the non-perfused volume (issue 11: the NPV ratio moves ≤ 2 percentage points when the fine
-// grid is refined 1.5×; the demo itself is measured in the validation report, `npm run validate -- outcome`). A
-// small fibroid (16 mm) with four points 4.5 mm off its centre at the demo's sized shot (85 W × 3 s), so that both
-// parts of the non-perfused volume are present: vascular shutdown and the ischaemic shadow between the lesions and
-// the centre. Measured on 2026-12-07: NPV ratio 12.5 % at 0.5 mm and 13.0 % at 1/3 mm, volume +4 %.
+// grid is refined 1.5×; the demo itself is measured in the validation report, `npm run validate -- outcome-grid`). A
+// small fibroid (16 mm) with four points 4.5 mm off its centre at the demo's sized shot (85 W × 3 s). Measured on
+// 2026-12-07: NPV ratio 8.8 % at 0.5 mm and 9.1 % at 1/3 mm, volume +3.8 %. The ischaemic extension of enclosed tissue
+// converges on its own in non-perfused-volume.test.ts (isolated lesions like these enclose none).
 describe('non-perfused volume under grid refinement', () => {
   it('moves ≤ 2 percentage points (and ≤ 10 % of its volume) from 0.5 mm to 1/3 mm', async () => {
     const c = generatePhantom({ fibroids: [{ diameterMm: 16 }], voxelSizeMm: 2 });
@@ -32,10 +32,8 @@ describe('non-perfused volume under grid refinement', () => {
     };
     const coarse = await run(0.5e-3);
     const fine = await run(0.5e-3 / 1.5);
-    // both mechanisms at work: vascular shutdown and an ischaemic extension of at least a fifth of it
     expect(coarse.vascular).toBeGreaterThan(0);
-    expect(coarse.volume).toBeGreaterThan(1.2 * coarse.vascular);
-    expect(fine.volume).toBeGreaterThan(1.2 * fine.vascular);
+    expect(coarse.ratio).toBeGreaterThan(0.05); // a real volume to converge, not a rounding of zero
     expect(Math.abs(fine.ratio - coarse.ratio)).toBeLessThanOrEqual(0.02);
     expect(Math.abs(fine.volume - coarse.volume) / fine.volume).toBeLessThanOrEqual(0.1);
   }, 180_000);
