@@ -60,6 +60,9 @@ async function inProcess(args: string[], input?: string): Promise<{ status: numb
   ];
   const before = process.exitCode;
   process.exitCode = undefined;
+  // the data folder under test, not the PostgreSQL that CI's DATABASE_URL names
+  const url = process.env.DATABASE_URL;
+  delete process.env.DATABASE_URL;
   let status = 0;
   try {
     await runRecordsCli(args);
@@ -70,6 +73,7 @@ async function inProcess(args: string[], input?: string): Promise<{ status: numb
   } finally {
     for (const s of spies) s.mockRestore();
     process.exitCode = before;
+    if (url !== undefined) process.env.DATABASE_URL = url;
   }
   return { status, stdout, stderr };
 }
