@@ -1,6 +1,10 @@
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenWorkstation, openWorkstation, planPoints } from './browser.js';
+
+/** Where the working screenshots of this test go (looked at while developing; not kept in the repository). */
+const WORK = '/tmp/openfuas-training';
 
 /** The easiest case of the library to plan and score in a test (small anterior fibroid, 1.5 mm voxels). */
 const CASE = 'anterior-25-t2';
@@ -18,7 +22,13 @@ describe('training screen (issue 15)', () => {
     await page.getByTestId(`screen-${id}`).click();
   };
 
+  const save = async (testId: string) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+    return readFileSync((await download.path()) as string, 'utf8');
+  };
+
   beforeAll(async () => {
+    mkdirSync(WORK, { recursive: true });
     ws = await openWorkstation();
     ({ page, errors } = ws);
     await page.goto(`${ws.url}?lang=en`);
@@ -68,6 +78,8 @@ describe('training screen (issue 15)', () => {
     expect(await page.evaluate(() => 1 + 1)).toBe(2);
     await page.getByTestId('training-score').waitFor({ timeout: 400_000 });
     const score = Number(await page.getByTestId('training-score').getAttribute('data-score'));
+    // the time the worker took (expert reference and trainee plan simulated), for the note
+    console.log(`scored ${score} in ${Number(await page.getByTestId('training-score').getAttribute('data-seconds')).toFixed(1)} s`);
     expect(score).toBeGreaterThanOrEqual(0);
     expect(score).toBeLessThanOrEqual(100);
     expect(await page.getByTestId('score-compare').textContent()).toContain('%');
@@ -81,6 +93,10 @@ describe('training screen (issue 15)', () => {
     expect(await page.getByTestId('cusum-params').textContent()).toMatch(/h = 3\.8/);
     // the uPlot chart drew into its canvas
     expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+    // not signed in to a records server: the result stays in this browser and says so
+    await page.getByTestId('training-stored').waitFor();
+    expect(await page.getByTestId('training-stored').getAttribute('data-where')).toBe('local');
+    await page.screenshot({ path: `${WORK}/score-en.png`, fullPage: true });
     expect(errors).toEqual([]);
   }, 600_000);
 
@@ -89,6 +105,7 @@ describe('training screen (issue 15)', () => {
     await page.getByTestId('language').selectOption('ar');
     expect(await page.evaluate(() => [document.documentElement.dir, document.documentElement.lang])).toEqual(['rtl', 'ar']);
     expect(await page.getByTestId('tab-case').textContent()).toBe('الحالة');
+    await page.screenshot({ path: `${WORK}/plan-ar.png` });
     await toScreen('training');
     await page.getByTestId('training-tab-exercise').click();
     await page.getByTestId('training-score').waitFor();
@@ -109,8 +126,46 @@ describe('training screen (issue 15)', () => {
     // the navigation and the planning screen's main labels are Arabic as well
     const nav = (await page.getByTestId('screen-nav').innerText()).replace(/OpenFUAS/g, '');
     expect(nav.match(/[A-Za-z]{3,}/g)).toBeNull();
+    await page.getByTestId('training-tab-exercise').click();
+    await page.screenshot({ path: `${WORK}/score-ar.png`, fullPage: true });
     // the viewer keeps the images' orientation: its canvas area is not mirrored
     expect(await page.locator('.viewer-canvas').evaluate((e) => getComputedStyle(e).direction)).toBe('ltr');
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('fires a shot in the virtual tank (Arabic): peak temperature, greyscale change and lesion, drawn unmirrored', async () => {
+    await page.getByTestId('training-tab-tank').click();
+    await page.getByTestId('tank-power').fill('400');
+    await page.getByTestId('tank-duration').fill('3');
+    await page.getByTestId('tank-fire').click();
+    await page.getByTestId('tank-result').waitFor({ timeout: 120_000 });
+    const peak = Number.parseFloat((await page.getByTestId('tank-peak').textContent()) ?? '');
+    expect(peak).toBeGreaterThan(43);
+    expect(await page.getByTestId('tank-lesion').textContent()).toMatch(/\d+(\.\d)? × \d+(\.\d)? mm/);
+    expect(await page.getByTestId('tank-image').evaluate((e) => getComputedStyle(e).direction)).toBe('ltr');
+    expect(await page.getByTestId('tank-image').evaluate((e: HTMLCanvasElement) => e.width)).toBeGreaterThan(0);
+    await page.screenshot({ path: `${WORK}/tank-ar.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  }, 180_000);
+
+  it('shows the instructor the trainee with curve and comments; certificate (Arabic, rtl) and xAPI statements', async () => {
+    await page.getByTestId('training-tab-instructor').click();
+    const row = page.locator('[data-testid="instructor-trainee"][data-trainee="Amina"]');
+    await row.waitFor();
+    await row.getByTestId('instructor-show').click();
+    await page.getByTestId('instructor-progress-chart').waitFor();
+    await page.getByTestId('comment-text').fill('خطة جيدة');
+    await page.getByTestId('comment-add').click();
+    expect(await page.getByTestId('trainee-comments').textContent()).toContain('خطة جيدة');
+    const certificate = await save('instructor-certificate');
+    expect(certificate).toContain('dir="rtl"');
+    expect(certificate).toContain('Amina');
+    expect(certificate).toContain('شهادة إتمام');
+    const statements = JSON.parse(await save('instructor-xapi')) as Array<{ verb: { id: string }; result: { score: { raw: number } } }>;
+    expect(statements.length).toBe(1);
+    expect(statements[0].verb.id).toMatch(/adlnet\.gov\/expapi\/verbs\/(passed|failed)/);
+    expect(statements[0].result.score.raw).toBeGreaterThanOrEqual(0);
+    await page.screenshot({ path: `${WORK}/instructor-ar.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

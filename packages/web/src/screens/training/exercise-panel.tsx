@@ -4,11 +4,21 @@ import { currentCase, currentPlan } from '../../app/workstation-state.js';
 import { errorText } from '../../i18n/error-text.js';
 import { t } from '../../i18n/i18n.js';
 import { fmt } from '../../ui/dom.js';
-import { addResult, cacheExpert, cachedExpert, trainingBook } from './training-book.js';
+import { type TrainingResult, addResult, cacheExpert, cachedExpert, markPushed, trainingBook } from './training-book.js';
+import { pushTrainingResult } from './records-push.js';
 import { scorePlan } from './training-client.js';
 import type { ScoredExercise } from './training-protocol.js';
 import { activeCase, lastScored, scoreError, scoring } from './training-state.js';
 import { caseTitle, eventText, feedbackText } from './training-text.js';
+
+/** A random UUID v4 (crypto.randomUUID needs a secure context; a workshop may serve the workstation over plain http). */
+function uuid(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
 
 /** Scores the trainee's current plan of the active case in the worker and records the result. */
 async function scoreActive(): Promise<void> {
@@ -21,8 +31,8 @@ async function scoreActive(): Promise<void> {
   try {
     const { scored, expert } = await scorePlan(entry.id, plan, cachedExpert(entry.id, VERSION));
     cacheExpert(entry.id, VERSION, expert);
-    lastScored.value = { caseId: entry.id, scored };
-    addResult({
+    const result: TrainingResult = {
+      id: uuid(),
       at: new Date().toISOString(),
       trainee,
       workshop,
@@ -32,7 +42,10 @@ async function scoreActive(): Promise<void> {
       score: scored.score,
       outcome: scored.outcome,
       expert: scored.expert,
-    });
+    };
+    addResult(result);
+    lastScored.value = { caseId: entry.id, scored, resultId: result.id };
+    markPushed(result.id, await pushTrainingResult(result));
   } catch (e) {
     scoreError.value = e;
   } finally {
@@ -60,7 +73,13 @@ export function ScoreView({ scored }: { scored: ScoredExercise }) {
     [t('training.result.points'), String(scored.outcome.sonications), String(scored.expert.sonications)],
   ];
   return (
-    <div class="training-score" data-testid="training-score" data-score={s.score} data-passed={String(s.passed)}>
+    <div
+      class="training-score"
+      data-testid="training-score"
+      data-score={s.score}
+      data-passed={String(s.passed)}
+      data-seconds={scored.seconds}
+    >
       <p class="training-score-line">
         <span class="training-score-value" data-testid="score-value">
           {t('training.result.score')}: {fmt(s.score, 1)} / 100
@@ -148,7 +167,9 @@ export function ExercisePanel({ toPlanning }: { toPlanning: () => void }) {
       : !plan
         ? t('training.exercise.noPlan')
         : null;
-  const shown = lastScored.value?.caseId === entry.id ? lastScored.value.scored : null;
+  const last = lastScored.value?.caseId === entry.id ? lastScored.value : null;
+  const shown = last?.scored ?? null;
+  const pushed = last ? book.results.find((r) => r.id === last.resultId)?.pushed : undefined;
   return (
     <section class="training-exercise" data-testid="training-exercise">
       <h3>{t('training.exercise.case', { title: caseTitle(entry) })}</h3>
@@ -183,6 +204,11 @@ export function ExercisePanel({ toPlanning }: { toPlanning: () => void }) {
         </p>
       ) : null}
       {shown ? <ScoreView scored={shown} /> : null}
+      {pushed ? (
+        <p class="hint" data-testid="training-stored" data-where={pushed}>
+          {t(`training.records.${pushed}`)}
+        </p>
+      ) : null}
     </section>
   );
 }

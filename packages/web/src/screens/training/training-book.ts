@@ -7,6 +7,8 @@ import type { ExpertSummary, OutcomeSummary } from './training-protocol.js';
  * in order, and the instructor's comments. A trainee's LC-CUSUM chart is computed from their results in order.
  */
 export interface TrainingResult {
+  /** random UUID: the records server stores a result pushed twice once */
+  id: string;
   /** ISO time of the scoring */
   at: string;
   trainee: string;
@@ -17,6 +19,8 @@ export interface TrainingResult {
   score: ExerciseScore;
   outcome: OutcomeSummary;
   expert: OutcomeSummary;
+  /** where it is stored besides this browser (records server), once known */
+  pushed?: 'server' | 'local' | 'failed';
 }
 
 export interface TrainingComment {
@@ -69,6 +73,11 @@ export function setTrainee(trainee: string, workshop: string): void {
 
 export function addResult(r: TrainingResult): void {
   save({ ...trainingBook.value, results: [...trainingBook.value.results, r] });
+}
+
+/** Notes where a result went (records server or this browser only). */
+export function markPushed(id: string, pushed: NonNullable<TrainingResult['pushed']>): void {
+  save({ ...trainingBook.value, results: trainingBook.value.results.map((r) => (r.id === id ? { ...r, pushed } : r)) });
 }
 
 export function addComment(c: TrainingComment): void {

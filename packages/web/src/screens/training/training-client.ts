@@ -37,3 +37,8 @@ export async function scorePlan(
 export async function tankShotInWorker(shot: TankShot): Promise<TankResult> {
   return ((await request({ kind: 'tank', shot })) as Extract<Ok, { kind: 'tank' }>).result;
 }
+
+/** The expert reference of a case (computed once per case in the worker; a scoring of the case waits for the same one). */
+export async function expertInWorker(caseId: string): Promise<ExpertSummary> {
+  return ((await request({ kind: 'expert', caseId })) as Extract<Ok, { kind: 'expert' }>).expert;
+}

@@ -32,12 +32,14 @@ export interface ScoredExercise {
 export type TrainingRequest =
   | { id: number; kind: 'entry'; caseId: string }
   | { id: number; kind: 'case'; caseId: string }
+  | { id: number; kind: 'expert'; caseId: string }
   | { id: number; kind: 'score'; caseId: string; plan: Plan; expert: ExpertSummary | null }
   | { id: number; kind: 'tank'; shot: TankShot };
 
 export type TrainingReply =
   | { id: number; ok: true; kind: 'entry'; entry: TrainingCaseEntry }
   | { id: number; ok: true; kind: 'case'; case: WorkstationCase; entry: TrainingCaseEntry }
+  | { id: number; ok: true; kind: 'expert'; expert: ExpertSummary }
   | { id: number; ok: true; kind: 'score'; scored: ScoredExercise; expert: ExpertSummary }
   | { id: number; ok: true; kind: 'tank'; result: TankResult }
   | { id: number; ok: false; error: CoreErrorData };

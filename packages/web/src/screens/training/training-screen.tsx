@@ -1,3 +1,4 @@
+import { VERSION } from '@openfuas/core';
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'wouter-preact';
 import { caseToOpen } from '../../app/workstation-state.js';
@@ -7,8 +8,8 @@ import { CaseLibrary } from './case-library.js';
 import { ExercisePanel } from './exercise-panel.js';
 import { InstructorView } from './instructor-view.js';
 import { ProgressPanel } from './progress-panel.js';
-import { resultsOf, setTrainee, trainingBook } from './training-book.js';
-import { trainingCaseForPlanning } from './training-client.js';
+import { cacheExpert, cachedExpert, resultsOf, setTrainee, trainingBook } from './training-book.js';
+import { expertInWorker, trainingCaseForPlanning } from './training-client.js';
 import { activeCase, entries, lastScored, measureLibrary } from './training-state.js';
 import { VirtualTank } from './virtual-tank.js';
 import './training.css';
@@ -45,6 +46,14 @@ export function TrainingScreen() {
     setTab('exercise');
     caseToOpen.value = c;
     navigate('/');
+    // the expert reference is computed while the trainee plans (the scoring then finds it ready)
+    if (!cachedExpert(id, VERSION))
+      expertInWorker(id).then(
+        (e) => cacheExpert(id, VERSION, e),
+        () => {
+          // computed again (and its error shown) when the plan is scored
+        },
+      );
   };
 
   return (

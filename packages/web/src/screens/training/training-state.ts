@@ -10,7 +10,7 @@ import type { ScoredExercise } from './training-protocol.js';
 export const entries = signal<Record<string, TrainingCaseEntry>>({});
 export const activeCase = signal<TrainingCaseEntry | null>(null);
 export const scoring = signal<{ caseId: string; since: number } | null>(null);
-export const lastScored = signal<{ caseId: string; scored: ScoredExercise } | null>(null);
+export const lastScored = signal<{ caseId: string; scored: ScoredExercise; resultId: string } | null>(null);
 export const scoreError = signal<unknown>(null);
 
 const ENTRIES_KEY = `openfuas.training.entries.${VERSION}`;

@@ -17,6 +17,18 @@ const generated = (id: string) => {
   return c;
 };
 
+/** expert references being computed or computed, by case id (one computation per case, shared by its requests) */
+const experts = new Map<string, Promise<ExpertSummary>>();
+const expertOf = (id: string): Promise<ExpertSummary> => {
+  let e = experts.get(id);
+  if (!e) {
+    e = expertReference(generated(id).case).then((ref) => ({ plan: ref.plan, outcome: ref.outcome }));
+    e.catch(() => experts.delete(id));
+    experts.set(id, e);
+  }
+  return e;
+};
+
 /** A copy of the core case for the page (the worker keeps its own for scoring). */
 function copyOf(c: Case): Case {
   return structuredClone(c);
@@ -37,13 +49,10 @@ async function handle(req: TrainingRequest): Promise<{ reply: TrainingReply; tra
       transfer: [result.plane.temperature.buffer, result.plane.dose.buffer] as Transferable[],
     };
   }
+  if (req.kind === 'expert') return { reply: { id: req.id, ok: true, kind: 'expert', expert: await expertOf(req.caseId) }, transfer: [] };
   const t0 = performance.now();
   const g = generated(req.caseId);
-  let expert: ExpertSummary | null = req.expert;
-  if (!expert) {
-    const ref = await expertReference(g.case);
-    expert = { plan: ref.plan, outcome: ref.outcome };
-  }
+  const expert: ExpertSummary = req.expert ?? (await expertOf(req.caseId));
   const scored = await scorePlanExercise(req.caseId, g.case, req.plan, expert);
   const { outcome, ...score } = scored;
   return {
