@@ -38,19 +38,21 @@ const validation: ValidationCase = {
   async run() {
     const c = generatePhantom();
     const t0 = performance.now();
-    const planned = await autoPlan(c);
+    const demo = await autoPlan(c);
     const planSeconds = (performance.now() - t0) / 1000;
+    // the demo's most populated treatment slice, as planned (pauses fitted on the near field of the whole plan): the
+    // whole demo at 1/3 mm is out of reach of this report's machine (≈ 8× the demo's cost); one slice is ≈ 1/10 of it
+    const count = new Map<number, number>();
+    for (const x of demo.plan.sonications) count.set(x.slice, (count.get(x.slice) ?? 0) + 1);
+    const slice = [...count].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
+    const planned = { ...demo, plan: { ...demo.plan, sonications: demo.plan.sonications.filter((x) => x.slice === slice) } };
 
     // 1. grid convergence: the demo's plan at the planner's 0.5 mm and refined 1.5× (the near field, a separate coarse
     // grid, does not enter the target's non-perfused volume and is left out)
     const runs: Array<{ h: number; r: PlanSimulationResult; seconds: number }> = [];
     for (const h of [FINE, FINE / 1.5]) {
       const t = performance.now();
-      const r = await simulatePlan(c, planned.plan, {
-        fineSpacing: h,
-        nearField: false,
-        ...(h === FINE ? { domains: planned.domains } : {}),
-      });
+      const r = await simulatePlan(c, planned.plan, { fineSpacing: h, nearField: false });
       runs.push({ h, r, seconds: (performance.now() - t) / 1000 });
     }
     const grid = runs.map(({ h, r, seconds }) => {
@@ -64,11 +66,14 @@ const validation: ValidationCase = {
     return {
       title: this.title,
       text: [
-        `The default phantom's automatic plan (\`fuas demo\`: ${planned.plan.sonications.length} sonications of ${planned.shot.power} W × ${planned.plan.sonications[0]?.exposure ?? 0} s,`,
-        `planned in ${planSeconds.toFixed(0)} s) is simulated at the planner's fine spacing and at 1.5× finer.`,
-        `**Grid convergence** (issue 11: ≤ 2 percentage points): the NPV ratio moved ${(moved * 100).toFixed(2)} points,`,
-        `${moved <= 0.02 ? 'within' : 'OUTSIDE'} the tolerance. The CI test packages/core/test/planning/npv-convergence.test.ts checks the same`,
-        'property on a 16 mm fibroid in seconds.',
+        `The default phantom's automatic plan (\`fuas demo\`: ${demo.plan.sonications.length} sonications of ${demo.shot.power} W × ${demo.plan.sonications[0]?.exposure ?? 0} s,`,
+        `planned in ${planSeconds.toFixed(0)} s); its most populated treatment slice (slice ${slice + 1}, ${planned.plan.sonications.length} sonications as planned) is`,
+        "simulated at the planner's fine spacing (0.5 mm) and 1.5× finer (1/3 mm). The whole demo at 1/3 mm (≈ 8× the demo's",
+        'cost) did not fit the shared 2-core machine this report was made on; the slice carries the same shots, pauses and',
+        'voxelisation of the dose and of the ischaemia rule.',
+        `**Grid convergence** (issue 11: ≤ 2 percentage points): the slice's NPV ratio moved ${(moved * 100).toFixed(2)} points`,
+        `(its non-perfused volume ${(((grid[1].v.npv - grid[0].v.npv) / Math.max(grid[0].v.npv, 1e-12)) * 100).toFixed(1)} %), ${moved <= 0.02 ? 'within' : 'OUTSIDE'} the tolerance. The CI test packages/core/test/planning/npv-convergence.test.ts`,
+        'checks the same property on a 16 mm fibroid, and non-perfused-volume.test.ts the ischaemia rule alone.',
         '',
         '**Non-perfused volume against McDannold et al. (Radiology 2006;240:263–272)**: in 64 MR-monitored fibroid treatments the',
         'non-perfused area was 1.9 ± 0.7 × the 240 CEM43 area and 1.2 ± 0.4 × the 18 CEM43 area (1.0 ± 0.3 for small',
@@ -88,7 +93,7 @@ const validation: ValidationCase = {
       ].join('\n'),
       tables: [
         {
-          caption: 'Grid convergence of the demo (0.5 mm, the planner’s grid, against 1/3 mm)',
+          caption: 'Grid convergence of a treated slice of the demo (0.5 mm, the planner’s grid, against 1/3 mm)',
           columns: [
             'fine spacing mm',
             'fine voxels',
@@ -113,7 +118,8 @@ const validation: ValidationCase = {
           ]),
         },
         {
-          caption: 'Non-perfused target volume over thermal-dose volumes (demo, 0.5 mm) against McDannold et al. 2006 (areas)',
+          caption:
+            'Non-perfused target volume over thermal-dose volumes (a treated slice of the demo, 0.5 mm) against McDannold et al. 2006 (areas)',
           columns: [
             'ratio',
             'model: shutdown + network ischaemia (default)',
