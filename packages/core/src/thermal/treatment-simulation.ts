@@ -1,9 +1,11 @@
 import { InputError, requireFinite } from '../errors.js';
 import { type Grid3D, type Vec3, createGrid, voxelCount, voxelVolume } from '../grid/grid3d.js';
+import type { KernelArgs } from '../parallel/kernel-registry.js';
 import { type ParallelExecutor, SerialExecutor, sharedFloat32, sharedFloat64, sharedUint8 } from '../parallel/parallel-executor.js';
 import { type PatchHeatSource, addPatchSource, placePatch } from './heat-source.js';
 import type { BoilingOptions } from './boiling.js';
 import { PENNES_EXPLICIT_KERNEL } from './pennes-explicit-kernel.js';
+import { PENNES_STEP_DOSE_KERNEL } from './pennes-step-dose-kernel.js';
 import { TaylorStepper } from './taylor-step.js';
 import { THERMAL_DOSE_KERNEL } from './thermal-dose-kernel.js';
 import { LETHAL_CEM43, cem43Factor } from './thermal-dose.js';
@@ -76,6 +78,10 @@ interface Window {
   patch: PatchHeatSource;
   /** the 'explicit4' stepper of this window (null with the reference scheme) */
   taylor: TaylorStepper | null;
+  /** face voxels in accumulateLeak's order, the coarse cell of each and its face's axis (0 x, 1 y, 2 z) */
+  faceVoxel: Int32Array;
+  faceCell: Int32Array;
+  faceAxis: Uint8Array;
 }
 
 /**
@@ -149,6 +155,9 @@ export class TreatmentSimulation {
   private readonly coarseBoiled: Uint8Array;
   private readonly coarseZMax: Float64Array;
   private activeBox: Window | null = null;
+  /** retireWindow's sums of perfusion scale and voxel count per coarse cell (zero between retirements) */
+  private readonly retireDead: Float64Array;
+  private readonly retireCount: Float64Array;
   private readonly fineTab: ReturnType<typeof materialTables>;
   private readonly coarseTab: ReturnType<typeof materialTables>;
   private cancelled = false;
@@ -227,6 +236,8 @@ export class TreatmentSimulation {
     this.pooledFineDose = new Float64Array(nc);
     this.leak = new Float64Array(nc);
     this.coarseInWindow = sharedUint8(nc);
+    this.retireDead = new Float64Array(nc);
+    this.retireCount = new Float64Array(nc);
     this.fineDose = new Float64Array(voxelCount(this.grid));
     this.fineMax = new Float32Array(voxelCount(this.grid)).fill(medium.arterialTemperature);
     this.coarseMax = sharedFloat32(nc).fill(medium.arterialTemperature);
@@ -377,8 +388,20 @@ export class TreatmentSimulation {
     const dtc = duration / nc;
     const t0 = this.time;
     for (let j = 0; j < nc; j++) {
-      await this.coarseStep(dtc);
-      this.lastPeak = await this.coarseDoseStep(dtc);
+      if (this.boiling?.coarseNeeded(Math.max(this.lastPeak, this.coarseHandover))) {
+        await this.coarseStep(dtc);
+        this.lastPeak = await this.coarseDoseStep(dtc);
+      } else {
+        // no window, no source, no projection: the step and its dose in one kernel run (bit-identical)
+        await this.executor.run(
+          PENNES_STEP_DOSE_KERNEL,
+          { ...this.coarseStencilArgs(dtc), ...this.coarseDoseArgs(dtc) },
+          this.coarseGrid.shape[2],
+        );
+        this.voxelUpdates += voxelCount(this.coarseGrid);
+        this.coarseHandover = 0;
+        this.lastPeak = this.coarsePeak();
+      }
       const tmp = this.Uc;
       this.Uc = this.Ucn;
       this.Ucn = tmp;
@@ -437,35 +460,36 @@ export class TreatmentSimulation {
     return t;
   }
 
-  private async coarseStep(dt: number, source: { patch: PatchHeatSource; scale: number } | null = null): Promise<void> {
-    const tab = this.coarseTab;
-    const L = tab.count;
+  /** Arguments of the explicit kernel for one coarse step of `dt` (Uc → Ucn). */
+  private coarseStencilArgs(dt: number): KernelArgs {
     const [nx, ny, nz] = this.coarseGrid.shape;
     const { cx, cy, cz, pc, sc } = this.tables('coarse', dt);
-    await this.executor.run(
-      PENNES_EXPLICIT_KERNEL,
-      {
-        T0: this.Uc,
-        T1: this.Ucn,
-        labels: this.coarse.labels,
-        cx,
-        cy,
-        cz,
-        pc,
-        sc,
-        ps: this.coarsePs,
-        q: EMPTY32,
-        qs: 0,
-        nx,
-        ny,
-        nz,
-        L,
-        bc: 0,
-        Ta: 0,
-        Tb: 0,
-      },
+    return {
+      T0: this.Uc,
+      T1: this.Ucn,
+      labels: this.coarse.labels,
+      cx,
+      cy,
+      cz,
+      pc,
+      sc,
+      ps: this.coarsePs,
+      q: EMPTY32,
+      qs: 0,
+      nx,
+      ny,
       nz,
-    );
+      L: this.coarseTab.count,
+      bc: 0,
+      Ta: 0,
+      Tb: 0,
+    };
+  }
+
+  private async coarseStep(dt: number, source: { patch: PatchHeatSource; scale: number } | null = null): Promise<void> {
+    const [nx, ny, nz] = this.coarseGrid.shape;
+    const { sc } = this.tables('coarse', dt);
+    await this.executor.run(PENNES_EXPLICIT_KERNEL, this.coarseStencilArgs(dt), nz);
     this.voxelUpdates += nx * ny * nz;
     if (source) addPatchSource(this.Ucn, this.coarse.labels, sc, this.coarseGrid, source.patch, source.scale);
     this.addLeak();
@@ -505,39 +529,45 @@ export class TreatmentSimulation {
    * skipped) on the executor, keeps the coarse maxima; returns the coarse peak temperature.
    */
   private async coarseDoseStep(dt: number): Promise<number> {
-    const [nx, ny, nz] = this.coarseGrid.shape;
-    await this.executor.run(
-      THERMAL_DOSE_KERNEL,
-      {
-        T0: this.Uc,
-        T1: this.Ucn,
-        dose: this.coarseDose,
-        ps: this.coarsePs,
-        boiled: this.coarseBoiled,
-        zMax: this.coarseZMax,
-        dt,
-        threshold: this.threshold,
-        shutdown: this.shutdown,
-        Toff: this.medium.arterialTemperature,
-        arr: false,
-        lnA: 0,
-        eaOverR: 0,
-        omega: EMPTY64,
-        hasBg: false,
-        bg0: EMPTY64,
-        bg1: EMPTY64,
-        f0: 0,
-        f1: 0,
-        factor: this.coarseCem,
-        tmax: this.coarseMax,
-        skip: this.coarseInWindow,
-        nx,
-        ny,
-      },
-      nz,
-    );
+    await this.executor.run(THERMAL_DOSE_KERNEL, this.coarseDoseArgs(dt), this.coarseGrid.shape[2]);
+    return this.coarsePeak();
+  }
+
+  /** Arguments of the dose kernel for one coarse step of `dt` (Uc → Ucn; cells under the window skipped). */
+  private coarseDoseArgs(dt: number): KernelArgs {
+    const [nx, ny] = this.coarseGrid.shape;
+    return {
+      T0: this.Uc,
+      T1: this.Ucn,
+      dose: this.coarseDose,
+      ps: this.coarsePs,
+      boiled: this.coarseBoiled,
+      zMax: this.coarseZMax,
+      dt,
+      threshold: this.threshold,
+      shutdown: this.shutdown,
+      Toff: this.medium.arterialTemperature,
+      arr: false,
+      lnA: 0,
+      eaOverR: 0,
+      omega: EMPTY64,
+      hasBg: false,
+      bg0: EMPTY64,
+      bg1: EMPTY64,
+      f0: 0,
+      f1: 0,
+      factor: this.coarseCem,
+      tmax: this.coarseMax,
+      skip: this.coarseInWindow,
+      nx,
+      ny,
+    };
+  }
+
+  /** The coarse peak temperature of the last dose update (its per-slice peaks), raising the treatment's peak. */
+  private coarsePeak(): number {
     let peak = Number.NEGATIVE_INFINITY;
-    for (let z = 0; z < nz; z++) if (this.coarseZMax[z] > peak) peak = this.coarseZMax[z];
+    for (let z = 0; z < this.coarseZMax.length; z++) if (this.coarseZMax[z] > peak) peak = this.coarseZMax[z];
     if (peak > this.peakTemperature) this.peakTemperature = peak;
     return peak;
   }
@@ -654,35 +684,52 @@ export class TreatmentSimulation {
    * cell that holds the voxel.
    */
   private accumulateLeak(w: Window, cx: Float64Array, cy: Float64Array, cz: Float64Array, u: Float64Array, f: number): void {
-    const [nx, ny, nz] = w.n;
     const L = this.fineTab.count;
     const v = voxelVolume(this.grid);
+    const rhoC = this.fineTab.rhoC;
+    const { faceVoxel, faceCell, faceAxis } = w;
+    for (let k = 0; k < faceVoxel.length; k++) {
+      const i = faceVoxel[k];
+      const a = w.labels[i];
+      const c = faceAxis[k] === 0 ? cx : faceAxis[k] === 1 ? cy : cz;
+      this.leak[faceCell[k]] += rhoC[a] * v * c[a * L + a] * u[i] * f;
+    }
+  }
+
+  /**
+   * The window's face voxels as accumulateLeak visits them (x faces, then y, then z; edges once per face), with
+   * the coarse cell that holds each and the axis of its face.
+   */
+  private windowFaces(o: readonly number[], n: readonly number[]): { faceVoxel: Int32Array; faceCell: Int32Array; faceAxis: Uint8Array } {
+    const [nx, ny, nz] = n;
+    const count = 2 * (ny * nz + nx * nz + nx * ny);
+    const faceVoxel = new Int32Array(count);
+    const faceCell = new Int32Array(count);
+    const faceAxis = new Uint8Array(count);
     const r = this.r;
     const cs = this.coarseGrid.shape;
-    const add = (x: number, y: number, z: number, c: Float64Array) => {
-      const i = x + nx * (y + ny * z);
-      const a = w.labels[i];
-      const e = this.fineTab.rhoC[a] * v * c[a * L + a] * u[i] * f;
-      const ci = ((w.o[0] + x) / r) | 0;
-      const cj = ((w.o[1] + y) / r) | 0;
-      const ck = ((w.o[2] + z) / r) | 0;
-      this.leak[ci + cs[0] * (cj + cs[1] * ck)] += e;
+    let k = 0;
+    const add = (x: number, y: number, z: number, axis: number) => {
+      faceVoxel[k] = x + nx * (y + ny * z);
+      faceCell[k] = (((o[0] + x) / r) | 0) + cs[0] * ((((o[1] + y) / r) | 0) + cs[1] * (((o[2] + z) / r) | 0));
+      faceAxis[k++] = axis;
     };
     for (let z = 0; z < nz; z++)
       for (let y = 0; y < ny; y++) {
-        add(0, y, z, cx);
-        add(nx - 1, y, z, cx);
+        add(0, y, z, 0);
+        add(nx - 1, y, z, 0);
       }
     for (let z = 0; z < nz; z++)
       for (let x = 0; x < nx; x++) {
-        add(x, 0, z, cy);
-        add(x, ny - 1, z, cy);
+        add(x, 0, z, 1);
+        add(x, ny - 1, z, 1);
       }
     for (let y = 0; y < ny; y++)
       for (let x = 0; x < nx; x++) {
-        add(x, y, 0, cz);
-        add(x, y, nz - 1, cz);
+        add(x, y, 0, 2);
+        add(x, y, nz - 1, 2);
       }
+    return { faceVoxel, faceCell, faceAxis };
   }
 
   /** Trilinear interpolation of a coarse field (cell centres) onto the window's fine voxels. */
@@ -793,6 +840,7 @@ export class TreatmentSimulation {
       tmax: sharedFloat32(nw).fill(Number.NEGATIVE_INFINITY),
       patch,
       taylor: this.fineScheme === 'explicit4' ? new TaylorStepper(grid, labels, this.fineTab, 0, this.fineExecutor) : null,
+      ...this.windowFaces(o, n),
     };
     this.interpolateBackground(this.Uc, this.activeBox.bgA);
     this.boiling?.open(nw);
@@ -822,8 +870,8 @@ export class TreatmentSimulation {
     const cs = this.coarseGrid.shape;
     const v = voxelVolume(this.grid);
     const vc = voxelVolume(this.coarseGrid);
-    const dead = new Float64Array(this.Uc.length);
-    const count = new Float64Array(this.Uc.length);
+    const dead = this.retireDead;
+    const count = this.retireCount;
     for (let z = 0; z < w.n[2]; z++)
       for (let y = 0; y < w.n[1]; y++)
         for (let x = 0; x < w.n[0]; x++) {
@@ -834,17 +882,22 @@ export class TreatmentSimulation {
           dead[ci] += w.ps[wi];
           count[ci]++;
         }
+    // only the window's coarse cells hold leak, window heat or counts (addLeak and accumulateLeak stay inside it)
     const lab = this.coarse.labels;
-    for (let i = 0; i < this.Uc.length; i++) {
-      if (this.leak[i] !== 0) {
-        this.Uc[i] += this.leak[i] / (this.coarseTab.rhoC[lab[i]] * vc);
-        this.leak[i] = 0;
-      }
-      if (count[i] > 0) this.coarsePs[i] = dead[i] / count[i];
-      // cells that took the window's heat, or sat under it (no dose kept), start from their temperature now
-      if (count[i] > 0) this.coarseCem[i] = cem43Factor(this.medium.arterialTemperature + this.Uc[i]);
-      this.coarseInWindow[i] = 0;
-    }
+    for (let k = w.o[2] / r; k < (w.o[2] + w.n[2]) / r; k++)
+      for (let j = w.o[1] / r; j < (w.o[1] + w.n[1]) / r; j++)
+        for (let i = k * cs[0] * cs[1] + j * cs[0] + w.o[0] / r, e = i + w.n[0] / r; i < e; i++) {
+          if (this.leak[i] !== 0) {
+            this.Uc[i] += this.leak[i] / (this.coarseTab.rhoC[lab[i]] * vc);
+            this.leak[i] = 0;
+          }
+          if (count[i] > 0) this.coarsePs[i] = dead[i] / count[i];
+          // cells that took the window's heat, or sat under it (no dose kept), start from their temperature now
+          if (count[i] > 0) this.coarseCem[i] = cem43Factor(this.medium.arterialTemperature + this.Uc[i]);
+          this.coarseInWindow[i] = 0;
+          dead[i] = 0;
+          count[i] = 0;
+        }
     this.activeBox = null;
   }
 }
