@@ -4,7 +4,7 @@ import type { RecordsTx } from './database/records-database.js';
  * A centre's records as a FHIR R5 Bundle (type "collection", https://hl7.org/fhir/R5/bundle.html): Patient
  * (pseudonym as identifier, birth year only, no name), Procedure (the ablation with its delivered energy and
  * times as extensions), Observation (NPV ratio and volumes, predicted and observed), AdverseEvent (SIR and
- * Clavien–Dindo grades), and a ResearchStudy with one ResearchSubject per patient. References are urn:uuid
+ * Clavien–Dindo grades), Observation of follow-up visits (UFS-QOL, fibroid volume, re-intervention), and a ResearchStudy with one ResearchSubject per patient. References are urn:uuid
  * fullUrls. Quantities in UCUM: J, s, m3, and 1 for ratios.
  */
 type Resource = Record<string, unknown> & { resourceType: string; id: string };
@@ -101,6 +101,30 @@ export async function fhirBundle(tx: RecordsTx, centreId: string): Promise<Recor
       seriousness: grades.length ? { coding: grades } : undefined,
       suspectEntity: [{ instanceReference: ref(e.treatment_id) }],
       study: [ref(studyId)],
+    });
+  }
+  // follow-up visits: UFS-QOL scores (score units "1", 0–100), fibroid volume (m3), re-intervention (boolean)
+  const visits = await tx.selectFrom('follow_up').selectAll().orderBy('visit_date').orderBy('id').execute();
+  for (const v of visits) {
+    const visit = (what: string, value: Record<string, unknown>) =>
+      resources.push({
+        resourceType: 'Observation',
+        id: crypto.randomUUID(),
+        status: 'final',
+        code: { text: what },
+        method: { text: 'follow-up visit' },
+        subject: ref(v.patient_id),
+        ...(v.treatment_id ? { partOf: [ref(v.treatment_id)] } : {}),
+        effectiveDateTime: v.visit_date,
+        ...value,
+      });
+    if (v.ufs_qol_symptom_severity !== null)
+      visit('UFS-QOL symptom severity score', { valueQuantity: ucum(v.ufs_qol_symptom_severity, '1') });
+    if (v.ufs_qol_hrql !== null) visit('UFS-QOL health-related quality of life score', { valueQuantity: ucum(v.ufs_qol_hrql, '1') });
+    if (v.fibroid_volume !== null) visit('Fibroid volume', { valueQuantity: ucum(v.fibroid_volume, 'm3') });
+    visit('Re-intervention since treatment', {
+      valueBoolean: v.reintervention,
+      ...(v.reintervention_type ? { note: [{ text: v.reintervention_type }] } : {}),
     });
   }
   return {

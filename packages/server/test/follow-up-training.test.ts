@@ -100,6 +100,26 @@ describe.each(STORAGES)('follow-up, outcomes, adverse events and training result
       expect(r.json.fields.map((f: { path: string }) => f.path)).toContain(field);
     }
     expect((await db.owner.selectFrom('follow_up').select('id').execute()).length).toBe(2);
+    // the FHIR export carries the visits as Observations of the patient, part of the treatment they follow
+    const fhir = await t.call('GET', '/api/v1/export/fhir', t.tokens.physA);
+    const obs = fhir.json.entry
+      .map((e: { resource: Record<string, unknown> }) => e.resource)
+      .filter((r: { method?: { text: string } }) => r.method?.text === 'follow-up visit');
+    expect(obs.find((o: { code: { text: string } }) => o.code.text === 'UFS-QOL symptom severity score')).toMatchObject({
+      subject: { reference: `urn:uuid:${patient}` },
+      partOf: [{ reference: `urn:uuid:${treatment}` }],
+      effectiveDateTime: '2026-04-10',
+      valueQuantity: { value: 31.25, code: '1' },
+    });
+    expect(
+      obs
+        .filter((o: { code: { text: string } }) => o.code.text === 'Re-intervention since treatment')
+        .map((o: { valueBoolean: boolean }) => o.valueBoolean),
+    ).toEqual([false, true]);
+    expect(obs.find((o: { code: { text: string } }) => o.code.text === 'Fibroid volume').valueQuantity).toMatchObject({
+      value: 6.5e-5,
+      code: 'm3',
+    });
     // the researcher and a trainee see no patient data
     expect((await t.call('GET', `/api/v1/patients/${patient}/follow-ups`, t.tokens.researcher)).status).toBe(403);
     expect((await t.call('GET', `/api/v1/patients/${patient}/follow-ups`, trainee)).status).toBe(403);
