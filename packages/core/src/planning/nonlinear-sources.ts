@@ -188,7 +188,9 @@ function focalExtent(focal: BeamPatch): { lo: Vec3; hi: Vec3 } {
 
 /** The last nonlinear beams solved, by their inputs (planning, then simulating the same plan, solve each once). */
 const SOLVED = new Map<string, Promise<NonlinearBeam>>();
-const SOLVED_MAX = 16;
+// a plan has tens of beam groups (19 for the clinical plan of the default phantom): an LRU smaller than that
+// would miss on every pass; a solved beam holds about 0.2 MB (its radial heat table and axis harmonics)
+const SOLVED_MAX = 128;
 
 function solvedBeam(key: string, solve: () => Promise<NonlinearBeam>): Promise<NonlinearBeam> {
   let hit = SOLVED.get(key);
