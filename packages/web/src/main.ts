@@ -9,8 +9,9 @@ import { depthFromSkin } from './engine/case-geometry.js';
 import { DEFAULT_PHANTOM } from './engine/phantom-source.js';
 import type { WorkstationCase } from './engine/workstation-case.js';
 import { errorText } from './i18n/error-text.js';
-import { type Language, type MessageKey, isLanguage, onLanguageChange, setLanguage, structureName, t } from './i18n/i18n.js';
+import { type MessageKey, onLanguageChange, setLanguage, structureName, t } from './i18n/i18n.js';
 import { reportWords } from './i18n/report-words.js';
+import { startLanguage } from './app/language-select.js';
 import { mountShell } from './app/shell.js';
 import { caseToOpen, currentCase, currentPlan, lastTreatment } from './app/workstation-state.js';
 import { buildCasePanel } from './ui/case-panel.js';
@@ -40,16 +41,8 @@ const layout = buildLayout(mountShell(root));
 const store = new Store();
 document.title = t('app.title');
 
-const savedLang = new URLSearchParams(location.search).get('lang') ?? localStorage.getItem('openfuas.lang') ?? 'en';
-if (isLanguage(savedLang)) {
-  layout.languageSelect.value = savedLang;
-  setLanguage(savedLang);
-}
-layout.languageSelect.addEventListener('change', () => {
-  const lang = layout.languageSelect.value as Language;
-  localStorage.setItem('openfuas.lang', lang);
-  setLanguage(lang);
-});
+// the language selector is the shell's (navigation bar); the language chosen before starts the page
+setLanguage(startLanguage());
 onLanguageChange(() => {
   document.title = t('app.title');
 });

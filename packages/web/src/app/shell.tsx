@@ -5,6 +5,7 @@ import { Link, Router, useLocation } from 'wouter-preact';
 import { useHashLocation } from 'wouter-preact/use-hash-location';
 import { t } from '../i18n/i18n.js';
 import { useLanguage } from '../i18n/language-signal.js';
+import { LanguageSelect } from './language-select.js';
 import { SCREENS, type Screen } from './screens.js';
 
 /** A lazily loaded screen: its module is fetched on the first visit. */
@@ -53,6 +54,8 @@ function Screens({ planHost }: { planHost: HTMLElement }) {
             {t(s.title)}
           </Link>
         ))}
+        <span class="spacer" />
+        <LanguageSelect />
       </nav>
       <div class="screen-area" ref={hostRef}>
         {current.load ? <LazyScreen key={current.id} screen={current} /> : null}

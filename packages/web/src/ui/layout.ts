@@ -1,4 +1,4 @@
-import { LANGUAGES, type MessageKey, language } from '../i18n/i18n.js';
+import type { MessageKey } from '../i18n/i18n.js';
 import { h, tx } from './dom.js';
 
 export type TabName = 'case' | 'plan' | 'simulate' | 'results';
@@ -11,7 +11,6 @@ export interface Layout {
   preview: HTMLCanvasElement;
   viewerMessage: HTMLElement;
   caseName: HTMLElement;
-  languageSelect: HTMLSelectElement;
   show3d: HTMLInputElement;
   labelOpacity: HTMLInputElement;
   panels: Record<TabName, HTMLElement>;
@@ -35,8 +34,6 @@ function statusField(key: MessageKey, testId: string): [HTMLElement, HTMLElement
 
 /** Builds the planning console: top bar, viewer area, side panel with tabs, status bar. */
 export function buildLayout(root: HTMLElement): Layout {
-  const languageSelect = h('select', { 'data-testid': 'language', 'data-i18n-aria': 'app.language', 'aria-label': 'Language' });
-  for (const l of LANGUAGES) languageSelect.append(h('option', { value: l.code, selected: l.code === language() }, l.name));
   const caseName = h('span', { class: 'case-name', 'data-testid': 'case-name' });
   const top = h(
     'header',
@@ -46,7 +43,6 @@ export function buildLayout(root: HTMLElement): Layout {
     caseName,
     h('span', { class: 'spacer' }),
     tx('span', 'app.tagline', { class: 'tagline' }),
-    h('label', { class: 'lang' }, tx('span', 'app.language', { class: 'label' }), languageSelect),
   );
 
   const show3d = h('input', { type: 'checkbox', 'data-testid': 'show-3d' });
@@ -114,7 +110,6 @@ export function buildLayout(root: HTMLElement): Layout {
     preview,
     viewerMessage,
     caseName,
-    languageSelect,
     show3d,
     labelOpacity,
     panels,

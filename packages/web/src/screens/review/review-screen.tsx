@@ -5,6 +5,7 @@ import { type MessageKey, t } from '../../i18n/i18n.js';
 import { useLanguage } from '../../i18n/language-signal.js';
 import type { FromConsole, ReviewSnapshot } from '../treat/console-protocol.js';
 import { CurvePlot } from '../treat/curve-plot.js';
+import * as cons from '../treat/console-client.js';
 import { ImageCanvas } from '../treat/image-canvas.js';
 import { type StoredLog, downloadBytes, listLogs, readStoredLog } from '../treat/log-store.js';
 import { eventLine, interlockName, stateName } from '../treat/treat-screen.js';
@@ -12,6 +13,8 @@ import '../treat/console.css';
 
 interface OpenLog {
   name: string;
+  /** in the origin's storage (a session there can be resumed in place) */
+  stored: boolean;
   bytes: Uint8Array;
   decoded: DecodedLog;
 }
@@ -22,7 +25,8 @@ type ReplayState =
   | { phase: 'done'; identical: boolean; message: string; summary: SessionSummary | null }
   | { phase: 'error'; message: string };
 
-function LogPicker(props: { onOpen: (name: string, bytes: Uint8Array) => void }) {
+function LogPicker(props: { onOpen: (name: string, bytes: Uint8Array, stored: boolean) => void }) {
+  useLanguage();
   const [logs, setLogs] = useState<StoredLog[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const refresh = () => {
@@ -47,7 +51,7 @@ function LogPicker(props: { onOpen: (name: string, bytes: Uint8Array) => void })
             data-name={l.name}
             onClick={() =>
               readStoredLog(l.name).then(
-                (b) => props.onOpen(l.name, b),
+                (b) => props.onOpen(l.name, b, true),
                 (e: Error) => setError(e.message),
               )
             }
@@ -65,7 +69,7 @@ function LogPicker(props: { onOpen: (name: string, bytes: Uint8Array) => void })
           data-testid="review-file"
           onChange={async (e) => {
             const f = (e.target as HTMLInputElement).files?.[0];
-            if (f) props.onOpen(f.name, new Uint8Array(await f.arrayBuffer()));
+            if (f) props.onOpen(f.name, new Uint8Array(await f.arrayBuffer()), false);
           }}
         />
       </label>
@@ -112,12 +116,12 @@ export function ReviewScreen() {
   const worker = useRef<Worker | null>(null);
   useEffect(() => () => worker.current?.terminate(), []);
 
-  const open = (name: string, bytes: Uint8Array) => {
+  const open = (name: string, bytes: Uint8Array, stored: boolean) => {
     worker.current?.terminate();
     worker.current = null;
     setSnapshots([]);
     setReplay({ phase: 'idle' });
-    setLog({ name, bytes, decoded: decodeLog(bytes) });
+    setLog({ name, bytes, stored, decoded: decodeLog(bytes) });
   };
 
   const start = () => {
@@ -155,6 +159,13 @@ export function ReviewScreen() {
     w.postMessage({ type: 'replay', case: c, bytes: copy, name: log.name }, [copy.buffer]);
   };
 
+  const resumeSession = () => {
+    const c = currentCase.value?.core;
+    if (!log || !c) return;
+    cons.resume(c, log.name);
+    location.hash = '#/treat';
+  };
+
   const d = log?.decoded;
   const snap = snapshots[Math.min(at, snapshots.length - 1)] ?? null;
   const mr = d?.header ? (d.header.settings as { modality?: string }).modality === 'mr' : false;
@@ -180,9 +191,16 @@ export function ReviewScreen() {
           </p>
           {d.valid ? (
             currentCase.value?.core ? (
-              <button type="button" onClick={start} disabled={replay.phase === 'running'} data-testid="review-replay">
-                {t('review.replay')}
-              </button>
+              <>
+                <button type="button" onClick={start} disabled={replay.phase === 'running'} data-testid="review-replay">
+                  {t('review.replay')}
+                </button>{' '}
+                {log.stored && !d.events.some((e) => e.type === 'end') ? (
+                  <button type="button" onClick={resumeSession} data-testid="review-resume" title={t('review.resume.what')}>
+                    {t('review.resume')}
+                  </button>
+                ) : null}
+              </>
             ) : (
               <p class="console-note">{t('review.needCase')}</p>
             )

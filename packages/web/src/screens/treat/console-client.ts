@@ -99,6 +99,17 @@ function receive(m: FromConsole): void {
 
 /** Starts a new console session on the case and plan (any previous session's worker is ended). */
 export function prepare(c: Case, plan: Plan, modality: Modality): void {
+  begin();
+  send({ type: 'start', case: c, plan, modality, speed: speed.value, logName: newLogName() });
+}
+
+/** Continues an unfinished session from its log in the origin's storage (after the page closed mid-treatment). */
+export function resume(c: Case, logName: string): void {
+  begin();
+  send({ type: 'resume', case: c, logName, speed: speed.value });
+}
+
+function begin(): void {
   worker?.terminate();
   phase.value = 'preparing';
   for (const s of [readout, frame, summary, refusal, failure, session]) s.value = null;
@@ -115,7 +126,6 @@ export function prepare(c: Case, plan: Plan, modality: Modality): void {
     failure.value = e.message || 'console worker failed';
     phase.value = 'error';
   };
-  send({ type: 'start', case: c, plan, modality, speed: speed.value, logName: newLogName() });
 }
 
 /** Lets the session's ticks run (the policy locks the plan, arms and starts the points as written). */

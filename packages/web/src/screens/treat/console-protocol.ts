@@ -29,7 +29,9 @@ export type ToConsole =
   | { type: 'hold'; hold: boolean }
   /** asks for the log's bytes so far (the download) */
   | { type: 'log-bytes' }
-  | { type: 'replay'; case: Case; bytes: Uint8Array; name: string };
+  | { type: 'replay'; case: Case; bytes: Uint8Array; name: string }
+  /** continues an unfinished session from its log in the origin's storage (after a crash: output was off since) */
+  | { type: 'resume'; case: Case; logName: string; speed: Speed };
 
 /** What the readouts show after a tick (measurements and the console's own bookkeeping only). */
 export interface ConsoleReadout {
@@ -52,6 +54,9 @@ export interface ConsoleReadout {
   interlocks: Record<string, 'ok' | 'warning' | 'error'>;
   /** the reason of the stop, when terminated */
   stop: SessionSummary['stop'];
+  /** wall ms per control tick in the worker over the last second: the session's step and the images */
+  stepMs: number;
+  imageMs: number;
 }
 
 /** A sample of the curves: MR thermometry readings, or the B-mode focal grey (US), and the energy. */

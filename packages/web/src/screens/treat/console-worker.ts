@@ -26,8 +26,8 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromConsole, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** wall ms between images (10 per second) and between readout messages */
-const FRAME_MS = 100;
+/** wall ms between images (at most 12.5 per second: at real time one every tick, 10 per second) and between readout messages */
+const FRAME_MS = 80;
 const READOUT_MS = 100;
 
 /** What the console knows from its own log events: the point under way, commanded powers, interlock levels. */
@@ -74,6 +74,10 @@ let hold = true;
 let paceFrom = { wall: 0, tick: 0 };
 let pendingEvents: LogEvent[] = [];
 let looping = false;
+/** a resumed session before its first tick: the console restarted, output off (the crash is marked at that tick) */
+let resumedHold = false;
+/** wall ms spent per tick stepping and drawing, summed since the last readout */
+const cost = { ticks: 0, step: 0, image: 0, stepMs: 0, imageMs: 0, since: 0 };
 
 function readout(s: DisplayedSession, b: ConsoleBook): ConsoleReadout {
   const per = s.deliveredPerPoint();
@@ -82,7 +86,7 @@ function readout(s: DisplayedSession, b: ConsoleBook): ConsoleReadout {
   return {
     time: s.time,
     tick: s.tick,
-    state: s.state,
+    state: resumedHold ? 'recovered' : s.state,
     point,
     delivered: d.sonications,
     points: s.plan.sonications.length,
@@ -92,6 +96,8 @@ function readout(s: DisplayedSession, b: ConsoleBook): ConsoleReadout {
     sonicationTime: d.sonicationTime,
     interlocks: { ...b.interlocks },
     stop: s.stop,
+    stepMs: cost.stepMs,
+    imageMs: cost.imageMs,
   };
 }
 
@@ -134,7 +140,53 @@ async function start(c: Case, plan: Plan, modality: Modality, name: string): Pro
   logName = name;
   sink = hasOriginStorage() ? await OpfsLogSink.create(name) : new VolatileLogSink();
   const settings: SessionSettings = { modality, operator: 'plan', injections: [], seed: 1 };
-  const reads = patientReadsFor(modality);
+  await open(c, plan, domains, settings, patientReadsFor(modality), null);
+}
+
+/**
+ * Continues a session from its log after a crash (the page closed or reloaded mid-treatment): the torn tail is cut
+ * off, the logged session replays (bit-identical, or a FormatError) and goes on in the same log, through the
+ * `recovered` state (output off since the crash, re-armed by the operator's start).
+ */
+async function resume(c: Case, name: string): Promise<void> {
+  let decoded: ReturnType<typeof decodeLog> | null = null;
+  const r = await OpfsLogSink.reopen(name, (bytes) => {
+    decoded = decodeLog(bytes);
+    return decoded.valid ? decoded.validBytes : bytes.length;
+  });
+  const d = decoded as ReturnType<typeof decodeLog> | null;
+  if (!d || !d.valid || !d.header) {
+    r.sink.close();
+    throw new FormatError(name, `not a valid treatment log (${d?.error ?? 'no header'})`);
+  }
+  if (d.events.some((e) => e.type === 'end')) {
+    r.sink.close();
+    throw new FormatError(name, 'the session in this log has ended: nothing to resume');
+  }
+  logName = name;
+  sink = r.sink;
+  const plan = parsePlan(d.header.plan);
+  post({ type: 'progress', stage: 'acoustics' });
+  const domains = await treatmentDomains(c, plan);
+  post({ type: 'progress', stage: 'replay' });
+  const run = (d.header as { run?: { workstation?: { patientReadEvery?: number } } }).run;
+  await open(c, plan, domains, d.header.settings as SessionSettings, run?.workstation?.patientReadEvery ?? 0, {
+    events: d.events,
+    planHash: d.header.planHash,
+    settingsHash: d.header.settingsHash,
+    run: run ?? {},
+  });
+}
+
+async function open(
+  c: Case,
+  plan: Plan,
+  domains: Awaited<ReturnType<typeof treatmentDomains>>,
+  settings: SessionSettings,
+  reads: number,
+  logged: { events: readonly LogEvent[]; planHash: string; settingsHash: string; run: Record<string, unknown> } | null,
+): Promise<void> {
+  const modality = settings.modality;
   const b = new ConsoleBook(plan);
   const s = new DisplayedSession(
     {
@@ -142,7 +194,7 @@ async function start(c: Case, plan: Plan, modality: Modality, name: string): Pro
       plan,
       domains,
       settings,
-      sink,
+      sink: sink ?? undefined,
       // events reach the page only once flushed to the origin's storage
       onDurable: (events) => {
         for (const e of events) {
@@ -151,10 +203,23 @@ async function start(c: Case, plan: Plan, modality: Modality, name: string): Pro
         }
         pendingEvents.push(...events);
       },
-      run: { workstation: { patientReadEvery: reads, storage: sink instanceof OpfsLogSink ? 'opfs' : 'memory' } },
+      run: logged?.run ?? { workstation: { patientReadEvery: reads, storage: sink instanceof OpfsLogSink ? 'opfs' : 'memory' } },
     },
     reads,
   );
+  if (logged) {
+    if (s.planHash !== logged.planHash) throw new FormatError(logName, 'the plan in the header does not match its hash');
+    if (s.settingsHash !== logged.settingsHash)
+      throw new FormatError(logName, 'the log was run on another case or with other settings (settings hash differs): open its case first');
+    // the logged events replay without reaching the log or the page; the page gets them once, here
+    await s.replay(logged.events, { resume: true });
+    for (const e of logged.events) {
+      b.read(e);
+      if (e.type === 'thermometry') b.samples.push(thermometrySample(e, s.delivered().energy));
+    }
+    pendingEvents.push(...logged.events);
+    resumedHold = true;
+  }
   session = s;
   book = b;
   imager = new ConsoleImager(c, s);
@@ -162,7 +227,7 @@ async function start(c: Case, plan: Plan, modality: Modality, name: string): Pro
   post({
     type: 'ready',
     planHash: s.planHash,
-    logName: name,
+    logName,
     points: s.plan.sonications.length,
     maxPower: lim.maxPower,
     minPower: lim.minPower,
@@ -192,11 +257,21 @@ async function loop(): Promise<void> {
         continue;
       }
       const before = s.state;
+      const t0 = performance.now();
+      resumedHold = false;
       await s.step();
       let now = performance.now();
+      cost.ticks++;
+      cost.step += now - t0;
       if (now - lastFrame >= FRAME_MS || s.finished) {
         postFrame(s, im, b);
         lastFrame = now;
+        cost.image += performance.now() - now;
+      }
+      if (now - cost.since >= 1000) {
+        cost.stepMs = cost.step / cost.ticks;
+        cost.imageMs = cost.image / cost.ticks;
+        Object.assign(cost, { ticks: 0, step: 0, image: 0, since: now });
       }
       if (now - lastReadout >= READOUT_MS || s.state !== before || s.finished) {
         postReadout();
@@ -353,6 +428,13 @@ scope.onmessage = (e: MessageEvent<ToConsole>) => {
     }
     case 'replay':
       replay(m.case, m.bytes).catch(fail);
+      return;
+    case 'resume':
+      speed = m.speed;
+      hold = true;
+      resume(m.case, m.logName)
+        .then(() => loop())
+        .catch(fail);
       return;
   }
 };

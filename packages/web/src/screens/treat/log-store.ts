@@ -33,6 +33,7 @@ interface SyncHandle {
   read(buffer: Uint8Array, options: { at: number }): number;
   flush(): void;
   getSize(): number;
+  truncate(size: number): void;
   close(): void;
 }
 
@@ -51,6 +52,26 @@ export class OpfsLogSink implements LogSink {
       throw new Error(`${name} already holds a log`);
     }
     return new OpfsLogSink(handle);
+  }
+
+  /**
+   * Opens an existing log to continue it (a session resumed after a crash): its first `keep` bytes are kept (the
+   * whole records before a torn tail), the rest is cut off; the bytes kept are returned with the sink.
+   */
+  static async reopen(name: string, keep: (bytes: Uint8Array) => number): Promise<{ sink: OpfsLogSink; bytes: Uint8Array }> {
+    const dir = await logDirectory();
+    const file = await dir.getFileHandle(name);
+    const handle = (await (file as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }).createSyncAccessHandle()) as SyncHandle;
+    const bytes = new Uint8Array(handle.getSize());
+    handle.read(bytes, { at: 0 });
+    const n = keep(bytes);
+    if (n < bytes.length) {
+      handle.truncate(n);
+      handle.flush();
+    }
+    const sink = new OpfsLogSink(handle);
+    sink.size = n;
+    return { sink, bytes: bytes.subarray(0, n) };
   }
 
   append(record: Uint8Array): void {

@@ -68,6 +68,7 @@ export function consoleCurves(s: CurveSample[], modality: Modality): { temp: Cur
 }
 
 function Setup() {
+  useLanguage();
   const c = currentCase.value;
   const planned = currentPlan.value;
   const [modality, setModality] = useState<Modality>('us');
@@ -121,6 +122,7 @@ function Setup() {
 }
 
 function Controls() {
+  useLanguage();
   const r = cons.readout.value;
   const info = cons.session.value;
   const [power, setPower] = useState('');
@@ -220,6 +222,7 @@ function Controls() {
 }
 
 function Readouts() {
+  useLanguage();
   const r = cons.readout.value;
   if (!r) return null;
   const rows: Array<[MessageKey, string, string]> = [
@@ -230,9 +233,10 @@ function Readouts() {
     ['console.readout.pointEnergy', `${fixed(r.pointEnergy, 0)} J`, 'point-energy'],
     ['console.readout.energy', `${fixed(r.energy / 1000, 2)} kJ`, 'energy'],
     ['console.readout.sonicationTime', `${fixed(r.sonicationTime, 1)} s`, 'sonication-time'],
+    ['console.readout.tickCost', `${fixed(r.stepMs + r.imageMs, 0)} ms`, 'tick-cost'],
   ];
   return (
-    <dl class="console-readouts" data-testid="treat-readouts">
+    <dl class="console-readouts" data-testid="treat-readouts" data-step-ms={r.stepMs.toFixed(1)} data-image-ms={r.imageMs.toFixed(1)}>
       {rows.map(([k, v, id]) => (
         <div key={id}>
           <dt>{t(k)}</dt>
@@ -244,6 +248,7 @@ function Readouts() {
 }
 
 function Interlocks() {
+  useLanguage();
   const levels = cons.readout.value?.interlocks ?? {};
   return (
     <section class="console-interlocks" data-testid="treat-interlocks">
@@ -265,6 +270,7 @@ function Interlocks() {
 }
 
 function LogView() {
+  useLanguage();
   const list = cons.events.value;
   const ref = useRef<HTMLPreElement>(null);
   useEffect(() => {
@@ -319,6 +325,7 @@ function Curves() {
 }
 
 function LiveImage() {
+  useLanguage();
   const f = cons.frame.value;
   const info = cons.session.value;
   const fps = cons.framesPerSecond.value;
