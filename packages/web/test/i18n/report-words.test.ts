@@ -13,7 +13,7 @@ describe('the treatment report in the workstation’s language', () => {
     expect(w.heading).toBe(ar['report.heading']);
     expect(w.npv).toBe(ar['report.npv']);
     expect(w.severityWarning).toBe(ar['severity.warning']);
-    expect(w.structureName('fibroid')).toBe('الورم الليفي');
+    expect(w.structureName?.('fibroid')).toBe('الورم الليفي');
     setLanguage('fr');
     expect(reportWords().lang).toBe('fr');
   });
