@@ -9,14 +9,16 @@ export interface Bandwidth {
   triadGBs: number;
 }
 
+/** Best CPU time (s) of `trials` runs: one thread, so CPU time is its running time without a loaded machine's waits. */
 function best(trials: number, fn: () => void): number {
   let bestTime = Number.POSITIVE_INFINITY;
   for (let t = 0; t < trials; t++) {
-    const t0 = performance.now();
+    const u0 = process.cpuUsage();
     fn();
-    bestTime = Math.min(bestTime, performance.now() - t0);
+    const u = process.cpuUsage(u0);
+    bestTime = Math.min(bestTime, (u.user + u.system) / 1e6);
   }
-  return bestTime / 1000;
+  return bestTime;
 }
 
 /** Measures single-thread bandwidth on arrays much larger than the caches (default 2^23 doubles = 64 MiB each). */
