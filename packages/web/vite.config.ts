@@ -15,7 +15,8 @@ export default defineConfig({
   resolve: { conditions: ['openfuas-source', ...defaultClientConditions] },
   // PGlite loads its WebAssembly and data next to its module: not pre-bundled by the dev server
   optimizeDeps: { exclude: ['@electric-sql/pglite'] },
-  server: { headers: isolation },
+  // `npm run dev`: the Records screen reaches `fuas records serve` at the page's own origin, as `fuas serve --records`
+  server: { headers: isolation, proxy: { '/api/v1': process.env.OPENFUAS_RECORDS_URL ?? 'http://127.0.0.1:8090' } },
   preview: { headers: isolation },
   // The workstation's components are Preact (JSX through the automatic runtime).
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },

@@ -68,7 +68,8 @@ export function funnelSpec(a: FunnelAnswer): PlotSpec | null {
       { stroke: PLOT_COLORS.limit998, dash: [2, 3] },
       { stroke: PLOT_COLORS.limit998, dash: [2, 3] },
     ],
-    x: { min: 1, max: Math.max(2, nMax * 1.1), log: true },
+    // a little room left of n = 1 for a one-treatment centre's point and label
+    x: { min: 0.8, max: Math.max(2, nMax * 1.25), log: true },
     y: { min: 0, max: 1 },
     points: f.points.map((p) => ({ x: p.n, y: p.mean, own: p.own, label: p.centre })),
   };

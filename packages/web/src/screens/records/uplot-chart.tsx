@@ -27,7 +27,13 @@ export function UPlotChart({ spec, text, testid }: { spec: PlotSpec; text: PlotT
     void loadUPlot().then((U) => {
       if (!live) return;
       const width = Math.max(320, Math.floor(el.clientWidth) || 480);
-      plot = new U(plotOptions(spec, JSON.parse(key) as PlotText, width, HEIGHT), spec.data, el);
+      const text = JSON.parse(key) as PlotText;
+      plot = new U(plotOptions(spec, text, width, HEIGHT), spec.data, el);
+      // a series without a label of its own (the lower limit of a pair) has no legend entry; the legend is not live,
+      // so uPlot gives the x series no row and row i is series i + 1
+      el.querySelectorAll<HTMLElement>('.u-legend .u-series').forEach((row, i) => {
+        if (!text.series[i]) row.style.display = 'none';
+      });
       el.dataset.drawn = 'true';
     });
     const resize =
