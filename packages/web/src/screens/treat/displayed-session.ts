@@ -158,14 +158,15 @@ export class ConsoleImager {
       if (Math.hypot(pos[0] - f[0], pos[1] - f[1], pos[2] - f[2]) <= 5e-3) peak = T[i];
     }
     const [sx, sy, sz] = p.grid.spacing;
-    return { focus: peak, dose240Volume: (n240 * sx * sy * sz) / 1000 };
+    // grid spacing in m: m³ → cm³
+    return { focus: peak, dose240Volume: n240 * sx * sy * sz * 1e6 };
   }
 
   private marks(
     plane: ReturnType<typeof slicePlane>,
     point: number,
     done: ArrayLike<number>,
-    voxelMm: number,
+    voxel: number,
   ): Pick<ConsoleFrame, 'focus' | 'points' | 'pixelSize'> {
     const k = SLICE_SCALE;
     const f = plane.project(this.focusOf(point));
@@ -175,7 +176,7 @@ export class ConsoleImager {
       const q = plane.project(s.focus as unknown as Vec3);
       if (q.off <= 0.5) points.push({ x: (q.h + 0.5) * k, y: (q.v + 0.5) * k, done: done[i] > 0 });
     });
-    const px = voxelMm / 1000 / k;
+    const px = voxel / k;
     return { focus: { x: (f.h + 0.5) * k, y: (f.v + 0.5) * k }, points, pixelSize: [px, px] };
   }
 }
