@@ -24,8 +24,10 @@ import {
 } from '@openfuas/core';
 import type { Command } from 'commander';
 import { checkOutputFolder, parseJsonBytes, readFileBytes, readJsonFile, writeFolder } from '../io.js';
-import { parseRangeOption } from '../options.js';
+import { checkThreads } from '../heating-output.js';
+import { parseIntegerOption, parseRangeOption } from '../options.js';
 import { runAction } from '../run-action.js';
+import { executorFor } from '../treatment-run.js';
 import { isCaseFileName, sha256OfManifest } from './case.js';
 
 const EXPERT_PLAN = 'expert-plan.json';
@@ -114,16 +116,19 @@ export function register(program: Command): void {
     .argument('<id>', 'case id (see `fuas training cases`)')
     .requiredOption('--out <dir>', 'output folder')
     .option('--json', 'print { case, dir, expert: { sonications, npvRatio, eef, treatmentTime } } on stdout')
+    .option('--threads <n>', 'worker threads for the acoustics (default 2)', parseIntegerOption('--threads', 1, 64), 2)
     .exitOverride()
     .action(
-      runAction(async (id: string, opts: { out: string; json?: boolean }) => {
+      runAction(async (id: string, opts: { out: string; json?: boolean; threads: number }) => {
         trainingCaseSpec(id); // unknown id: exit 2 before anything else
+        checkThreads(opts.threads);
         await checkOutputFolder(opts.out, '--out', isTrainingCaseFile);
         const { case: c, entry } = trainingCase(id);
         process.stderr.write(`training case ${id} (difficulty ${entry.difficulty}): expert plan and its simulation...\n`);
         const files = encodeCaseFiles(c);
         const caseSha256 = sha256OfManifest(files['case.json'] as Uint8Array);
-        const expert = await expertReference(c);
+        const executor = executorFor(opts.threads);
+        const expert = await expertReference(c, { executor }).finally(() => executor.dispose());
         const plan = { ...expert.plan, caseName: c.name, caseSha256 };
         const prov = provenance({ 'case.json': caseSha256, case: id });
         await writeFolder(opts.out, {
@@ -157,10 +162,12 @@ export function register(program: Command): void {
     .option('--expert <file>', `the case's ${EXPERT_REFERENCE} from \`fuas training case\` (default: planned and simulated now)`)
     .option('--no-replay', 'SESSION.log: take the outcome the log holds instead of re-running the session from it')
     .option('--json', 'print { case, score, passed, npvRatio, eef, safetyEvents, components, feedback } on stdout')
+    .option('--threads <n>', 'worker threads for the acoustics (default 2)', parseIntegerOption('--threads', 1, 64), 2)
     .exitOverride()
     .action(
-      runAction(async (id: string, file: string, opts: { expert?: string; replay: boolean; json?: boolean }) => {
+      runAction(async (id: string, file: string, opts: { expert?: string; replay: boolean; json?: boolean; threads: number }) => {
         trainingCaseSpec(id);
+        checkThreads(opts.threads);
         const bytes = await readFileBytes(file);
         if (bytes.length === 0) throw new InputError(file, 'is empty: expected a plan (JSON) or a treatment log');
         const isPlan = looksLikeJson(bytes);
@@ -180,20 +187,25 @@ export function register(program: Command): void {
           if (typeof name === 'string' && name !== c.name)
             throw new InputError(file, `is a plan for case "${name}", not for training case "${id}" (${c.name})`);
         }
-        let expert = expertIn;
-        if (!expert) {
-          process.stderr.write(`training score: expert reference of ${id} (give --expert to reuse one)...\n`);
-          expert = await expertReference(c);
-        }
-        const t0 = performance.now();
+        const executor = executorFor(opts.threads);
         let score: ExerciseScore;
-        if (isPlan) {
-          process.stderr.write('training score: simulating the plan...\n');
-          score = await scorePlanExercise(id, c, planJson, expert);
-        } else {
-          process.stderr.write(`training score: ${opts.replay ? 'replaying' : 'reading'} the session log...\n`);
-          const session = await sessionSummaryOfLog(c, bytes, file, { replay: opts.replay });
-          score = scoreSessionExercise(id, c, session, expert);
+        const t0 = performance.now();
+        try {
+          let expert = expertIn;
+          if (!expert) {
+            process.stderr.write(`training score: expert reference of ${id} (give --expert to reuse one)...\n`);
+            expert = await expertReference(c, { executor });
+          }
+          if (isPlan) {
+            process.stderr.write('training score: simulating the plan...\n');
+            score = await scorePlanExercise(id, c, planJson, expert, { executor });
+          } else {
+            process.stderr.write(`training score: ${opts.replay ? 'replaying' : 'reading'} the session log...\n`);
+            const session = await sessionSummaryOfLog(c, bytes, file, { replay: opts.replay }); // serial, as `fuas treat` ran it
+            score = scoreSessionExercise(id, c, session, expert);
+          }
+        } finally {
+          await executor.dispose();
         }
         process.stderr.write(`training score: scored in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
         if (opts.json) process.stdout.write(`${JSON.stringify(scoreJson(score))}\n`);
