@@ -181,5 +181,6 @@ function feedbackOf(trainee: ExerciseResult, expert: { outcome: SimulationOutcom
       params: { npvRatio: o.npvRatio, expertNpvRatio: e.npvRatio },
       text: 'At expert level: safe, covering and efficient.',
     });
-  return out;
+  // one item per advice (near-field dose and temperature, for example, give the same advice)
+  return out.filter((item, i) => out.findIndex((x) => x.code === item.code && x.text === item.text) === i);
 }
