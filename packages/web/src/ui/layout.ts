@@ -38,7 +38,6 @@ export function buildLayout(root: HTMLElement): Layout {
   const top = h(
     'header',
     { class: 'topbar' },
-    h('span', { class: 'brand' }, 'OpenFUAS'),
     tx('span', 'app.title', { class: 'title' }),
     caseName,
     h('span', { class: 'spacer' }),
