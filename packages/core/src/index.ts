@@ -241,6 +241,10 @@ export type { NonlinearBeam, NonlinearBeamOptions } from './acoustics/nonlinear-
 export { SHOCK_STEEPNESS, computeNonlinearBeam } from './acoustics/nonlinear-axisymmetric.js';
 export type { NonlinearAxis, NonlinearFocus } from './acoustics/nonlinear-field.js';
 export { nonlinearFocus, nonlinearHeatSource, nonlinearHeatVolume, sampleNonlinearAxis } from './acoustics/nonlinear-field.js';
+export type { NonlinearField3D, NonlinearMarchOptions } from './acoustics/nonlinear-angular-spectrum.js';
+export { nonlinearField3D } from './acoustics/nonlinear-angular-spectrum.js';
+export type { NonlinearBeamSource, NonlinearSourceOptions, NonlinearVerdict, PlanNonlinearSources } from './planning/nonlinear-sources.js';
+export { NONLINEAR_HEATING_THRESHOLD, nonlinearBeamSource, nonlinearTreatmentSources } from './planning/nonlinear-sources.js';
 export type { RadialFieldTable } from './acoustics/axisymmetric-field.js';
 export { radialFieldTable, relayerSpectrum } from './acoustics/axisymmetric-field.js';
 export type { BeamAxisLayers, StackDifference } from './planning/beam-layers.js';
