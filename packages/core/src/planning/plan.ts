@@ -106,7 +106,7 @@ export const placementSchema = z
 export const planSchema = z
   .object({
     format: z.literal(PLAN_FORMAT),
-    version: z.literal(PLAN_VERSION).describe('2; a version-1 document (no shots, shotGap or feedback) is read as version 2'),
+    version: z.literal(PLAN_VERSION).describe('2; a version-1 plan (no shots, shotGap or feedback) is read as version 2'),
     caseName: z.string().optional(),
     caseSha256: z
       .string()

@@ -108,7 +108,7 @@ function feedbackOf(trainee: ExerciseResult, expert: { outcome: SimulationOutcom
       out.push({
         code: 'avoid-beam-path',
         params: ev.params,
-        text: `Do not sonicate through ${ev.params.structure}: change the beam window or drop ${ev.params.point} and the points behind it.`,
+        text: `Do not sonicate through ${ev.params.structure}: move the beam's entry or drop ${ev.params.point} and the points behind it.`,
       });
     else if (ev.code.startsWith('near-field-'))
       out.push({
