@@ -92,7 +92,6 @@ onLanguageChange(() => {
 
 async function showCase(c: WorkstationCase, onImageShown?: () => void): Promise<void> {
   store.setCase(c);
-  layout.caseName.textContent = c.name;
   if (!viewer) return;
   await viewer.setVolumes(
     { grid: c.grid, data: c.image },

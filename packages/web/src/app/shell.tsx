@@ -7,6 +7,7 @@ import { t } from '../i18n/i18n.js';
 import { useLanguage } from '../i18n/language-signal.js';
 import { LanguageSelect } from './language-select.js';
 import { SCREENS, type Screen } from './screens.js';
+import { currentCase } from './workstation-state.js';
 
 /** A lazily loaded screen: its module is fetched on the first visit. */
 function LazyScreen({ screen }: { screen: Screen }) {
@@ -54,7 +55,11 @@ function Screens({ planHost }: { planHost: HTMLElement }) {
             {t(s.title)}
           </Link>
         ))}
+        <span class="case-name" data-testid="case-name">
+          {currentCase.value?.name ?? ''}
+        </span>
         <span class="spacer" />
+        <span class="tagline">{t('app.tagline')}</span>
         <LanguageSelect />
       </nav>
       <div class="screen-area" ref={hostRef}>

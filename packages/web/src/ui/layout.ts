@@ -10,7 +10,6 @@ export interface Layout {
   /** CPU-drawn slices shown until the WebGL viewer is ready */
   preview: HTMLCanvasElement;
   viewerMessage: HTMLElement;
-  caseName: HTMLElement;
   show3d: HTMLInputElement;
   labelOpacity: HTMLInputElement;
   panels: Record<TabName, HTMLElement>;
@@ -32,18 +31,8 @@ function statusField(key: MessageKey, testId: string): [HTMLElement, HTMLElement
   return [h('span', { class: 'field' }, tx('span', key, { class: 'label' }), value), value];
 }
 
-/** Builds the planning console: top bar, viewer area, side panel with tabs, status bar. */
+/** Builds the planning console: viewer area, side panel with tabs, status bar. */
 export function buildLayout(root: HTMLElement): Layout {
-  const caseName = h('span', { class: 'case-name', 'data-testid': 'case-name' });
-  const top = h(
-    'header',
-    { class: 'topbar' },
-    tx('span', 'app.title', { class: 'title' }),
-    caseName,
-    h('span', { class: 'spacer' }),
-    tx('span', 'app.tagline', { class: 'tagline' }),
-  );
-
   const show3d = h('input', { type: 'checkbox', 'data-testid': 'show-3d' });
   const labelOpacity = h('input', { type: 'range', min: 0, max: 1, step: 0.05, value: 0.35, 'data-testid': 'label-opacity' });
   const toolbar = h(
@@ -103,12 +92,11 @@ export function buildLayout(root: HTMLElement): Layout {
   );
   fTmp.hidden = true;
 
-  root.replaceChildren(top, h('div', { class: 'workspace' }, viewer, side), status);
+  root.replaceChildren(h('div', { class: 'workspace' }, viewer, side), status);
   return {
     canvas,
     preview,
     viewerMessage,
-    caseName,
     show3d,
     labelOpacity,
     panels,

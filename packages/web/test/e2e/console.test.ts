@@ -128,7 +128,9 @@ describe('treatment console and review in headless Chromium (issue 13)', () => {
     await page.getByTestId('treat-modality').selectOption('mr');
     await page.getByTestId('treat-prepare').click();
     await page.getByTestId('treat-start').waitFor({ timeout: 240_000 });
-    await page.getByTestId('treat-speed').selectOption('0');
+    // real time, so that the point is still being delivered when Space is pressed (at full speed a loaded machine
+    // may finish it between the wait below and the key press)
+    await page.getByTestId('treat-speed').selectOption('1');
     await page.getByTestId('treat-start').click();
     await page
       .locator('[data-testid="treat-plot-temperature"]:not([data-points="0"]):not([data-points="1"])')
@@ -155,7 +157,8 @@ describe('treatment console and review in headless Chromium (issue 13)', () => {
     await page.getByTestId('treat-modality').selectOption('us');
     await page.getByTestId('treat-prepare').click();
     await page.getByTestId('treat-start').waitFor({ timeout: 240_000 });
-    await page.getByTestId('treat-speed').selectOption('0');
+    // real time, so that the reload lands while the second point is still to come
+    await page.getByTestId('treat-speed').selectOption('1');
     await page.getByTestId('treat-start').click();
     await page.waitForFunction(
       () => Number.parseInt(document.querySelector('[data-testid="readout-delivered"]')?.textContent ?? '0', 10) >= 1,

@@ -106,9 +106,9 @@ describe('training screen (issue 15)', () => {
     expect(await page.evaluate(() => [document.documentElement.dir, document.documentElement.lang])).toEqual(['rtl', 'ar']);
     expect(await page.getByTestId('tab-case').textContent()).toBe('الحالة');
     await page.screenshot({ path: `${WORK}/plan-ar.png` });
-    // the planning screen's top bar, tabs and plan panel: Arabic words, Latin only for units, formats, names and labels
+    // the navigation bar (the top bar of every screen), the planning tabs and plan panel: Arabic words, Latin only for units, formats, names and labels
     // (and the language menu, each language in its own name)
-    const planText = (await page.locator('.topbar').innerText()) + (await page.getByTestId('panel-plan').innerText());
+    const planText = (await page.getByTestId('screen-nav').innerText()) + (await page.getByTestId('panel-plan').innerText());
     const planLeft = planText
       .replace(
         /OpenFUAS|English|Français|training-[a-z0-9-]+|clinical-[\w.]+|RAS|CEM43|NPV|EEF|S\d+-P\d+|Ctrl\+\w+|kJ|mm|min|\bW\b|\bs\b/g,
