@@ -4,6 +4,7 @@ import { type ParallelExecutor, SerialExecutor } from '../parallel/parallel-exec
 import { type BowlTransducer, rimHeight } from '../transducer/bowl.js';
 import { type AngularSpectrum, MAX_ASM_OUTPUT_FFT, asmVolume } from './angular-spectrum.js';
 import { type HarmonicAcoustics, harmonicAcoustics } from './harmonic-medium.js';
+import { highestHarmonicSignificant } from './harmonic-growth.js';
 import type { LayeredMedium } from './medium.js';
 import { BurgersStepper, waveformPeaks } from './nonlinear-burgers.js';
 
@@ -529,14 +530,7 @@ export async function nonlinearField3D(
     if (z >= zEnd - 1e-12) break;
     // harmonics: double when the highest carried one is no longer negligible
     if (!linear && nAct < nMax) {
-      let top = 0;
-      let fund = 0;
-      const o = (nAct - 1) * n2;
-      for (let i = 0; i < n2; i++) {
-        top = Math.max(top, Math.hypot(fRe[o + i], fIm[o + i]));
-        fund = Math.max(fund, Math.hypot(fRe[i], fIm[i]));
-      }
-      if (top > tol * fund) {
+      if (highestHarmonicSignificant(fRe, fIm, nAct, n2, tol)) {
         nAct = Math.min(nMax, nAct * 2);
         harmonicsUsed = Math.max(harmonicsUsed, nAct);
         let n3 = n;

@@ -4,6 +4,7 @@ import { SerialExecutor } from '../parallel/parallel-executor.js';
 import { besselJ1 } from '../math/bessel.js';
 import { rimHeight, surfaceVelocity } from '../transducer/bowl.js';
 import { bowlPointCount, sampleBowl } from '../transducer/surface-sampling.js';
+import { highestHarmonicSignificant } from './harmonic-growth.js';
 import { type HarmonicAcoustics, harmonicAcoustics } from './harmonic-medium.js';
 import { layerAcoustics, layerIndexAt } from './medium.js';
 import { BurgersStepper, waveformPeaks } from './nonlinear-burgers.js';
@@ -394,14 +395,7 @@ export async function computeNonlinearBeam(
     let regrid = false;
     let nNew = nAct;
     if (!linear && nAct < nMax) {
-      let top = 0;
-      let fund = 0;
-      const o = (nAct - 1) * nr;
-      for (let i = 0; i < nr; i++) {
-        top = Math.max(top, Math.hypot(fRe[o + i], fIm[o + i]));
-        fund = Math.max(fund, Math.hypot(fRe[i], fIm[i]));
-      }
-      if (top > tol * fund) {
+      if (highestHarmonicSignificant(fRe, fIm, nAct, nr, tol)) {
         nNew = Math.min(nMax, nAct * 2);
         regrid = true;
       }
