@@ -1,11 +1,12 @@
 // Shared set-up of the browser tests: build the workstation, serve it with `fuas serve` on a free port, and
 // drive Debian's Chromium through playwright-core (flags from shared/reference/ecosystem-notes.md).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type Page, chromium } from 'playwright-core';
+import { inject } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -29,6 +30,47 @@ export function removeBuild(dir: string | undefined): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
+const BUILD_WAIT_MS = 600_000;
+
+/**
+ * The run's shared build (vitest.global-setup.ts gives the folder): the first file to arrive takes the lock (an
+ * atomic mkdir) and builds; the others wait for its `done` marker. Nothing writes into a served build, so one
+ * folder serves every file. Undefined where no run folder is provided (then each file builds its own).
+ */
+async function sharedBuild(): Promise<string | undefined> {
+  const root = inject('e2eBuildRoot');
+  if (!root) return undefined;
+  const dist = join(root, 'dist');
+  const done = join(root, 'done');
+  const failed = join(root, 'failed');
+  let builder = true;
+  try {
+    mkdirSync(join(root, 'lock'));
+  } catch {
+    builder = false;
+  }
+  if (builder) {
+    try {
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error', '--outDir', dist, '--emptyOutDir'],
+        { cwd: join(ROOT, 'packages/web'), stdio: 'inherit' },
+      );
+      writeFileSync(done, '');
+    } catch (e) {
+      writeFileSync(failed, String(e));
+      throw e;
+    }
+    return dist;
+  }
+  const deadline = Date.now() + BUILD_WAIT_MS;
+  while (!existsSync(done)) {
+    if (existsSync(failed)) throw new Error(`the shared workstation build failed: ${readFileSync(failed, 'utf8')}`);
+    if (Date.now() > deadline) throw new Error(`no shared workstation build after ${BUILD_WAIT_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return dist;
+}
 /** Starts `fuas serve --port 0 --root DIR [args]` and resolves with its URL once it prints it. */
 export function startServer(root: string, args: string[] = []): Promise<{ url: string; process: ChildProcess }> {
   const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/fuas.js'), 'serve', '--port', '0', '--root', root, ...args], {
@@ -90,19 +132,21 @@ export interface OpenWorkstation {
   page: Page;
   /** uncaught page errors, as text */
   errors: string[];
-  /** closes the browser, stops the server and removes the build */
+  /** closes the browser, stops the server and removes the build if it was its own */
   close: () => Promise<void>;
 }
 
-/** Builds the workstation into its own folder, serves it (`serveArgs`: more `fuas serve` options) and opens a page (not yet navigated). */
+/** Serves the run's workstation build (`serveArgs`: more `fuas serve` options) and opens a page (not yet navigated). */
 export async function openWorkstation(serveArgs: string[] = []): Promise<OpenWorkstation> {
-  const dist = buildWorkstation();
+  const shared = await sharedBuild();
+  const own = shared ? undefined : buildWorkstation();
+  const dist = shared ?? (own as string);
   let server: { url: string; process: ChildProcess } | undefined;
   let browser: { close: () => Promise<void> } | undefined;
   const close = async () => {
     await browser?.close();
     server?.process.kill();
-    removeBuild(dist);
+    removeBuild(own);
   };
   try {
     server = await startServer(dist, serveArgs);
