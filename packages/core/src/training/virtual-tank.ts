@@ -3,6 +3,8 @@ import { InputError, requireFinite } from '../errors.js';
 import type { Grid3D } from '../grid/grid3d.js';
 import { type ScenarioHeatSource, heatingGrid, scenarioHeatSource } from '../sonication/scenario-heating.js';
 import { simulateHeating } from '../thermal/heating-run.js';
+import { lesionCentroid, lesionDimensions, lesionVolume } from '../thermal/lesion.js';
+import type { ThermalMedium } from '../thermal/thermal-medium.js';
 import { getTissue } from '../tissue/tissue-table.js';
 
 /**
@@ -123,23 +125,39 @@ export async function tankShot(shot: TankShot): Promise<TankResult> {
     { bubbleShielding: { beam: [0, 0, 1] }, boundary: 'adiabatic', initialTemperature: s.initialTemperature, boiling: true },
   );
   const grid = hs.grid;
+  // thermal dose is a tissue quantity: the bath is heated (its temperature is kept) but takes no dose and no lesion
+  // (the bubble-reflection model heats a thin column of water in front of the block at high power)
+  const dose = tissueOnly(r.dose, hs.medium);
+  const dims = lesionDimensions(dose, grid, 240, 2);
+  const centroid = lesionCentroid(dose, grid, 240, 2);
   return {
     shot: s,
     peakTemperature: r.peakTemperature,
     boilingOnset: r.boilingOnset,
     greyscale: r.greyscale,
     lesion: {
-      length: r.lesion.length,
-      width: r.lesion.width,
-      volume: r.lesionVolume,
-      centroidShift: r.lesionCentroid === null ? null : r.lesionCentroid - hs.focus.position[2],
+      length: dims.length,
+      width: dims.width,
+      volume: lesionVolume(dose, grid, 240),
+      centroidShift: centroid === null ? null : centroid - hs.focus.position[2],
     },
     timeline: r.timeline,
-    plane: beamPlane(grid, r.temperature, r.dose),
-    truncated: lesionOnFaces(r.dose, grid),
+    plane: beamPlane(grid, r.temperature, dose),
+    truncated: lesionOnFaces(dose, grid),
     seconds: (performance.now() - t0) / 1000,
     fieldCached: field.cached,
   };
+}
+
+/** The dose with the water voxels (the bath: material named water) set to 0. */
+export function tissueOnly(dose: Float32Array, medium: ThermalMedium): Float32Array {
+  const water = new Uint8Array(medium.materials.length);
+  medium.materials.forEach((m, i) => {
+    water[i] = m.name === 'water' ? 1 : 0;
+  });
+  const out = new Float32Array(dose.length);
+  for (let i = 0; i < dose.length; i++) out[i] = water[medium.labels[i]] ? 0 : dose[i];
+  return out;
 }
 
 /** Whether the 240 CEM43 lesion touches a face of the box. */
