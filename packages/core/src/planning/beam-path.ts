@@ -1,6 +1,7 @@
 import type { Grid3D, Vec3 } from '../grid/grid3d.js';
 import { rasMmToVoxel } from '../grid/grid3d.js';
 import type { PlanningCase } from './planning-case.js';
+import type { FocusProblem } from './treatment-sources.js';
 
 /** What a beam cone crosses between the transducer and a focus. */
 export interface BeamPathCheck {
@@ -82,4 +83,58 @@ export function perpendicularBasis(d: Vec3): [Vec3, Vec3] {
   u = [u[0] / nu, u[1] / nu, u[2] / nu];
   const v: Vec3 = [d[1] * u[2] - d[2] * u[1], d[2] * u[0] - d[0] * u[2], d[0] * u[1] - d[1] * u[0]];
   return [u, v];
+}
+
+/** Where a focus's beam cone crosses the couch window's plane (m; see couchWindowClearance). */
+export interface CouchWindowClearance {
+  /** distance of the focus from the window's axis (through membraneCenter along the beam) */
+  offset: number;
+  /** radius of the cone (aperture rim → focus) where it crosses the window's plane */
+  coneRadius: number;
+  /** the window's radius */
+  windowRadius: number;
+  /** windowRadius − offset − coneRadius: negative where part of the cone misses the window */
+  margin: number;
+}
+
+/**
+ * How the geometric beam cone of a focus (half-angle asin(a/R), a the aperture radius: every ray from the bowl's
+ * rim to the focus) crosses the couch's acoustic window, a disc of radius windowRadius around membraneCenter
+ * normal to the beam. The cone crosses the window's plane `h` before the focus (h = (focus − membraneCenter)·beam)
+ * as a disc of radius h·tan(half-angle) around the focus's foot on the plane, so it passes through the window
+ * when offset + h·tan(half-angle) ≤ windowRadius. A focus on the water side of the plane (h ≤ 0) counts its offset
+ * only (other rules refuse a focus outside the body).
+ */
+export function couchWindowClearance(
+  focusRas: Vec3,
+  couch: { beamDirection: Vec3; membraneCenter: Vec3; windowRadius: number },
+  geometry: { radiusOfCurvature: number; aperture: number },
+): CouchWindowClearance {
+  const b = couch.beamDirection;
+  const m = couch.membraneCenter;
+  const d = [focusRas[0] - m[0], focusRas[1] - m[1], focusRas[2] - m[2]];
+  const h = d[0] * b[0] + d[1] * b[1] + d[2] * b[2];
+  const offset = Math.hypot(d[0] - h * b[0], d[1] - h * b[1], d[2] - h * b[2]);
+  const halfAngle = Math.asin(Math.min(1, geometry.aperture / 2 / geometry.radiusOfCurvature));
+  const coneRadius = Math.max(0, h) * Math.tan(halfAngle);
+  return { offset, coneRadius, windowRadius: couch.windowRadius, margin: couch.windowRadius - offset - coneRadius };
+}
+
+/**
+ * The window rule as a focus problem (reason "outside-window", values in m), or null where the cone passes. The
+ * default window of cases without a measured one is sized in case geometry (see shared/reference/devices-and-protocol.md).
+ */
+export function couchWindowProblem(
+  focusRas: Vec3,
+  couch: { beamDirection: Vec3; membraneCenter: Vec3; windowRadius: number },
+  geometry: { radiusOfCurvature: number; aperture: number },
+): FocusProblem | null {
+  const w = couchWindowClearance(focusRas, couch, geometry);
+  if (w.margin >= 0) return null;
+  const mm = (x: number) => (x * 1000).toFixed(1);
+  return {
+    reason: 'outside-window',
+    params: { offset: w.offset, coneRadius: w.coneRadius, windowRadius: w.windowRadius },
+    message: `the beam cone to the focus (${focusRas.map(mm).join(', ')}) mm misses the couch window: it reaches ${mm(w.offset + w.coneRadius)} mm from the window's centre (${mm(w.offset)} mm off its axis, cone radius ${mm(w.coneRadius)} mm there), the window's radius is ${mm(w.windowRadius)} mm`,
+  };
 }

@@ -3,8 +3,10 @@ import { InputError } from '../errors.js';
 import type { Vec3 } from '../grid/grid3d.js';
 import { voxelToRasMm } from '../grid/grid3d.js';
 import type { Finding } from './finding.js';
+import { couchWindowProblem } from './beam-path.js';
+import type { Plan } from './plan.js';
 import type { PlannedTreatment } from './planner.js';
-import type { FocusProblem } from './treatment-sources.js';
+import { type FocusProblem, deviceTransducer } from './treatment-sources.js';
 
 /** A focus checker (treatment-sources' focusChecker): null where the device can treat the focus. */
 export type FocusCheck = (focus: Vec3) => FocusProblem | null;
@@ -95,5 +97,20 @@ function skippedFinding(count: number, problem: FocusProblem): Finding {
       return { severity, message, code: 'skipped-focus-in-skin', params: { count } };
     case 'focus-outside-body':
       return { severity, message, code: 'skipped-focus-outside-body', params: { count } };
+    case 'outside-window':
+      return { severity, message, code: 'skipped-outside-window', params: { count, windowRadius: Number(problem.params.windowRadius) } };
+  }
+}
+
+/**
+ * The plan checker's window rule: every sonication's beam cone (the plan device's aperture to its focus) passes
+ * through the case's couch window (couchWindowClearance), else InputError naming `plan.sonications[i].focus`
+ * (reason "outside-window", the values of couchWindowProblem), as the reach rule refuses a focus too deep.
+ */
+export function checkPlanCouchWindow(c: Pick<Case, 'couch'>, plan: Pick<Plan, 'device' | 'sonications'>): void {
+  const bowl = deviceTransducer(plan.device, 'plan.device');
+  for (let i = 0; i < plan.sonications.length; i++) {
+    const problem = couchWindowProblem(plan.sonications[i].focus as unknown as Vec3, c.couch, bowl);
+    if (problem) throw new InputError(`plan.sonications[${i}].focus`, problem.message, { reason: problem.reason, params: problem.params });
   }
 }

@@ -13,6 +13,7 @@ import { caseThermalMedium, gridFrame, outsideMask } from './case-grids.js';
 import { type NonlinearVerdict, nonlinearTreatmentSources } from './nonlinear-sources.js';
 import { type TreatmentDomainOptions, type TreatmentDomains, checkDomainsFor, treatmentDomains } from './treatment-domains.js';
 import { placeBeamPatch } from './treatment-sources.js';
+import { checkPlanCouchWindow } from './reachable-plan.js';
 
 /** Progress of a plan simulation, for progress bars and live views. */
 export interface PlanSimulationProgress {
@@ -147,6 +148,7 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
   };
   const limits = deviceLimits(plan.device);
   for (let i = 0; i < plan.sonications.length; i++) checkSonicationLimits(limits, plan.sonications[i], `plan.sonications[${i}]`);
+  checkPlanCouchWindow(c, plan);
   const structures = structureLabels(c);
   const targetLabel = structures[c.target];
   if (targetLabel === undefined) throw new InputError('case.target', `no structure "${c.target}"`);

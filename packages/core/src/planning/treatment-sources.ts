@@ -20,6 +20,7 @@ import {
   withinTolerance,
 } from './beam-layers.js';
 import { type AxisymmetricBeamHeat, type PatchBox, beamBox, gridAxes, radialBeamPatch } from './beam-patch.js';
+import { couchWindowProblem } from './beam-path.js';
 import type { Plan } from './plan.js';
 import { type WallAberrationReport, aberratedBeamPatches } from './aberrated-beam.js';
 import {
@@ -269,7 +270,15 @@ function makeContext(c: BeamCase, device: BeamDevice, options: BeamSourceOptions
 
 /** Why a focus cannot be treated with this device, as a code with its values (SI units) and English text. */
 export interface FocusProblem {
-  reason: 'focus-outside-body' | 'axis-leaves-image' | 'axis-gas' | 'axis-bone' | 'focus-in-skin' | 'focus-too-deep' | 'focus-too-shallow';
+  reason:
+    | 'focus-outside-body'
+    | 'axis-leaves-image'
+    | 'axis-gas'
+    | 'axis-bone'
+    | 'focus-in-skin'
+    | 'focus-too-deep'
+    | 'focus-too-shallow'
+    | 'outside-window';
   params: Record<string, number | string>;
   message: string;
 }
@@ -358,7 +367,8 @@ function checkedLayers(ctx: Context, focus: Vec3, beam: Vec3, field: string): Be
 
 /**
  * A checker of foci for one case, device and beam: null where computeBeamSources / treatmentBeamSources accept the
- * focus, else why not (the same rules, without throwing), so that a planner can drop or move such foci.
+ * focus, else why not (the same rules, without throwing), so that a planner can drop or move such foci; with a
+ * case's couch, also the window rule the plan checker applies (beam-path.ts couchWindowProblem, "outside-window").
  */
 export function focusChecker(
   c: BeamCase,
@@ -368,9 +378,12 @@ export function focusChecker(
 ): (focus: Vec3) => FocusProblem | null {
   const ctx = makeContext(c, device, options);
   const b = unit(beam, 'beam');
+  // a case's couch window (beam cone through the opening: beam-path.ts), where the case has a couch
+  const couch = 'couch' in c ? (c as Pick<Case, 'couch'>).couch : undefined;
   return (focus) => {
     const r = axisLayersOrProblem(ctx, focus, b);
-    return 'problem' in r ? r.problem : null;
+    if ('problem' in r) return r.problem;
+    return couch ? couchWindowProblem(focus, couch, ctx.transducer) : null;
   };
 }
 

@@ -12,7 +12,9 @@ import {
   planningCaseOf,
 } from '../../src/index.js';
 import { planTreatment } from '../../src/planning/planner.js';
-import { dropUnreachableFoci, reachableProbeFocus } from '../../src/planning/reachable-plan.js';
+import { couchWindowClearance } from '../../src/planning/beam-path.js';
+import { checkPlanCouchWindow, dropUnreachableFoci, reachableProbeFocus } from '../../src/planning/reachable-plan.js';
+import { simulatePlan } from '../../src/planning/simulate-plan.js';
 
 // The phantoms of issue 17 on which the planner aborted: foci deeper than the bowl reaches (40 mm fat, an 80 mm
 // fibroid, a posterior fibroid with points < 0.5 mm too deep at 1.5 mm voxels) and gas on the probe's axis.
@@ -44,9 +46,11 @@ describe('dropUnreachableFoci', () => {
       const before = planned.plan.sonications.length;
       const tooDeep = planned.plan.sonications.filter((s) => check(s.focus as Vec3)?.reason === 'focus-too-deep').length;
       expect(tooDeep).toBeGreaterThan(0);
+      // deep foci far off the window's axis may also miss the couch window (its own finding, below)
+      const dropped = planned.plan.sonications.filter((s) => check(s.focus as Vec3) !== null).length;
       dropUnreachableFoci(planned, check);
       const son = planned.plan.sonications;
-      expect(son.length).toBe(before - tooDeep);
+      expect(son.length).toBe(before - dropped);
       for (const s of son) expect(check(s.focus as Vec3)).toBeNull();
       const finding = planned.findings.find((f) => f.code === 'skipped-focus-too-deep');
       expect(finding?.severity).toBe('warning');
@@ -106,5 +110,63 @@ describe('computeBeamSources on a focus out of reach', () => {
     expect(error).toBeInstanceOf(InputError);
     expect(error.reason).toBe('focus-too-deep');
     expect(error.params).toEqual(problem?.params);
+  });
+});
+
+describe('the couch window', () => {
+  const R = bowl.radiusOfCurvature;
+  const a = bowl.aperture / 2;
+  const couch = { beamDirection: [0, -1, 0] as Vec3, membraneCenter: [0.01, 0, -0.02] as Vec3, windowRadius: 0.1 };
+
+  it('measures the cone where it crosses the window plane (analytic: radius h·a/√(R² − a²))', () => {
+    // 80 mm past the membrane, 30 mm off the window's axis (x 20, z 22.4 mm from its centre)
+    const focus: Vec3 = [0.03, -0.08, 0.0024];
+    const w = couchWindowClearance(focus, couch, bowl);
+    expect(w.offset).toBeCloseTo(Math.hypot(0.02, 0.0224), 12);
+    expect(w.coneRadius).toBeCloseTo((0.08 * a) / Math.sqrt(R * R - a * a), 12);
+    expect(w.margin).toBeCloseTo(0.1 - w.offset - w.coneRadius, 12);
+    // at the bowl's own rim plane (h = √(R² − a²)) the cone is as wide as the aperture
+    expect(couchWindowClearance([0.01, -Math.sqrt(R * R - a * a), -0.02], couch, bowl).coneRadius).toBeCloseTo(a, 12);
+  });
+
+  // the 2 mm demo phantom with a window narrowed to 60 mm: the outer and deeper points miss it
+  const narrow = () => {
+    const c = generatePhantom({ voxelSizeMm: 2 });
+    c.couch = { ...c.couch, windowRadius: 0.06 };
+    return c;
+  };
+
+  it('the planner skips the points whose cone misses the window and says so', () => {
+    const c = narrow();
+    const check = focusChecker(c, device, c.couch.beamDirection);
+    const planned = layout(c);
+    const before = planned.plan.sonications.length;
+    const outside = planned.plan.sonications.filter((s) => check(s.focus as Vec3)?.reason === 'outside-window');
+    expect(outside.length).toBeGreaterThan(0);
+    expect(outside.length).toBeLessThan(before);
+    for (const s of outside) expect(couchWindowClearance(s.focus as Vec3, c.couch, bowl).margin).toBeLessThan(0);
+    dropUnreachableFoci(planned, check);
+    expect(planned.plan.sonications.length).toBe(before - outside.length);
+    for (const s of planned.plan.sonications) expect(couchWindowClearance(s.focus as Vec3, c.couch, bowl).margin).toBeGreaterThanOrEqual(0);
+    const finding = planned.findings.find((f) => f.code === 'skipped-outside-window');
+    expect(finding?.severity).toBe('warning');
+    expect(finding?.params).toEqual({ count: outside.length, windowRadius: 0.06 });
+    expect(finding?.message).toMatch(/skipped: beam cone to the focus misses the couch window/);
+  });
+
+  it('the plan checker refuses a sonication whose cone misses the window, naming it (simulatePlan before any work)', async () => {
+    const c = narrow();
+    const planned = layout(c);
+    const i = planned.plan.sonications.findIndex((s) => couchWindowClearance(s.focus as Vec3, c.couch, bowl).margin < 0);
+    expect(i).toBeGreaterThanOrEqual(0);
+    expect(() => checkPlanCouchWindow(c, planned.plan)).toThrow(InputError);
+    const error = await simulatePlan(c, planned.plan).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.field).toBe(`plan.sonications[${i}].focus`);
+    expect(error.reason).toBe('outside-window');
+    expect(error.params.windowRadius).toBe(0.06);
+    // the full default window (100 mm, the bowl's aperture radius) admits every point of this plan
+    c.couch.windowRadius = 0.1;
+    expect(() => checkPlanCouchWindow(c, planned.plan)).not.toThrow();
   });
 });
