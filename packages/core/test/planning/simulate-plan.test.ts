@@ -19,14 +19,10 @@ function latticePlan(c: Case, power: number): Plan {
   return parsePlan({ format: 'openfuas-plan', version: 1, device: { preset: 'clinical-0.8mhz' }, sonications });
 }
 
-async function energyPerAblatedVolume(c: Case): Promise<number> {
-  const r = await simulatePlan(c, latticePlan(c, 80), { nearField: false });
-  expect(r.outcome.ablatedTargetVolume).toBeGreaterThan(0);
-  return r.outcome.energy / r.outcome.ablatedTargetVolume;
-}
-
 describe('simulatePlan(case, plan)', () => {
-  const base = generatePhantom();
+  // a 30 mm fibroid on 2 mm case voxels: every part of the pipeline at a fraction of the default phantom's cost (the
+  // directions of the outcome between cases are tested in outcome-directions.test.ts)
+  const base = generatePhantom({ fibroids: [{ diameterMm: 30 }], voxelSizeMm: 2 });
 
   it('predicts an outcome with the contract fields, from the physics', async () => {
     const plan = latticePlan(base, 80);
@@ -73,9 +69,9 @@ describe('simulatePlan(case, plan)', () => {
     expect(o.energy).toBeCloseTo(9 * 80 * 3, 9);
     expect(o.sonicationTime).toBeCloseTo(27, 9);
     expect(o.treatmentTime).toBeCloseTo(81, 9);
-    // 55 mm sphere: 87.1 cm³
-    expect(o.target.volume * 1e6).toBeGreaterThan(85);
-    expect(o.target.volume * 1e6).toBeLessThan(89);
+    // 30 mm sphere: 14.1 cm³ (2 mm voxels: within 5 %)
+    expect(o.target.volume * 1e6).toBeGreaterThan(13.4);
+    expect(o.target.volume * 1e6).toBeLessThan(14.8);
     expect(o.npvRatio).toBeGreaterThan(0);
     expect(o.npvRatio).toBeLessThan(0.2);
     expect(o.ablatedVolume).toBeGreaterThanOrEqual(o.ablatedTargetVolume);
@@ -112,16 +108,6 @@ describe('simulatePlan(case, plan)', () => {
     expect(cold.skin.maxTemperature).toBeLessThan(warm.skin.maxTemperature - 0.1);
     expect(cold.fat.maxTemperature).toBeLessThan(warm.fat.maxTemperature);
     expect(cold.skin.maxDose).toBeLessThanOrEqual(warm.skin.maxDose);
-  });
-
-  it('needs more energy per ablated volume through a thicker wall, for a posterior fibroid and a T2-bright fibroid', async () => {
-    const reference = await energyPerAblatedVolume(base);
-    const thick = await energyPerAblatedVolume(generatePhantom({ wall: 'thick' }));
-    const posterior = await energyPerAblatedVolume(generatePhantom({ fibroids: [{ diameterMm: 55, position: 'posterior' }] }));
-    const bright = await energyPerAblatedVolume(generatePhantom({ fibroids: [{ diameterMm: 55, t2Type: 3 }] }));
-    expect(thick).toBeGreaterThan(reference);
-    expect(posterior).toBeGreaterThan(reference);
-    expect(bright).toBeGreaterThan(reference);
   });
 
   it('refuses a plan beyond the device limits and cancels on request', async () => {
