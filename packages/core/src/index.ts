@@ -312,6 +312,7 @@ export {
 } from './thermal/thermal-dose.js';
 export { PENNES_EXPLICIT_KERNEL, pennesExplicitKernel } from './thermal/pennes-explicit-kernel.js';
 export { PENNES_STEP_DOSE_KERNEL, pennesStepDoseKernel } from './thermal/pennes-step-dose-kernel.js';
+export { COARSE_PROJECTION_KERNEL, coarseProjectionKernel } from './thermal/coarse-projection-kernel.js';
 export {
   ALL_FOURTH_ORDER,
   PENNES_RATE4_KERNEL,
@@ -378,6 +379,8 @@ export type { InterlockCode, InterlockLimit, InterlockLimits } from './console/i
 export { INTERLOCK_CODES, interlockLimits } from './console/interlock-limits.js';
 export type { ThermometryMap, ThermometryOptions } from './console/mr-thermometry.js';
 export { MrThermometry, PRF_COEFFICIENT_PPM_PER_C, THERMOMETRY_DEFAULTS } from './console/mr-thermometry.js';
+export type { LoggedSession } from './console/logged-session.js';
+export { checkLogHashes, loggedSession, patientReadEveryOf } from './console/logged-session.js';
 export type { SessionAction, SessionState } from './console/session-state.js';
 export {
   SESSION_ACTIONS,
@@ -426,6 +429,8 @@ export { outcomeSafetyEvents, planSafetyEvents, sessionSafetyEvents } from './tr
 export type { ExerciseResult, ExerciseScore, FeedbackItem } from './training/score.js';
 export { RUBRIC, scoreExercise } from './training/score.js';
 export { scorePlanExercise, scoreSessionExercise, sessionSummaryOfLog } from './training/exercise.js';
+export type { PlanScoringStats } from './training/exercise.js';
+export { reusedDomains, samePlanAsExpert } from './training/scoring-reuse.js';
 export type { TankResult, TankShot } from './training/virtual-tank.js';
 export { TANK_BOX, TANK_SPACING, exVivoLiver, tankShot } from './training/virtual-tank.js';
 export type { XapiStatement } from './training/xapi.js';

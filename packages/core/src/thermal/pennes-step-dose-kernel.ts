@@ -1,4 +1,5 @@
 import { type KernelArgs, registerKernel } from '../parallel/kernel-registry.js';
+import { coarseProjectionKernel } from './coarse-projection-kernel.js';
 import { pennesExplicitKernel } from './pennes-explicit-kernel.js';
 import { thermalDoseKernel } from './thermal-dose-kernel.js';
 
@@ -12,9 +13,12 @@ export const PENNES_STEP_DOSE_KERNEL = 'thermal.pennes-explicit-dose';
  * Bit-identical to the two runs in sequence: the step of a slice reads T0 anywhere but ps only at its own voxels,
  * and the dose of a slice writes only that slice (its T1, dose, factors, ps, flags), so no block sees another
  * block's dose before its own step.
+ * With `project` set, the boiling projection of the coarse level (coarse-projection-kernel.ts, pointwise) comes between
+ * a block's step and its dose, as the separate runs did (step, projection, dose): still bit-identical.
  */
 export function pennesStepDoseKernel(args: KernelArgs, start: number, end: number): void {
   pennesExplicitKernel(args, start, end);
+  if (args.project === true) coarseProjectionKernel(args, start, end);
   thermalDoseKernel(args, start, end);
 }
 

@@ -1,4 +1,7 @@
 import { type BoilingMaterials, type BoilingOptions, GREYSCALE_FADE_TIME, boilingMaterials, enthalpyProjection } from './boiling.js';
+import type { KernelArgs } from '../parallel/kernel-registry.js';
+import { sharedFloat64 } from '../parallel/parallel-executor.js';
+import { coarseProjectionKernel } from './coarse-projection-kernel.js';
 import { BOILING_TEMPERATURE } from './thermal-dose.js';
 import type { ThermalMaterial } from './thermal-medium.js';
 
@@ -99,21 +102,44 @@ export class WindowBoiling {
    * includes its condensed vapour, and a coarse cell that would pass T_b vaporises instead. No bubbles are tracked
    * there (the greyscale comes from the fine windows). Skipped while no cell is near boiling and none holds vapour.
    */
-  projectCoarse(U: Float64Array, Ta: number, labels: Uint8Array): void {
-    const Tb = this.temperature;
-    if (this.coarseVapour.length !== U.length) this.coarseVapour = new Float64Array(U.length);
-    const phi = this.coarseVapour;
-    const { rhoC, latentCapacity } = this.m;
-    const next = this.scratch;
-    let count = 0;
-    for (let i = 0; i < U.length; i++) {
-      const T = Ta + U[i];
-      if (T <= Tb && phi[i] === 0) continue;
-      const a = labels[i];
-      U[i] += enthalpyProjection(T, phi[i], Tb, rhoC[a], latentCapacity[a], next) - T;
-      phi[i] = next[0];
-      if (phi[i] > 0) count++;
+  projectCoarse(U: Float64Array, Ta: number, labels: Uint8Array, nx: number, ny: number): void {
+    const args = this.coarseProjectionArgs(U.length, nx, ny, labels, Ta);
+    coarseProjectionKernel({ ...args, T1: U }, 0, U.length / (nx * ny));
+    this.coarseProjected();
+  }
+
+  /**
+   * The arguments of the coarse projection kernel (coarse-projection-kernel.ts) for a coarse grid of `cells` cells,
+   * nx × ny per slice (T1, the rise to project, is the caller's): on shared memory, so a fused kernel run on a pool
+   * can project. Call coarseProjected after the run.
+   */
+  coarseProjectionArgs(cells: number, nx: number, ny: number, labels: Uint8Array, Ta: number): KernelArgs {
+    if (this.coarseVapour.length !== cells) {
+      this.coarseVapour = sharedFloat64(cells);
+      this.coarseVapourSlices = sharedFloat64(cells / (nx * ny));
+      this.coarseRhoC = sharedFloat64(this.m.rhoC.length);
+      this.coarseRhoC.set(Array.from(this.m.rhoC));
+      this.coarseLatent = sharedFloat64(this.m.latentCapacity.length);
+      this.coarseLatent.set(Array.from(this.m.latentCapacity));
     }
+    return {
+      project: true,
+      vapour: this.coarseVapour,
+      vapourCount: this.coarseVapourSlices,
+      labels,
+      rhoC: this.coarseRhoC,
+      latent: this.coarseLatent,
+      Toff: Ta,
+      boilT: this.temperature,
+      nx,
+      ny,
+    };
+  }
+
+  /** After a run of the coarse projection: the count of cells holding vapour, from its per-slice counts. */
+  coarseProjected(): void {
+    let count = 0;
+    for (let z = 0; z < this.coarseVapourSlices.length; z++) count += this.coarseVapourSlices[z];
     this.coarseVapourCells = count;
   }
 
@@ -123,6 +149,9 @@ export class WindowBoiling {
   }
 
   private coarseVapour: Float64Array = new Float64Array(0);
+  private coarseVapourSlices: Float64Array = new Float64Array(0);
+  private coarseRhoC: Float64Array = new Float64Array(0);
+  private coarseLatent: Float64Array = new Float64Array(0);
   private coarseVapourCells = 0;
 
   /** Greyscale level of each fine voxel at time t (0 where no bubble ever formed). */

@@ -388,20 +388,25 @@ export class TreatmentSimulation {
     const dtc = duration / nc;
     const t0 = this.time;
     for (let j = 0; j < nc; j++) {
-      if (this.boiling?.coarseNeeded(Math.max(this.lastPeak, this.coarseHandover))) {
-        await this.coarseStep(dtc);
-        this.lastPeak = await this.coarseDoseStep(dtc);
-      } else {
-        // no window, no source, no projection: the step and its dose in one kernel run (bit-identical)
-        await this.executor.run(
-          PENNES_STEP_DOSE_KERNEL,
-          { ...this.coarseStencilArgs(dtc), ...this.coarseDoseArgs(dtc) },
-          this.coarseGrid.shape[2],
-        );
-        this.voxelUpdates += voxelCount(this.coarseGrid);
-        this.coarseHandover = 0;
-        this.lastPeak = this.coarsePeak();
-      }
+      // no window, no source: the step, the boiling projection where needed and the dose in one kernel run, slice by
+      // slice (bit-identical to the three runs in sequence)
+      const [cnx, cny, cnz] = this.coarseGrid.shape;
+      const project = this.boiling?.coarseNeeded(Math.max(this.lastPeak, this.coarseHandover)) ? this.boiling : null;
+      await this.executor.run(
+        PENNES_STEP_DOSE_KERNEL,
+        {
+          ...this.coarseStencilArgs(dtc),
+          ...this.coarseDoseArgs(dtc),
+          ...(project
+            ? project.coarseProjectionArgs(this.Ucn.length, cnx, cny, this.coarse.labels, this.medium.arterialTemperature)
+            : { project: false }),
+        },
+        cnz,
+      );
+      project?.coarseProjected();
+      this.voxelUpdates += voxelCount(this.coarseGrid);
+      this.coarseHandover = 0;
+      this.lastPeak = this.coarsePeak();
       const tmp = this.Uc;
       this.Uc = this.Ucn;
       this.Ucn = tmp;
@@ -494,7 +499,7 @@ export class TreatmentSimulation {
     if (source) addPatchSource(this.Ucn, this.coarse.labels, sc, this.coarseGrid, source.patch, source.scale);
     this.addLeak();
     if (this.boiling?.coarseNeeded(Math.max(this.lastPeak, this.coarseHandover))) {
-      this.boiling.projectCoarse(this.Ucn, this.medium.arterialTemperature, this.coarse.labels);
+      this.boiling.projectCoarse(this.Ucn, this.medium.arterialTemperature, this.coarse.labels, nx, ny);
     }
     this.coarseHandover = 0;
   }

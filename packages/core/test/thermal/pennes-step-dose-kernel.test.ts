@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cem43Factor, pennesExplicitKernel, pennesStepDoseKernel, thermalDoseKernel } from '../../src/index.js';
+import { cem43Factor, coarseProjectionKernel, pennesExplicitKernel, pennesStepDoseKernel, thermalDoseKernel } from '../../src/index.js';
+import { enthalpyProjection } from '../../src/thermal/boiling.js';
 
 /** The coarse level's arguments of both kernels on an n³ box of three materials, a hot spot cooling. */
 function args(n: number) {
@@ -74,5 +75,59 @@ describe('fused explicit step + dose (the coarse level in a pause)', () => {
     // the case is not trivial: perfusion shut down somewhere, dose accrued, a voxel above 100 °C
     expect(ref.ps.some((p) => p === 0)).toBe(true);
     expect(ref.boiled.some((b) => b === 1)).toBe(true);
+  });
+});
+
+describe('fused explicit step + boiling projection + dose (the coarse level in a pause near boiling)', () => {
+  /** the projection's arguments: two of the three materials hold water, some cells start with vapour */
+  function projected(n: number) {
+    const a = args(n);
+    const N = n ** 3;
+    return {
+      ...a,
+      project: true,
+      vapour: Float64Array.from({ length: N }, (_, i) => (i % 11 === 0 ? 0.3 : 0)),
+      vapourCount: new Float64Array(n),
+      rhoC: Float64Array.from([3.6e6, 3.8e6, 2e6]),
+      latent: Float64Array.from([1.8e9, 1.9e9, 0]),
+      boilT: 100,
+    };
+  }
+
+  it('is bit-identical to the step, the projection written out cell by cell, then the dose, in any split', () => {
+    const n = 14;
+    const ref = projected(n);
+    pennesExplicitKernel(ref, 0, n);
+    // the projection as WindowBoiling.projectCoarse did it before it became a kernel: every cell in index order
+    const next = new Float64Array(1);
+    let cells = 0;
+    for (let i = 0; i < n ** 3; i++) {
+      const T = ref.Toff + ref.T1[i];
+      if (T <= ref.boilT && ref.vapour[i] === 0) continue;
+      const m = ref.labels[i];
+      ref.T1[i] += enthalpyProjection(T, ref.vapour[i], ref.boilT, ref.rhoC[m], ref.latent[m], next) - T;
+      ref.vapour[i] = next[0];
+      if (ref.vapour[i] > 0) cells++;
+    }
+    thermalDoseKernel(ref, 0, n);
+    for (const cuts of [
+      [0, n],
+      [0, 1, 5, 6, n],
+      [0, 7, n],
+    ]) {
+      const fused = projected(n);
+      for (let b = cuts.length - 2; b >= 0; b--) pennesStepDoseKernel(fused, cuts[b], cuts[b + 1]);
+      for (const key of ['T1', 'vapour', 'dose', 'factor', 'ps', 'boiled', 'tmax', 'zMax'] as const)
+        expect(Array.from(fused[key]), `${key} with blocks ${cuts}`).toEqual(Array.from(ref[key]));
+      expect(fused.vapourCount.reduce((s, c) => s + c, 0)).toBe(cells);
+    }
+    // not trivial: cells boiled (vapour made), cells condensed (vapour given back), and the one-kernel projection agrees
+    expect(ref.vapour.some((p, i) => p > 0 && i % 11 !== 0)).toBe(true);
+    expect(ref.vapour.some((p, i) => p === 0 && i % 11 === 0)).toBe(true);
+    const alone = projected(n);
+    pennesExplicitKernel(alone, 0, n);
+    coarseProjectionKernel(alone, 0, n);
+    expect(Array.from(alone.T1)).toEqual(Array.from(ref.T1));
+    expect(Array.from(alone.vapour)).toEqual(Array.from(ref.vapour));
   });
 });
