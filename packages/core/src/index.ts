@@ -379,6 +379,8 @@ export type { InterlockCode, InterlockLimit, InterlockLimits } from './console/i
 export { INTERLOCK_CODES, interlockLimits } from './console/interlock-limits.js';
 export type { ThermometryMap, ThermometryOptions } from './console/mr-thermometry.js';
 export { MrThermometry, PRF_COEFFICIENT_PPM_PER_C, THERMOMETRY_DEFAULTS } from './console/mr-thermometry.js';
+export type { LoggedSession } from './console/logged-session.js';
+export { checkLogHashes, loggedSession, patientReadEveryOf } from './console/logged-session.js';
 export type { SessionAction, SessionState } from './console/session-state.js';
 export {
   SESSION_ACTIONS,

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { FormatError, InputError, TreatmentSession, decodeLog, parsePlan, treatmentDomains, verifyLog } from '@openfuas/core';
-import type { SessionSettings, SessionSummary } from '@openfuas/core';
+import {
+  FormatError,
+  InputError,
+  TreatmentSession,
+  checkLogHashes,
+  decodeLog,
+  loggedSession,
+  treatmentDomains,
+  verifyLog,
+} from '@openfuas/core';
+import type { SessionSummary } from '@openfuas/core';
 import type { Command } from 'commander';
 import { runAction } from '../run-action.js';
 import { readCaseFolder } from './case.js';
@@ -46,13 +55,14 @@ export function register(program: Command): void {
         const dir = opts.case ?? run?.caseDir;
         if (!dir) throw new InputError('--case', 'the log does not name its case folder: give --case');
         const c = await readCaseFolder(dir);
-        const plan = parsePlan(d.header.plan);
+        // the plan as the log holds it (a version-1 plan keeps its hash), and the read pattern of the console that
+        // wrote it (the workstation's), so that a log from either replays bit-identically
+        const logged = loggedSession(d.header, file);
+        const plan = logged.plan;
         process.stderr.write(`replay: acoustics of ${plan.sonications.length} point(s)...\n`);
         const domains = await treatmentDomains(c, plan);
-        const session = new TreatmentSession({ case: c, plan, domains, settings: d.header.settings as SessionSettings });
-        if (session.planHash !== d.header.planHash) throw new FormatError(file, 'the plan in the header does not match its hash');
-        if (session.settingsHash !== d.header.settingsHash)
-          throw new FormatError(file, 'settings or case differ from those the log was run with (settings hash)');
+        const session = new TreatmentSession({ case: c, domains, ...logged });
+        checkLogHashes(session, d.header, file);
         process.stderr.write(`replay: ${d.events.length} event(s)...\n`);
         await session.replay(d.events);
         let summary: SessionSummary;

@@ -15,6 +15,7 @@ import {
   decodeLog,
   parseFaultInjection,
   expandShots,
+  loggedSession,
   parsePlan,
   treatmentDomains,
 } from '@openfuas/core';
@@ -119,12 +120,18 @@ export function register(program: Command): void {
           seed: 1,
         };
         let logged: readonly LogEvent[] = [];
+        let loggedPlan: unknown;
+        let patientReadEvery = 0;
         if (opts.resume) {
           if (!existsSync(logPath)) throw new InputError('--log', `${opts.log} does not exist: nothing to resume`);
           const d = decodeLog(new Uint8Array(readFileSync(logPath)));
           if (!d.valid || !d.header) throw new FormatError(opts.log, `not a valid treatment log (${d.error ?? 'no header'})`);
-          if (d.header.planHash !== contentHash(plan, 'plan'))
+          // the header's plan as written (a log from before plan format v2 holds a version-1 plan): the same plan?
+          const fromLog = loggedSession(d.header, opts.log);
+          if (contentHash(fromLog.plan, 'plan') !== contentHash(plan, 'plan'))
             throw new InputError(planPath, 'is not the plan this log was started with (plan hash differs)');
+          loggedPlan = fromLog.loggedPlan;
+          patientReadEvery = fromLog.patientReadEvery;
           const h = d.header.settings as SessionSettings;
           if (opts.modality && opts.modality !== h.modality) throw new InputError('--modality', `the log was run with ${h.modality}`);
           if (opts.operator && opts.operator !== h.operator) throw new InputError('--operator', `the log was run with ${h.operator}`);
@@ -155,6 +162,8 @@ export function register(program: Command): void {
             sink,
             onDurable: print,
             run: { caseDir: resolve(dir), plan: resolve(planPath) },
+            ...(loggedPlan !== undefined ? { loggedPlan } : {}),
+            patientReadEvery,
           });
           if (opts.resume) {
             process.stderr.write(`treat: replaying ${logged.length} logged event(s)...\n`);

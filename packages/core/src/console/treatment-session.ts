@@ -4,7 +4,7 @@ import { type Vec3, rasMmToVoxel } from '../grid/grid3d.js';
 import type { ParallelExecutor } from '../parallel/parallel-executor.js';
 import { checkSonicationLimits, deviceLimits } from '../planning/device-limits.js';
 import type { SimulationOutcome } from '../planning/outcome.js';
-import { type Plan, expandShots } from '../planning/plan.js';
+import { type Plan, expandShots, parsePlan } from '../planning/plan.js';
 import type { TreatmentDomains } from '../planning/treatment-domains.js';
 import { getTransducerPreset } from '../transducer/presets.js';
 import { beamPathObstruction } from './beam-path-watch.js';
@@ -114,6 +114,18 @@ export interface SessionSetup {
   /** written into the header, not hashed (e.g. the case folder and the speed) */
   readonly run?: Record<string, unknown>;
   readonly executor?: ParallelExecutor;
+  /**
+   * The plan as a log's header holds it (replay, resume): the session's plan hash is this document's, as written,
+   * so that a log written before plan format v2 (its header holds a version-1 plan) keeps its hash. It must parse
+   * to the same plan as `plan` (InputError otherwise).
+   */
+  readonly loggedPlan?: unknown;
+  /**
+   * Ticks between extra reads of the patient (0 or absent: only the session's own reads). The workstation reads
+   * every 10 ticks under ultrasound guidance to show the bubbles; the patient's solver steps the intervals between
+   * reads, so the read pattern is part of what makes a run bit-identical (a log records it: patientReadEveryOf).
+   */
+  readonly patientReadEvery?: number;
 }
 
 /**
@@ -176,6 +188,8 @@ export class TreatmentSession {
   private expectedAt = 0;
   private feed = new Map<number, LogEvent[]>();
   private lastEffect: { point: number; grey: number | null } | null = null;
+  /** ticks between the extra reads of the patient (0: none) */
+  readonly patientReadEvery: number;
   private waitStart = -1;
 
   constructor(setup: SessionSetup) {
@@ -196,7 +210,13 @@ export class TreatmentSession {
     for (let i = 0; i < this.plan.sonications.length; i++)
       checkSonicationLimits(limits, this.plan.sonications[i], `plan.sonications[${i}]`);
     this.limits = interlockLimits(this.plan);
-    this.planHash = contentHash(this.plan, 'plan');
+    if (setup.loggedPlan !== undefined && contentHash(expandShots(parsePlan(setup.loggedPlan)), 'plan') !== contentHash(this.plan, 'plan'))
+      throw new InputError('loggedPlan', 'is not the plan of this session');
+    this.planHash = contentHash(setup.loggedPlan ?? this.plan, 'plan');
+    const reads = setup.patientReadEvery ?? 0;
+    if (!Number.isInteger(reads) || reads < 0)
+      throw new InputError('patientReadEvery', `must be a whole number of ticks ≥ 0, got ${reads}`);
+    this.patientReadEvery = reads;
     this.settingsHash = contentHash(this.hashedSettings(), 'settings');
     const n = this.plan.sonications.length;
     this.power = Float64Array.from(this.plan.sonications, (p) => p.power);
@@ -224,6 +244,11 @@ export class TreatmentSession {
       case: { name: this.c.name, target: this.c.target, labels: sha256Hex(this.c.labels) },
       limits: this.limits ?? interlockLimits(this.plan),
     };
+  }
+
+  /** Whether the patient was read at the end of the last tick by the extra read schedule (patientReadEvery). */
+  get readThisTick(): boolean {
+    return this.patientReadEvery > 0 && this.tick % this.patientReadEvery === 0;
   }
 
   /** Treatment time now, s. */
@@ -400,6 +425,7 @@ export class TreatmentSession {
     }
     if (live) this.evaluate(t1, command && onDur > 0 ? command.power : 0, forward, reflected);
     this.tick = k + 1;
+    if (this.readThisTick && !this.finished) await this.patient.advance();
     return this.flush(k);
   }
 

@@ -5,6 +5,7 @@
 import {
   type Case,
   type LogEvent,
+  type LogHeader,
   type LogSink,
   type OperatorAction,
   type Plan,
@@ -12,10 +13,10 @@ import {
   type SessionSummary,
   FormatError,
   TICKS_PER_SECOND,
-  contentHash,
+  checkLogHashes,
   decodeLog,
   deviceLimits,
-  parsePlan,
+  loggedSession,
   treatmentDomains,
 } from '@openfuas/core';
 import type { ConsoleReadout, CurveSample, FromConsole, Modality, ToConsole } from './console-protocol.js';
@@ -165,15 +166,16 @@ async function resume(c: Case, name: string): Promise<void> {
   }
   logName = name;
   sink = r.sink;
-  const plan = parsePlan(d.header.plan);
+  const fromLog = loggedSession(d.header, name);
+  const plan = fromLog.plan;
   post({ type: 'progress', stage: 'acoustics' });
   const domains = await treatmentDomains(c, plan);
   post({ type: 'progress', stage: 'replay' });
-  const run = (d.header as { run?: { workstation?: { patientReadEvery?: number } } }).run;
-  await open(c, plan, domains, d.header.settings as SessionSettings, run?.workstation?.patientReadEvery ?? 0, {
+  const run = (d.header as { run?: Record<string, unknown> }).run;
+  await open(c, plan, domains, fromLog.settings, fromLog.patientReadEvery, {
     events: d.events,
-    planHash: d.header.planHash,
-    settingsHash: d.header.settingsHash,
+    header: d.header,
+    loggedPlan: fromLog.loggedPlan,
     run: run ?? {},
   });
 }
@@ -184,7 +186,7 @@ async function open(
   domains: Awaited<ReturnType<typeof treatmentDomains>>,
   settings: SessionSettings,
   reads: number,
-  logged: { events: readonly LogEvent[]; planHash: string; settingsHash: string; run: Record<string, unknown> } | null,
+  logged: { events: readonly LogEvent[]; header: LogHeader; loggedPlan: unknown; run: Record<string, unknown> } | null,
 ): Promise<void> {
   const modality = settings.modality;
   const b = new ConsoleBook(plan);
@@ -204,13 +206,12 @@ async function open(
         pendingEvents.push(...events);
       },
       run: logged?.run ?? { workstation: { patientReadEvery: reads, storage: sink instanceof OpfsLogSink ? 'opfs' : 'memory' } },
+      ...(logged ? { loggedPlan: logged.loggedPlan } : {}),
     },
     reads,
   );
   if (logged) {
-    if (s.planHash !== logged.planHash) throw new FormatError(logName, 'the plan in the header does not match its hash');
-    if (s.settingsHash !== logged.settingsHash)
-      throw new FormatError(logName, 'the log was run on another case or with other settings (settings hash differs): open its case first');
+    checkLogHashes(s, logged.header, logName);
     // the logged events replay without reaching the log or the page; the page gets them once, here
     await s.replay(logged.events, { resume: true });
     for (const e of logged.events) {
@@ -318,17 +319,16 @@ function act(action: OperatorAction): void {
 async function replay(c: Case, bytes: Uint8Array): Promise<void> {
   const d = decodeLog(bytes);
   if (!d.valid || !d.header) throw new FormatError('log', `not a valid treatment log (${d.error ?? 'no header'})`);
-  const plan = parsePlan(d.header.plan);
-  const settings = d.header.settings as SessionSettings;
-  const run = (d.header as { run?: { workstation?: { patientReadEvery?: number } } }).run;
-  const reads = run?.workstation?.patientReadEvery ?? 0;
+  const fromLog = loggedSession(d.header);
+  const plan = fromLog.plan;
   post({ type: 'progress', stage: 'acoustics' });
   const domains = await treatmentDomains(c, plan);
   post({ type: 'progress', stage: 'replay', fraction: 0 });
-  const s = new DisplayedSession({ case: c, plan, domains, settings }, reads);
-  if (s.planHash !== d.header.planHash) throw new FormatError('log', 'the plan in the header does not match its hash');
-  if (s.settingsHash !== d.header.settingsHash)
-    throw new FormatError('log', 'the log was run on another case or with other settings (settings hash differs): open its case first');
+  const s = new DisplayedSession(
+    { case: c, plan, domains, settings: fromLog.settings, loggedPlan: fromLog.loggedPlan },
+    fromLog.patientReadEvery,
+  );
+  checkLogHashes(s, d.header);
   const b = new ConsoleBook(plan);
   const im = new ConsoleImager(c, s);
   const total = d.events.length;
@@ -389,7 +389,7 @@ async function replay(c: Case, bytes: Uint8Array): Promise<void> {
       type: 'replayed',
       identical: true,
       events: total,
-      message: `identical to the log (${total} events, plan ${contentHash(plan, 'plan').slice(0, 12)})`,
+      message: `identical to the log (${total} events, plan ${s.planHash.slice(0, 12)})`,
       summary,
       tornTail: d.tornTail,
     });

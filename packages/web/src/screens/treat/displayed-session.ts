@@ -15,11 +15,10 @@ import { SLICE_SCALE, anatomyGrey, bmodeRgba, greyOfLabels, renderSlice, slicePl
 /**
  * How often the workstation reads the simulated patient, in control ticks: with ultrasound guidance every
  * PATIENT_READ_TICKS (the B-mode frames, ten per second, show the bubbles of the latest read: they grow and fade
- * over seconds to minutes), with MR guidance never beyond the session's own reads (each map; 0). The patient's
- * solver steps the intervals between reads, so the read pattern is part of what makes a run bit-identical: it is
- * written in the log header (`run.workstation.patientReadEvery`) and the review's replay reads the same way.
- * (`fuas log replay` reads as `fuas treat` does; for an ultrasound log from the workstation its numbers can differ
- * in the last digits of the patient's maxima, i.e. the outcome in the log's end event.)
+ * over seconds to minutes), with MR guidance never beyond the session's own reads (each map; 0). The read pattern
+ * is part of what makes a run bit-identical: the core session reads on it (SessionSetup.patientReadEvery), the log
+ * header records it (`run.workstation.patientReadEvery`), and every replay (the review's, `fuas log replay`) reads
+ * the same way (loggedSession).
  */
 export const PATIENT_READ_TICKS = 10;
 
@@ -29,23 +28,14 @@ export function patientReadsFor(modality: Modality): number {
 
 /** A treatment session that reads its patient as the workstation does, with a hook after each tick. */
 export class DisplayedSession extends TreatmentSession {
-  /** ticks between the workstation's reads of the patient (0: only the session's own) */
-  readonly readEvery: number;
   afterStep: ((events: LogEvent[]) => void | Promise<void>) | null = null;
 
   constructor(setup: SessionSetup, readEvery: number) {
-    super(setup);
-    this.readEvery = readEvery;
-  }
-
-  /** Whether the patient was read at the end of the last tick by the workstation's own schedule. */
-  get readThisTick(): boolean {
-    return this.readEvery > 0 && this.tick % this.readEvery === 0;
+    super({ ...setup, patientReadEvery: readEvery });
   }
 
   override async step(): Promise<LogEvent[]> {
     const events = await super.step();
-    if (this.readThisTick && !this.finished) await this.patient.advance();
     await this.afterStep?.(events);
     return events;
   }
