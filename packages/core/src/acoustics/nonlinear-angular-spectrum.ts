@@ -3,6 +3,7 @@ import { fft2d, fftWavenumber, nextPowerOfTwo } from '../math/fft.js';
 import { type ParallelExecutor, SerialExecutor } from '../parallel/parallel-executor.js';
 import { type BowlTransducer, rimHeight } from '../transducer/bowl.js';
 import { type AngularSpectrum, MAX_ASM_OUTPUT_FFT, asmVolume } from './angular-spectrum.js';
+import { bandFft2d } from './band-limited-fft2d.js';
 import { type HarmonicAcoustics, harmonicAcoustics } from './harmonic-medium.js';
 import { highestHarmonicSignificant } from './harmonic-growth.js';
 import type { LayeredMedium } from './medium.js';
@@ -309,7 +310,11 @@ export async function nonlinearField3D(
   const diffract = (k: number, dz: number, l: number, lNext: number) => {
     const re = fRe.subarray(k * n2, (k + 1) * n2);
     const im = fIm.subarray(k * n2, (k + 1) * n2);
-    fft2d(re, im, n, n, false);
+    // the harmonic's band |k⊥| ≤ b covers |kx| ≤ m bins: only those columns are transformed along y (bandFft2d)
+    const b = band(k + 1);
+    const b2 = b * b;
+    const m = Math.min(n / 2, Math.floor((b * n * d) / (2 * Math.PI) + 1e-9));
+    bandFft2d(re, im, n, m, false);
     const lay = layers[l];
     const kr = lay.wavenumber[k];
     const ki = -lay.attenuation[k];
@@ -319,12 +324,22 @@ export async function nonlinearField3D(
     const lay2 = layers[lNext];
     const kr2 = lay2.wavenumber[k];
     const ki2 = -lay2.attenuation[k];
-    const b = band(k + 1);
-    const b2 = b * b;
+    const norm = 1 / n2;
+    const gap0 = m + 1;
+    const gap1 = n - m;
     for (let jy = 0; jy < n; jy++) {
       const ky2 = kx[jy] * kx[jy];
+      const row = n * jy;
+      if (gap1 > gap0) {
+        re.fill(0, row + gap0, row + gap1);
+        im.fill(0, row + gap0, row + gap1);
+      }
       for (let jx = 0; jx < n; jx++) {
-        const e = jx + n * jy;
+        if (jx === gap0 && gap1 > gap0) {
+          jx = gap1;
+          if (jx >= n) break;
+        }
+        const e = jx + row;
         const kp2 = kx[jx] * kx[jx] + ky2;
         if (kp2 > b2) {
           re[e] = 0;
@@ -332,7 +347,7 @@ export async function nonlinearField3D(
           continue;
         }
         sqrtDecaying(k2re - kp2, k2im, s1);
-        const mag = Math.exp(s1[1] * dz);
+        const mag = Math.exp(s1[1] * dz) * norm;
         const ph = -s1[0] * dz;
         let pr = Math.cos(ph) * mag;
         let pi = Math.sin(ph) * mag;
@@ -357,7 +372,7 @@ export async function nonlinearField3D(
         im[e] = x * pi + y * pr;
       }
     }
-    fft2d(re, im, n, n, true);
+    bandFft2d(re, im, n, m, true);
   };
   // absorbing edge: cosine taper over the outer tenth of each half-period
   let taperW = new Float64Array(n);
