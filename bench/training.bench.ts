@@ -1,10 +1,16 @@
 // Training (issue 15): scoring a planning exercise (target < 30 s on 2 cores) and a virtual-tank shot (target < 2 s).
 // Scoring = simulating the trainee's plan at the training resolution (TRAINING_DOMAINS) + the safety checks + the
-// rubric, with the case's expert reference already computed (`fuas training case` writes it; `fuas training score
-// --expert` reuses it); the expert reference's own cost (autoPlan clinical + simulatePlan) is reported beside it.
-// The trainee's plan here is the expert plan itself (the same size of work as a complete trainee plan).
-// TRAINING_BENCH_CASES: comma-separated case ids (default: the largest case and a small one).
-import { scorePlanExercise, tankShot, trainingCase, expertReference } from '../packages/core/src/index.ts';
+// rubric, with the case's expert reference computed in this process (as the workstation's training worker and
+// `fuas training score` hold it), so that scoring reuses the expert's beams (scoring-reuse.ts); the expert
+// reference's own cost (autoPlan clinical + simulatePlan) is reported beside it.
+// Trainee plans: `moved` (every expert focus moved 1.5 mm to the patient's left: new foci, the same amount of work
+// as a complete trainee plan), `half` (every other expert point) and `expert` (the expert plan itself, unchanged);
+// TRAINING_BENCH_FULL=1 also scores `moved` by the full path (no reuse: the time before scoring-reuse.ts).
+// TRAINING_BENCH_CASES: comma-separated case ids (default: the two largest cases and the smallest);
+// TRAINING_BENCH_THREADS: worker threads of the executor (default 2, as `fuas training score`); CPU seconds are
+// reported beside wall seconds (on a shared machine wall time includes waiting for a core).
+import { WorkerPoolExecutor } from '../packages/cli/src/parallel/worker-pool.ts';
+import { SerialExecutor, expertReference, parsePlan, scorePlanExercise, tankShot, trainingCase } from '../packages/core/src/index.ts';
 import type { BenchFile, BenchResult } from '../scripts/bench-types.ts';
 
 const cpu = () => {
@@ -16,36 +22,66 @@ const bench: BenchFile = {
   name: 'training',
   async run(): Promise<BenchResult[]> {
     const out: BenchResult[] = [];
-    const ids = (process.env.TRAINING_BENCH_CASES ?? 'anterior-45-t1,anterior-25-t2').split(',');
-    for (const id of ids) {
-      const g0 = performance.now();
-      const { case: c, entry } = trainingCase(id);
-      const generateSeconds = (performance.now() - g0) / 1000;
-      const c0 = cpu();
-      const e0 = performance.now();
-      const expert = await expertReference(c);
-      const expertSeconds = (performance.now() - e0) / 1000;
-      const expertCpu = cpu() - c0;
-      const c1 = cpu();
-      const s0 = performance.now();
-      const score = await scorePlanExercise(id, c, expert.plan, expert);
-      const scoreSeconds = (performance.now() - s0) / 1000;
-      out.push({
-        name: `training-score-${id}`,
-        parameters: { case: id, difficulty: entry.difficulty, sonications: expert.plan.sonications.length, fineSpacing: 1e-3, threads: 1 },
-        figures: {
-          generateSeconds,
-          scoreSeconds,
-          scoreCpuSeconds: cpu() - c1,
-          expertSeconds,
-          expertCpuSeconds: expertCpu,
-          expertPlanSeconds: expert.seconds.plan,
-          expertSimulateSeconds: expert.seconds.simulate,
-          score: score.score,
-          npvRatio: score.npvRatio,
-          expertNpvRatio: expert.outcome.npvRatio,
-        },
-      });
+    const ids = (process.env.TRAINING_BENCH_CASES ?? 'anterior-45-t1,anterior-40-t2,anterior-25-t2').split(',');
+    const threads = Number(process.env.TRAINING_BENCH_THREADS ?? 2);
+    const full = process.env.TRAINING_BENCH_FULL === '1';
+    const executor = threads > 1 ? new WorkerPoolExecutor(threads) : new SerialExecutor();
+    try {
+      for (const id of ids) {
+        const g0 = performance.now();
+        const { case: c, entry } = trainingCase(id);
+        const generateSeconds = (performance.now() - g0) / 1000;
+        const c0 = cpu();
+        const e0 = performance.now();
+        const expert = await expertReference(c, { executor });
+        const expertSeconds = (performance.now() - e0) / 1000;
+        const expertCpu = cpu() - c0;
+        const moved = parsePlan({
+          ...expert.plan,
+          sonications: expert.plan.sonications.map((s) => ({ ...s, focus: [s.focus[0] - 1.5e-3, s.focus[1], s.focus[2]] })),
+        });
+        const half = parsePlan({ ...expert.plan, sonications: expert.plan.sonications.filter((_, i) => i % 2 === 0) });
+        const plans: Array<[string, unknown, boolean]> = [
+          ['moved', moved, false],
+          ['half', half, false],
+          ['expert', expert.plan, false],
+          ...(full ? ([['moved', moved, true]] as Array<[string, unknown, boolean]>) : []),
+        ];
+        for (const [plan, json, fullPath] of plans) {
+          const c1 = cpu();
+          const s0 = performance.now();
+          const score = await scorePlanExercise(id, c, json, expert, { executor, full: fullPath });
+          out.push({
+            name: `training-score-${id}-${plan}${fullPath ? '-full' : ''}`,
+            parameters: {
+              case: id,
+              plan,
+              path: score.stats.path,
+              difficulty: entry.difficulty,
+              sonications: (json as { sonications: unknown[] }).sonications.length,
+              expertSonications: expert.plan.sonications.length,
+              fineSpacing: 1e-3,
+              threads,
+            },
+            figures: {
+              generateSeconds,
+              scoreSeconds: (performance.now() - s0) / 1000,
+              scoreCpuSeconds: cpu() - c1,
+              beamComputations: score.stats.beamComputations,
+              expertSeconds,
+              expertCpuSeconds: expertCpu,
+              expertPlanSeconds: expert.seconds.plan,
+              expertSimulateSeconds: expert.seconds.simulate,
+              score: score.score,
+              npvRatio: score.npvRatio,
+              expertNpvRatio: expert.outcome.npvRatio,
+            },
+          });
+          process.stderr.write(`${JSON.stringify(out[out.length - 1])}\n`);
+        }
+      }
+    } finally {
+      await executor.dispose();
     }
     // virtual tank: the first shot at a depth computes the block's field; later shots (other power/time) reuse it
     const shots: Array<[number, number]> = [

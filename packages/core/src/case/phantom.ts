@@ -60,6 +60,12 @@ export interface PhantomOptions {
   fibroids?: FibroidSpec[];
   /** put a gas-filled bowel loop between the abdominal wall and the uterus, across the beam; default false */
   bowelInPath?: boolean;
+  /**
+   * the loop in the beam path: radius mm (5–15; default 11) and shift towards the head (+) or feet (−) from the
+   * fibroid's centre, mm (−60–60; default 0: across the whole window); a small shifted loop blocks part of the window
+   */
+  bowelInPathRadiusMm?: number;
+  bowelInPathOffsetMm?: number;
   /** number of bowel loops away from the beam (0–8); default 4 */
   bowelLoops?: number;
   /** thickness of the water bath inside the grid, mm (5–100); default 15 */
@@ -151,6 +157,8 @@ interface Resolved {
   muscle: number;
   fibroids: Required<FibroidSpec>[];
   bowelInPath: boolean;
+  bowelInPathRadius: number;
+  bowelInPathOffset: number;
   bowelLoops: number;
   water: number;
   noise: number;
@@ -196,6 +204,8 @@ function resolve(o: PhantomOptions): Resolved {
     muscle: num('phantom.muscleMm', o.muscleMm, preset.muscleMm, 0, 40),
     fibroids,
     bowelInPath: o.bowelInPath ?? false,
+    bowelInPathRadius: num('phantom.bowelInPathRadiusMm', o.bowelInPathRadiusMm, 11, 5, 15),
+    bowelInPathOffset: num('phantom.bowelInPathOffsetMm', o.bowelInPathOffsetMm, 0, -60, 60),
     bowelLoops: loops,
     water: num('phantom.waterMm', o.waterMm, 15, 5, 100),
     noise: num('phantom.noise', o.noise, 0.025, 0, 0.3),
@@ -223,7 +233,7 @@ function rotX(deg: number): number[] {
 /** Geometry of the phantom in RAS mm (everything needed to paint it), computed from the options. */
 function layout(p: Resolved, rng: SeededRandom) {
   const wall = p.skin + p.fat + p.muscle;
-  const bowelR = 11;
+  const bowelR = p.bowelInPathRadius;
   const gap = p.bowelInPath ? 4 + 2 * bowelR + 3 : 5;
   // Uterus semi-axes sized to hold its fibroids with myometrium around them.
   let ax = 40;
@@ -306,7 +316,8 @@ function layout(p: Resolved, rng: SeededRandom) {
   if (p.bowelInPath) {
     const f = fibroids[0];
     const y = -(wall + 4 + bowelR);
-    tubes.push({ a: [f.c[0] - 45, y, f.c[2] - 8], b: [f.c[0] + 45, y, f.c[2] + 8], r: bowelR, gas: 0.45 });
+    const z = f.c[2] + p.bowelInPathOffset;
+    tubes.push({ a: [f.c[0] - 45, y, z - 8], b: [f.c[0] + 45, y, z + 8], r: bowelR, gas: 0.45 });
   }
   // Field of view (mm)
   const xHalf = Math.max(70, ax + 25);
@@ -400,6 +411,9 @@ export function generatePhantom(options: PhantomOptions = {}): Case {
         muscleMm: p.muscle,
         fibroids: p.fibroids,
         bowelInPath: p.bowelInPath,
+        ...(p.bowelInPath && (p.bowelInPathRadius !== 11 || p.bowelInPathOffset !== 0)
+          ? { bowelInPathRadiusMm: p.bowelInPathRadius, bowelInPathOffsetMm: p.bowelInPathOffset }
+          : {}),
         bowelLoops: p.bowelLoops,
         waterMm: p.water,
         noise: p.noise,

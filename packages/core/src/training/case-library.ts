@@ -7,9 +7,10 @@ import { type CaseFactors, type DifficultyTerm, difficultyOf, measureCaseFactors
  * The graded case library: phantom variants (case/phantom.ts) chosen to span the difficulty factors. Each case is
  * generated on demand from its options (deterministic: same seed, same case). Fibroids are 25–45 mm and the voxel
  * 1.5 mm so that planning, simulating and scoring an exercise stays under 30 s on 2 cores (bench/training.bench.ts);
- * the difficulty is computed from the measured factors (case-factors.ts), never set by hand. No case has the phantom's
- * bowel loop across the beam: it blocks every point of the window for the planner (autoPlan plans 0 sonications), so
- * it cannot be a planning exercise with an expert reference; the factor stays in the rule for imported cases.
+ * the difficulty is computed from the measured factors (case-factors.ts), never set by hand. The phantom's default
+ * bowel loop across the beam blocks every point of the window (autoPlan plans 0 sonications), so the bowel-in-path
+ * case has a smaller loop (6 mm radius) shifted 30 mm towards the head: it blocks the beam cones of part of the
+ * fibroid (the planner skips those points and says so: finding beam-path-gas) and lies in the cone of others.
  */
 export interface TrainingCaseSpec {
   id: string;
@@ -117,6 +118,22 @@ export const TRAINING_CASES: readonly TrainingCaseSpec[] = [
     title: 'Small bright fibroid behind a thick wall',
     goals: ['Handle several hazards at once', 'Stop when safety and outcome conflict'],
     phantom: p({ seed: 113, wall: 'thick', fibroids: [{ diameterMm: 25, position: 'anterior', t2Type: 3 }] }),
+  },
+  {
+    id: 'anterior-35-bowel',
+    title: 'Anterior 35 mm fibroid with a bowel loop over part of the window',
+    goals: [
+      'Recognise bowel gas in the beam path on imaging',
+      'Treat only the points whose beam avoids the gas',
+      'Accept a lower coverage rather than sonicate through bowel',
+    ],
+    phantom: p({
+      seed: 114,
+      bowelInPath: true,
+      bowelInPathRadiusMm: 6,
+      bowelInPathOffsetMm: 30,
+      fibroids: [{ diameterMm: 35, position: 'anterior', t2Type: 2 }],
+    }),
   },
 ];
 

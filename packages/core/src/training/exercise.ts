@@ -3,6 +3,7 @@ import { FormatError, InputError } from '../errors.js';
 import type { ParallelExecutor } from '../parallel/parallel-executor.js';
 import type { SimulationOutcome } from '../planning/outcome.js';
 import { type Plan, parsePlan } from '../planning/plan.js';
+import { nearFieldRunFits } from '../planning/near-field.js';
 import { simulatePlan } from '../planning/simulate-plan.js';
 import { type TreatmentDomainOptions, treatmentDomains } from '../planning/treatment-domains.js';
 import { decodeLog } from '../console/treatment-log.js';
@@ -11,23 +12,64 @@ import type { ExpertReference } from './expert-reference.js';
 import { TRAINING_DOMAINS } from './expert-reference.js';
 import { outcomeSafetyEvents, planSafetyEvents, sessionSafetyEvents } from './safety-events.js';
 import { type ExerciseScore, scoreExercise } from './score.js';
+import { reusedDomains, samePlanAsExpert } from './scoring-reuse.js';
+
+/** How a planning exercise was simulated: the full path, or reusing the expert reference (scoring-reuse.ts). */
+export interface PlanScoringStats {
+  path: 'full' | 'same-as-expert' | 'reused-acoustics';
+  /** beam computations made for the trainee's plan (0: every beam reused) */
+  beamComputations: number;
+  /** whether the expert's near-field run was taken */
+  nearFieldReused: boolean;
+  seconds: number;
+}
 
 /**
  * A planning exercise: the trainee's plan simulated on the case (simulatePlan at TRAINING_DOMAINS, as the expert's),
  * its margin/beam-path events and the outcome's dose events, scored against the expert reference.
+ * With the expert's domains (an ExpertReference computed in this process) the simulation reuses them: a plan that
+ * delivers what the expert plan delivers takes the expert's outcome (deterministic simulation), others reuse the
+ * expert's beams where their layer stacks agree (reusedDomains); `full: true` simulates from scratch (tests compare).
  */
 export async function scorePlanExercise(
   caseId: string,
   c: Case,
   planJson: unknown,
-  expert: Pick<ExpertReference, 'plan' | 'outcome'>,
-  options: { executor?: ParallelExecutor; signal?: { readonly aborted: boolean } } = {},
-): Promise<ExerciseScore & { outcome: SimulationOutcome }> {
+  expert: Pick<ExpertReference, 'plan' | 'outcome'> & Partial<Pick<ExpertReference, 'domains' | 'nearField'>>,
+  options: { executor?: ParallelExecutor; signal?: { readonly aborted: boolean }; full?: boolean } = {},
+): Promise<ExerciseScore & { outcome: SimulationOutcome; stats: PlanScoringStats }> {
+  const t0 = performance.now();
   const plan: Plan = parsePlan(planJson);
   if (plan.sonications.length === 0) throw new InputError('plan.sonications', 'is empty: nothing to score');
-  const sim = await simulatePlan(c, plan, { ...TRAINING_DOMAINS, executor: options.executor, signal: options.signal });
-  const events = [...planSafetyEvents(c, plan), ...outcomeSafetyEvents(sim.outcome)];
-  return { ...scoreExercise(caseId, { outcome: sim.outcome, plan, events }, expert), outcome: sim.outcome };
+  let outcome: SimulationOutcome;
+  let stats: Omit<PlanScoringStats, 'seconds'>;
+  if (!options.full && samePlanAsExpert(plan, expert.plan)) {
+    outcome = expert.outcome;
+    stats = { path: 'same-as-expert', beamComputations: 0, nearFieldReused: true };
+  } else if (!options.full && expert.domains) {
+    const domains = await reusedDomains(c, plan, expert.domains, TRAINING_DOMAINS, options.executor);
+    const near =
+      domains === expert.domains && expert.nearField && nearFieldRunFits(expert.nearField, plan, true) ? expert.nearField : undefined;
+    const sim = await simulatePlan(c, plan, {
+      ...TRAINING_DOMAINS,
+      domains,
+      ...(near ? { nearFieldRun: near } : {}),
+      executor: options.executor,
+      signal: options.signal,
+    });
+    outcome = sim.outcome;
+    stats = { path: 'reused-acoustics', beamComputations: domains.sources.computations, nearFieldReused: near !== undefined };
+  } else {
+    const sim = await simulatePlan(c, plan, { ...TRAINING_DOMAINS, executor: options.executor, signal: options.signal });
+    outcome = sim.outcome;
+    stats = { path: 'full', beamComputations: sim.stats.beamComputations, nearFieldReused: false };
+  }
+  const events = [...planSafetyEvents(c, plan), ...outcomeSafetyEvents(outcome)];
+  return {
+    ...scoreExercise(caseId, { outcome, plan, events }, expert),
+    outcome,
+    stats: { ...stats, seconds: (performance.now() - t0) / 1000 },
+  };
 }
 
 /**

@@ -4,7 +4,8 @@ import { autoPlan } from '../planning/auto-plan.js';
 import type { SimulationOutcome } from '../planning/outcome.js';
 import type { Plan } from '../planning/plan.js';
 import { simulatePlan } from '../planning/simulate-plan.js';
-import type { TreatmentDomainOptions } from '../planning/treatment-domains.js';
+import type { NearFieldResult } from '../planning/near-field.js';
+import type { TreatmentDomainOptions, TreatmentDomains } from '../planning/treatment-domains.js';
 
 /**
  * Resolution of the training exercises' treatment simulations: a 1 mm fine thermal grid instead of simulatePlan's
@@ -20,6 +21,12 @@ export interface ExpertReference {
   outcome: SimulationOutcome;
   /** s: planning and simulating it */
   seconds: { plan: number; simulate: number };
+  /**
+   * the expert plan's acoustics and domains and its near-field run (in memory only): scoring a trainee's plan on this
+   * case reuses them (scoring-reuse.ts)
+   */
+  domains?: TreatmentDomains;
+  nearField?: NearFieldResult;
 }
 
 /**
@@ -40,5 +47,11 @@ export async function expertReference(
     executor: options.executor,
     signal: options.signal,
   });
-  return { plan: planned.plan, outcome: sim.outcome, seconds: { plan: (t1 - t0) / 1000, simulate: (performance.now() - t1) / 1000 } };
+  return {
+    plan: planned.plan,
+    outcome: sim.outcome,
+    seconds: { plan: (t1 - t0) / 1000, simulate: (performance.now() - t1) / 1000 },
+    ...(planned.domains ? { domains: planned.domains } : {}),
+    ...(planned.nearField ? { nearField: planned.nearField } : {}),
+  };
 }

@@ -31,7 +31,7 @@ type MarginName = 'serosa' | 'endometrium' | 'bone' | 'bowel';
  * Margin and beam-path events of a plan on its case: every focus is checked against the plan's own margins (the
  * constraints the planner keeps: ≥ serosaMargin inside the uterine serosa, ≥ endometriumMargin from the endometrium,
  * ≥ boneMargin from bone, ≥ bowelMargin from bowel; exact distance maps as planTreatment's) and its beam cone against
- * gas and bone (checkBeamPath). One event per code, with the number of points and the worst distance.
+ * gas and bone (checkBeamPath: major) and bowel wall (minor: the bowel lies in the path, no gas on it). One event per code, with the number of points and the worst distance.
  */
 export function planSafetyEvents(c: Case, plan: Plan): SafetyEvent[] {
   const pc = planningCaseOf(c);
@@ -92,7 +92,9 @@ export function planSafetyEvents(c: Case, plan: Plan): SafetyEvent[] {
     if (seen.has(key)) return; // repeated shots at one focus: one beam path
     seen.add(key);
     const check = checkBeamPath(pc, p.focus as unknown as Vec3, beam, bowl);
-    for (const s of check.blocking) {
+    // bowel wall in the cone (no gas): the planner flags it (check on imaging), the exercise counts it as a minor event
+    const met = [...check.blocking, ...check.caution.filter((s) => s === 'bowel')];
+    for (const s of met) {
       const b = blocked.get(s) ?? { count: 0, label: p.label ?? `#${n + 1}` };
       b.count++;
       blocked.set(s, b);
@@ -101,7 +103,7 @@ export function planSafetyEvents(c: Case, plan: Plan): SafetyEvent[] {
   for (const [s, b] of blocked)
     events.push({
       code: `beam-path-${s}`,
-      severity: 'major',
+      severity: s === 'bowel' ? 'minor' : 'major',
       params: { structure: s, points: b.count, point: b.label },
       message: `${b.count} point(s) sonicate through ${s} (first ${b.label})`,
     });

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { type CaseFactors, difficultyOf } from '../../src/training/case-factors.js';
 import { TRAINING_CASES, trainingCase } from '../../src/training/case-library.js';
+import { planningCaseOf } from '../../src/planning/auto-plan.js';
+import { planTreatment } from '../../src/planning/planner.js';
+import { getTransducerPreset } from '../../src/transducer/presets.js';
 
 const easy: CaseFactors = {
   fibroidDiameterMm: 40,
@@ -10,6 +13,7 @@ const easy: CaseFactors = {
   perfusionMlPerMinPer100g: 20,
   wallThicknessMm: 27,
   bowelInPath: false,
+  bowelBlockedFraction: 0,
   maxDepthMm: 70,
   sacrumDistanceMm: 50,
   endometriumDistanceMm: 5,
@@ -56,5 +60,28 @@ describe('training case library', () => {
     expect(post.factors.sacrumDistanceMm).toBeLessThan(ant.factors.sacrumDistanceMm);
     expect(post.difficulty).toBeGreaterThan(ant.difficulty);
     expect(() => trainingCase('no-such-case')).toThrow(InputError);
+  });
+
+  it('the bowel-in-path case: gas blocks part of the window, the planner skips those points and says so', () => {
+    const { entry, case: c } = trainingCase('anterior-35-bowel');
+    expect(entry.factors.bowelInPath).toBe(true);
+    expect(entry.factors.bowelBlockedFraction).toBeGreaterThan(0.2);
+    expect(entry.factors.bowelBlockedFraction).toBeLessThan(0.9); // part of the window, not all of it
+    expect(entry.difficultyTerms.map((t) => t.key)).toContain('bowel-in-path');
+    // an easy case of the library has no bowel in its path
+    expect(trainingCase('anterior-25-t2').entry.factors.bowelBlockedFraction).toBe(0);
+    const bowl = getTransducerPreset('clinical-0.8mhz');
+    const planned = planTreatment(planningCaseOf(c), {
+      device: { preset: 'clinical-0.8mhz' },
+      geometry: { radiusOfCurvature: bowl.radiusOfCurvature, aperture: bowl.aperture },
+      power: 400,
+      exposure: 2,
+      cooling: 6,
+      lesionWidth: 4e-3,
+      lesionLength: 10e-3,
+    });
+    const skipped = planned.findings.find((f) => f.code === 'beam-path-gas');
+    expect(planned.plan.sonications.length).toBeGreaterThan(20);
+    expect(Number(skipped?.params?.count)).toBeGreaterThan(20);
   });
 });

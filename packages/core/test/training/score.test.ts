@@ -12,6 +12,7 @@ import { trainingCase } from '../../src/training/case-library.js';
 import { scorePlanExercise, scoreSessionExercise, sessionSummaryOfLog } from '../../src/training/exercise.js';
 import { type ExpertReference, TRAINING_DOMAINS, expertReference } from '../../src/training/expert-reference.js';
 import { outcomeSafetyEvents, planSafetyEvents } from '../../src/training/safety-events.js';
+import { samePlanAsExpert } from '../../src/training/scoring-reuse.js';
 import { type ExerciseScore, scoreExercise } from '../../src/training/score.js';
 
 const ID = 'anterior-25-t2';
@@ -37,7 +38,7 @@ describe('training scores', () => {
     expect(expertScore.components.efficiency).toBe(15); // its own EEF
   });
 
-  it('a plan with half the expert points scores lower', async () => {
+  it("a plan with half the expert points scores lower; reusing the expert's beams gives the full path's score", async () => {
     const half = withSonications(
       expert.plan,
       expert.plan.sonications.filter((_, i) => i % 2 === 0),
@@ -46,6 +47,39 @@ describe('training scores', () => {
     expect(s.npvRatio).toBeLessThan(expertScore.npvRatio);
     expect(s.score).toBeLessThan(expertScore.score);
     expect(s.feedbackItems.length).toBeGreaterThan(0);
+    // the faster path: every focus takes an expert beam (no beam computed), the near field and heating simulated
+    expect(s.stats).toMatchObject({ path: 'reused-acoustics', beamComputations: 0, nearFieldReused: false });
+    // the full path (beams of this plan's own foci, shared within the same stack tolerance): the same score components
+    // (tolerance: 0.5 point each, NPV ratio 0.01, EEF 2 %; measured differences are in docs/training.md)
+    const full = await scorePlanExercise(ID, c, half, expert, { full: true });
+    expect(full.stats.path).toBe('full');
+    expect(full.stats.beamComputations).toBeGreaterThan(0);
+    for (const k of ['npv', 'efficiency', 'safety', 'time'] as const)
+      expect(Math.abs(s.components[k] - full.components[k])).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(s.npvRatio - full.npvRatio)).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(s.eef / full.eef - 1)).toBeLessThanOrEqual(0.02);
+    expect(s.passed).toBe(full.passed);
+    expect(s.safetyEvents).toEqual(full.safetyEvents);
+    console.log(
+      `half plan: reused ${JSON.stringify(s.components)} ${s.npvRatio} ${s.stats.seconds.toFixed(1)} s; full ${JSON.stringify(full.components)} ${full.npvRatio} ${full.stats.seconds.toFixed(1)} s`,
+    );
+  }, 900_000);
+
+  it('the expert plan scored as a trainee plan: its own outcome, which a full simulation reproduces exactly', async () => {
+    const s = await scorePlanExercise(ID, c, JSON.parse(JSON.stringify(expert.plan)), expert);
+    expect(s.stats.path).toBe('same-as-expert');
+    expect(s.components).toEqual(expertScore.components);
+    const full = await scorePlanExercise(ID, c, expert.plan, expert, { full: true });
+    expect(full.npvRatio).toBe(expert.outcome.npvRatio); // deterministic: same plan, same numbers
+    expect(full.eef).toBe(expert.outcome.eef);
+    expect(full.components).toEqual(s.components);
+    // any change to what is delivered is simulated
+    const longer = withSonications(
+      expert.plan,
+      expert.plan.sonications.map((x, i) => (i === 0 ? { ...x, cooling: x.cooling + 1 } : x)),
+    );
+    expect(samePlanAsExpert(longer, expert.plan)).toBe(false);
+    expect(samePlanAsExpert(parsePlan(JSON.parse(JSON.stringify(expert.plan))), expert.plan)).toBe(true);
   }, 900_000);
 
   it('a point moved inside the endometrium margin fails and scores lower', async () => {

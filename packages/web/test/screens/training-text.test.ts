@@ -69,6 +69,7 @@ describe('training texts in the workstation’s four languages', () => {
         position: 'posterior',
         sacrumDistanceMm: 20,
         bowelInPath: true,
+        bowelBlockedFraction: 0.5,
         endometriumDistanceMm: 1,
       },
     ] as const;
