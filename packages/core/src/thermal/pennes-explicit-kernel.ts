@@ -1,4 +1,5 @@
 import { type KernelArgs, registerKernel } from '../parallel/kernel-registry.js';
+import { sharedUint8 } from '../parallel/parallel-executor.js';
 
 /** Name under which the explicit Pennes step is registered (run it over `nz` items: z-slices). */
 export const PENNES_EXPLICIT_KERNEL = 'thermal.pennes-explicit';
@@ -18,7 +19,8 @@ export const PENNES_EXPLICIT_KERNEL = 'thermal.pennes-explicit';
  *
  * Items are z-slices [start, end); each writes only its own slices of T1 and reads T0 anywhere, so any split
  * gives bit-identical results. Interior voxels take the branch-free path (a faster one for a single material);
- * the six faces of the box the general one.
+ * the six faces of the box the general one. Optional `same` (sameLabelVoxels of the labels) spares the label and
+ * table look-ups of voxels inside one material, bit-identically.
  */
 export function pennesExplicitKernel(args: KernelArgs, start: number, end: number): void {
   const T = args.T0 as Float64Array;
@@ -39,6 +41,7 @@ export function pennesExplicitKernel(args: KernelArgs, start: number, end: numbe
   const bc = args.bc as number;
   const Ta = args.Ta as number;
   const Tb = args.Tb as number;
+  const same = args.same as Uint8Array | undefined;
   const nxy = nx * ny;
   const hasQ = qs !== 0;
   for (let z = start; z < end; z++) {
@@ -63,6 +66,37 @@ export function pennesExplicitKernel(args: KernelArgs, start: number, end: numbe
           const t = T[i];
           const flux = c0 * (T[i - 1] + T[i + 1] - 2 * t) + c1 * (T[i - nx] + T[i + nx] - 2 * t) + c2 * (T[i - nxy] + T[i + nxy] - 2 * t);
           U[i] = hasQ ? t + flux - p0 * ps[i] * (t - Ta) + s0 * q[i] : t + flux - p0 * ps[i] * (t - Ta);
+        }
+      } else if (same) {
+        // voxels whose six neighbours share their label (same[i] = 1) read one coefficient per axis: the labelled
+        // sum's operations in its order with the same values, so bit-identical to the path below
+        for (let i = row + 1; i < last; i++) {
+          const a = lab[i];
+          const t = T[i];
+          let flux: number;
+          if (same[i] === 1) {
+            const c = a * L + a;
+            const c0 = cx[c];
+            const c1 = cy[c];
+            const c2 = cz[c];
+            flux =
+              c0 * (T[i - 1] - t) +
+              c0 * (T[i + 1] - t) +
+              c1 * (T[i - nx] - t) +
+              c1 * (T[i + nx] - t) +
+              c2 * (T[i - nxy] - t) +
+              c2 * (T[i + nxy] - t);
+          } else {
+            const aL = a * L;
+            flux =
+              cx[aL + lab[i - 1]] * (T[i - 1] - t) +
+              cx[aL + lab[i + 1]] * (T[i + 1] - t) +
+              cy[aL + lab[i - nx]] * (T[i - nx] - t) +
+              cy[aL + lab[i + nx]] * (T[i + nx] - t) +
+              cz[aL + lab[i - nxy]] * (T[i - nxy] - t) +
+              cz[aL + lab[i + nxy]] * (T[i + nxy] - t);
+          }
+          U[i] = hasQ ? t + flux - pc[a] * ps[i] * (t - Ta) + sc[a] * qs * q[i] : t + flux - pc[a] * ps[i] * (t - Ta);
         }
       } else {
         for (let i = row + 1; i < last; i++) {
@@ -142,6 +176,31 @@ function boundaryVoxel(
     faceTerm(T, lab, cz, aL, a, t, z < nz - 1, i + nxy, i - nxy * (nz - 1), bc, Tb);
   const src = qs !== 0 ? sc[a] * qs * q[i] : 0;
   U[i] = t + flux - pc[a] * ps[i] * (t - Ta) + src;
+}
+
+/**
+ * 1 for the voxels whose six neighbours (all inside the box) share the voxel's label, else 0: the `same` argument
+ * of the explicit kernel, computed once per labelled grid.
+ */
+export function sameLabelVoxels(labels: Uint8Array, shape: readonly number[]): Uint8Array {
+  const [nx, ny, nz] = shape;
+  const nxy = nx * ny;
+  const same = sharedUint8(nx * ny * nz);
+  for (let z = 1; z < nz - 1; z++)
+    for (let y = 1; y < ny - 1; y++)
+      for (let i = nx * (y + ny * z) + 1, e = i + nx - 2; i < e; i++) {
+        const a = labels[i];
+        same[i] =
+          labels[i - 1] === a &&
+          labels[i + 1] === a &&
+          labels[i - nx] === a &&
+          labels[i + nx] === a &&
+          labels[i - nxy] === a &&
+          labels[i + nxy] === a
+            ? 1
+            : 0;
+      }
+  return same;
 }
 
 registerKernel(PENNES_EXPLICIT_KERNEL, pennesExplicitKernel);

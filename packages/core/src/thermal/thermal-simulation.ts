@@ -5,7 +5,7 @@ import { type ParallelExecutor, SerialExecutor, sharedFloat32, sharedFloat64, sh
 import { BoilingState, type BoilingOptions, boilingMaterials } from './boiling.js';
 import { shieldedSource } from './bubble-shielding.js';
 import { type HeatSource, addPatchSource, forEachSourceVoxel } from './heat-source.js';
-import { PENNES_EXPLICIT_KERNEL } from './pennes-explicit-kernel.js';
+import { PENNES_EXPLICIT_KERNEL, sameLabelVoxels } from './pennes-explicit-kernel.js';
 import { TaylorStepper } from './taylor-step.js';
 import { type ImplicitProblem, ImplicitWorkspace, implicitStep } from './pennes-implicit.js';
 import type { PerfusionResponse } from '../tissue/thermoregulation.js';
@@ -515,11 +515,14 @@ export class ThermalSimulation {
     return t;
   }
 
+  /** the explicit kernel's same-label mask (made at the first explicit step of a multi-material medium) */
+  private sameLabel: Uint8Array | null = null;
+
   private async explicitStep(source: HeatSource | null, scale: number, dt: number): Promise<void> {
     const tab = this.stepTables(dt);
     const [nx, ny, nz] = this.grid.shape;
     const full = source?.kind === 'field';
-    const args: KernelArgs = {
+    const args: Record<string, KernelArgs[string]> = {
       T0: this.T,
       T1: this.Tn,
       labels: this.medium.labels,
@@ -535,6 +538,10 @@ export class ThermalSimulation {
       Ta: this.medium.arterialTemperature,
       Tb: this.medium.arterialTemperature,
     };
+    if (this.tables.count > 1) {
+      this.sameLabel ??= sameLabelVoxels(this.medium.labels, this.grid.shape);
+      args.same = this.sameLabel;
+    }
     await this.executor.run(PENNES_EXPLICIT_KERNEL, args, nz);
     if (source?.kind === 'patch') addPatchSource(this.Tn, this.medium.labels, tab.sc, this.grid, source, scale);
   }

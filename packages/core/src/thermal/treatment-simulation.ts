@@ -4,7 +4,7 @@ import type { KernelArgs } from '../parallel/kernel-registry.js';
 import { type ParallelExecutor, SerialExecutor, sharedFloat32, sharedFloat64, sharedUint8 } from '../parallel/parallel-executor.js';
 import { type PatchHeatSource, addPatchSource, placePatch } from './heat-source.js';
 import type { BoilingOptions } from './boiling.js';
-import { PENNES_EXPLICIT_KERNEL } from './pennes-explicit-kernel.js';
+import { PENNES_EXPLICIT_KERNEL, sameLabelVoxels } from './pennes-explicit-kernel.js';
 import { PENNES_STEP_DOSE_KERNEL } from './pennes-step-dose-kernel.js';
 import { TaylorStepper } from './taylor-step.js';
 import { THERMAL_DOSE_KERNEL } from './thermal-dose-kernel.js';
@@ -82,6 +82,8 @@ interface Window {
   faceVoxel: Int32Array;
   faceCell: Int32Array;
   faceAxis: Uint8Array;
+  /** the explicit kernel's same-label mask of the window (made at its first reference-kernel step) */
+  same?: Uint8Array;
 }
 
 /**
@@ -160,6 +162,8 @@ export class TreatmentSimulation {
   private readonly retireCount: Float64Array;
   private readonly fineTab: ReturnType<typeof materialTables>;
   private readonly coarseTab: ReturnType<typeof materialTables>;
+  /** the explicit kernel's same-label mask of the coarse level (null with one material) */
+  private readonly coarseSame: Uint8Array | null;
   private cancelled = false;
 
   constructor(medium: ThermalMedium, beam: PatchHeatSource, sonications: readonly TreatmentSonication[], options: TreatmentOptions = {}) {
@@ -223,6 +227,7 @@ export class TreatmentSimulation {
     });
     this.fineTab = materialTables(medium);
     this.coarseTab = materialTables(this.coarse);
+    this.coarseSame = this.coarseTab.count > 1 ? sameLabelVoxels(cl, cs) : null;
     this.fineDt = courant * explicitStabilityLimit(medium);
     this.coarseDt = courant * explicitStabilityLimit(this.coarse);
     const nc = voxelCount(this.coarseGrid);
@@ -488,6 +493,7 @@ export class TreatmentSimulation {
       bc: 0,
       Ta: 0,
       Tb: 0,
+      ...(this.coarseSame ? { same: this.coarseSame } : {}),
     };
   }
 
@@ -592,7 +598,27 @@ export class TreatmentSimulation {
     } else {
       await this.fineExecutor.run(
         PENNES_EXPLICIT_KERNEL,
-        { T0: w.T, T1: w.Tn, labels: w.labels, cx, cy, cz, pc, sc, ps: w.ps, q: EMPTY32, qs: 0, nx, ny, nz, L, bc: 0, Ta: 0, Tb: 0 },
+        {
+          T0: w.T,
+          T1: w.Tn,
+          labels: w.labels,
+          cx,
+          cy,
+          cz,
+          pc,
+          sc,
+          ps: w.ps,
+          q: EMPTY32,
+          qs: 0,
+          nx,
+          ny,
+          nz,
+          L,
+          bc: 0,
+          Ta: 0,
+          Tb: 0,
+          ...(L > 1 ? { same: (w.same ??= sameLabelVoxels(w.labels, w.n)) } : {}),
+        },
         nz,
       );
       if (scale !== 0) addPatchSource(w.Tn, w.labels, sc, w.grid, w.patch, scale);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cem43Factor, coarseProjectionKernel, pennesExplicitKernel, pennesStepDoseKernel, thermalDoseKernel } from '../../src/index.js';
+import { sameLabelVoxels } from '../../src/thermal/pennes-explicit-kernel.js';
 import { enthalpyProjection } from '../../src/thermal/boiling.js';
 
 /** The coarse level's arguments of both kernels on an n³ box of three materials, a hot spot cooling. */
@@ -129,5 +130,34 @@ describe('fused explicit step + boiling projection + dose (the coarse level in a
     coarseProjectionKernel(alone, 0, n);
     expect(Array.from(alone.T1)).toEqual(Array.from(ref.T1));
     expect(Array.from(alone.vapour)).toEqual(Array.from(ref.vapour));
+  });
+});
+
+describe('explicit step with the same-label mask (voxels inside one material read one coefficient per axis)', () => {
+  it('is bit-identical to the labelled sum, with and without a source, in any split', () => {
+    const n = 14;
+    for (const qs of [0, 3e5]) {
+      const ref = { ...args(n), qs, q: Float32Array.from({ length: n ** 3 }, (_, i) => (i % 7) * 1e3) };
+      // blocky labels (three materials in slabs and a cube), so most voxels are inside one material
+      ref.labels = Uint8Array.from({ length: n ** 3 }, (_, i) => {
+        const x = i % n;
+        const y = ((i / n) | 0) % n;
+        const z = (i / (n * n)) | 0;
+        return x > 3 && x < 9 && y > 4 && y < 10 && z > 2 && z < 8 ? 2 : z < 6 ? 0 : 1;
+      });
+      pennesExplicitKernel(ref, 0, n);
+      const same = sameLabelVoxels(ref.labels, [n, n, n]);
+      const inside = same.reduce((s, v) => s + v, 0);
+      expect(inside).toBeGreaterThan(n ** 3 / 3);
+      expect(inside).toBeLessThan(n ** 3 - 1);
+      for (const cuts of [
+        [0, n],
+        [0, 3, 9, n],
+      ]) {
+        const fast = { ...ref, T1: new Float64Array(n ** 3), same };
+        for (let b = 0; b + 1 < cuts.length; b++) pennesExplicitKernel(fast, cuts[b], cuts[b + 1]);
+        expect(Array.from(fast.T1), `qs ${qs}, blocks ${cuts}`).toEqual(Array.from(ref.T1));
+      }
+    }
   });
 });
