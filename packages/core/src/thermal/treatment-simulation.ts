@@ -569,7 +569,8 @@ export class TreatmentSimulation {
       f1: 0,
       factor: this.coarseCem,
       tmax: this.coarseMax,
-      skip: this.coarseInWindow,
+      // no cell lies under a window in a pause (the window is retired): the kernel then reads no skip flags
+      ...(this.activeBox ? { skip: this.coarseInWindow } : {}),
       nx,
       ny,
     };
