@@ -121,8 +121,11 @@ export function couchWindowClearance(
 }
 
 /**
- * The window rule as a focus problem (reason "outside-window", values in m), or null where the cone passes. The
- * default window of cases without a measured one is sized in case geometry (see shared/reference/devices-and-protocol.md).
+ * The window rule as a focus problem (reason "outside-window", values in m), or null where the cone passes.
+ * No published dimension of the JC200 couch opening was found (Haifu device papers, FDA/NMPA descriptions searched);
+ * the cases' 0.1 m window radius equals the aperture radius of the 200 mm JC200-class bowl
+ * (shared/reference/devices-and-protocol.md): the smallest opening that passes a centred bowl's whole cone at every
+ * depth it reaches (there the cone is narrower than the aperture). A measured window belongs in the case's couch.
  */
 export function couchWindowProblem(
   focusRas: Vec3,

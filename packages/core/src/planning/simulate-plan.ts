@@ -14,6 +14,7 @@ import { type NonlinearVerdict, nonlinearTreatmentSources } from './nonlinear-so
 import { type TreatmentDomainOptions, type TreatmentDomains, checkDomainsFor, treatmentDomains } from './treatment-domains.js';
 import { placeBeamPatch } from './treatment-sources.js';
 import { checkPlanCouchWindow } from './reachable-plan.js';
+import { checkFiniteBeams, checkFiniteField, checkFiniteNearField, checkFiniteTreatmentStep } from './finite-fields.js';
 
 /** Progress of a plan simulation, for progress bars and live views. */
 export interface PlanSimulationProgress {
@@ -168,6 +169,7 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
   // the domains did not see (a plan edited after planning)
   const tn0 = performance.now();
   const nonlinear = options.linear ? undefined : await nonlinearTreatmentSources(sources, plan, {}, executor, domains.nonlinear);
+  checkFiniteBeams(sources, nonlinear);
   const acousticsSeconds =
     (options.domains ? 0 : domains.seconds) + (nonlinear && nonlinear !== domains.nonlinear ? (performance.now() - tn0) / 1000 : 0);
   progress({ phase: 'acoustics', fraction: 1 });
@@ -213,6 +215,7 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
         onProgress: (p) => progress({ phase: 'near-field', fraction: p.fraction, time: p.time, peakTemperature: p.peakTemperature }),
         signal: options.signal,
       }));
+    checkFiniteNearField(near);
     findings.push(...near.findings);
     nearField = { grid: near.grid, labels: near.labels, dose: near.dose, maxTemperature: near.maxTemperature };
     nearTimeline = near.timeline;
@@ -242,6 +245,7 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
   const frameEvery = options.frameIntervalMs ?? 500;
   const result = await treatment.advance(Number.POSITIVE_INFINITY, {
     onProgress: (p) => {
+      checkFiniteTreatmentStep(treatment, p);
       progress({
         phase: 'treatment',
         fraction: end > 0 ? p.time / end : 1,
@@ -269,6 +273,8 @@ export async function simulatePlan(c: Case, plan: Plan, options: PlanSimulationO
   progress({ phase: 'outcome', fraction: 0 });
   const dose = Float32Array.from(treatment.dose(), (d) => Math.min(d, 3.4e38));
   const maxTemperature = treatment.maxTemperature();
+  checkFiniteField('treatment thermal dose (CEM43 min, fine grid)', dose, grid.shape);
+  checkFiniteField('treatment maximum temperature (°C, fine grid)', maxTemperature, grid.shape);
   const caseVoxel = c.grid.spacing[0] * c.grid.spacing[1] * c.grid.spacing[2];
   let targetVoxels = 0;
   for (let i = 0; i < c.labels.length; i++) if (c.labels[i] === targetLabel) targetVoxels++;
