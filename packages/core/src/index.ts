@@ -428,7 +428,7 @@ export type { SafetyEvent } from './training/safety-events.js';
 export { outcomeSafetyEvents, planSafetyEvents, sessionSafetyEvents } from './training/safety-events.js';
 export type { ExerciseResult, ExerciseScore, FeedbackItem } from './training/score.js';
 export { RUBRIC, scoreExercise } from './training/score.js';
-export { scorePlanExercise, scoreSessionExercise, sessionSummaryOfLog } from './training/exercise.js';
+export { scorePlanExercise, scoreSessionExercise, sessionSummaryOfLog, trainingCaseOfLog } from './training/exercise.js';
 export type { PlanScoringStats } from './training/exercise.js';
 export { reusedDomains, samePlanAsExpert } from './training/scoring-reuse.js';
 export type { TankResult, TankShot } from './training/virtual-tank.js';

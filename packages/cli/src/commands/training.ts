@@ -198,7 +198,14 @@ export function register(program: Command): void {
           }
           if (isPlan) {
             process.stderr.write('training score: simulating the plan...\n');
-            score = await scorePlanExercise(id, c, planJson, expert, { executor });
+            const scored = await scorePlanExercise(id, c, planJson, expert, { executor });
+            const st = scored.stats;
+            process.stderr.write(
+              st.path === 'same-as-expert'
+                ? "training score: the plan delivers the expert plan's sonications: the expert's predicted outcome\n"
+                : `training score: ${st.path === 'full' ? 'simulated' : "simulated with the expert's beams"} (${st.beamComputations} beam computation(s))\n`,
+            );
+            score = scored;
           } else {
             process.stderr.write(`training score: ${opts.replay ? 'replaying' : 'reading'} the session log...\n`);
             const session = await sessionSummaryOfLog(c, bytes, file, { replay: opts.replay }); // serial, as `fuas treat` ran it

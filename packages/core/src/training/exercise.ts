@@ -128,3 +128,13 @@ export function scoreSessionExercise(
   const events = [...planSafetyEvents(c, session.plan), ...outcomeSafetyEvents(outcome), ...sessionSafetyEvents(session.summary)];
   return { ...scoreExercise(caseId, { outcome, plan: session.plan, events }, expert), outcome };
 }
+
+/**
+ * The training case a console log was treated on: its plan's case name is `training-<id>` (trainingCase names its
+ * cases so, and the plan written on a case carries its name), or null (another case, or no valid header).
+ */
+export function trainingCaseOfLog(bytes: Uint8Array): string | null {
+  const d = decodeLog(bytes);
+  const name = (d.header?.plan as { caseName?: unknown } | undefined)?.caseName;
+  return typeof name === 'string' && name.startsWith('training-') ? name.slice('training-'.length) : null;
+}

@@ -6,19 +6,11 @@ import { t } from '../../i18n/i18n.js';
 import { fmt } from '../../ui/dom.js';
 import { type TrainingResult, addResult, cacheExpert, cachedExpert, markPushed, trainingBook } from './training-book.js';
 import { pushTrainingResult } from './records-push.js';
+import { newResultId } from './result-id.js';
 import { scorePlan } from './training-client.js';
 import type { ScoredExercise } from './training-protocol.js';
 import { activeCase, lastScored, scoreError, scoring } from './training-state.js';
 import { caseTitle, eventText, feedbackText } from './training-text.js';
-
-/** A random UUID v4 (crypto.randomUUID needs a secure context; a workshop may serve the workstation over plain http). */
-function uuid(): string {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 /** Scores the trainee's current plan of the active case in the worker and records the result. */
 async function scoreActive(): Promise<void> {
@@ -32,7 +24,7 @@ async function scoreActive(): Promise<void> {
     const { scored, expert } = await scorePlan(entry.id, plan, cachedExpert(entry.id, VERSION));
     cacheExpert(entry.id, VERSION, expert);
     const result: TrainingResult = {
-      id: uuid(),
+      id: newResultId(),
       at: new Date().toISOString(),
       trainee,
       workshop,

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { errorText } from '../../i18n/error-text.js';
 import { direction, language, t } from '../../i18n/i18n.js';
 import { fmt } from '../../ui/dom.js';
+import { LogReplay } from './log-replay.js';
 import { CusumParams, ProgressPanel, chartOf } from './progress-panel.js';
 import { type TrainingResult, addComment, resultsOf, traineesOf, trainingBook } from './training-book.js';
 import { caseTitle } from './training-text.js';
@@ -157,6 +158,7 @@ export function InstructorView() {
     <section class="training-instructor" data-testid="training-instructor">
       <h3>{t('training.instructor.title')}</h3>
       <CusumParams />
+      <LogReplay />
       <label>
         {t('training.instructor.filter')}{' '}
         <select value={workshop} onChange={(e) => setWorkshop((e.target as HTMLSelectElement).value)} data-testid="instructor-workshop">

@@ -15,7 +15,7 @@ export interface TrainingResult {
   workshop: string;
   caseId: string;
   difficulty: number;
-  exercise: 'planning' | 'tank';
+  exercise: 'planning' | 'tank' | 'treatment';
   score: ExerciseScore;
   outcome: OutcomeSummary;
   expert: OutcomeSummary;

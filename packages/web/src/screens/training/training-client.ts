@@ -2,7 +2,7 @@ import type { Plan, TankResult, TankShot, TrainingCaseEntry } from '@openfuas/co
 import { CoreError } from '../../engine/core-error.js';
 import { workerRpc } from '../../engine/worker-rpc.js';
 import type { WorkstationCase } from '../../engine/workstation-case.js';
-import type { ExpertSummary, ScoredExercise, TrainingReply, TrainingRequest } from './training-protocol.js';
+import type { ExpertSummary, ScoredExercise, SessionReview, TrainingReply, TrainingRequest } from './training-protocol.js';
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 type Ok = Extract<TrainingReply, { ok: true }>;
@@ -41,4 +41,19 @@ export async function tankShotInWorker(shot: TankShot): Promise<TankResult> {
 /** The expert reference of a case (computed once per case in the worker; a scoring of the case waits for the same one). */
 export async function expertInWorker(caseId: string): Promise<ExpertSummary> {
   return ((await request({ kind: 'expert', caseId })) as Extract<Ok, { kind: 'expert' }>).expert;
+}
+
+/**
+ * Scores a console session's log (exercise 3; the instructor's replay): `replay` re-runs the session from the log
+ * (bit-identical, as long as the treatment took), else its end summary is read (checksums checked). `caseId` null:
+ * the case its plan names.
+ */
+export async function scoreLogInWorker(
+  caseId: string | null,
+  bytes: Uint8Array,
+  name: string,
+  replay: boolean,
+  expert: ExpertSummary | null,
+): Promise<{ caseId: string; scored: ScoredExercise; review: SessionReview; expert: ExpertSummary }> {
+  return (await request({ kind: 'score-log', caseId, bytes, name, replay, expert })) as Extract<Ok, { kind: 'score-log' }>;
 }

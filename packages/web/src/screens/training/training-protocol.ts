@@ -34,7 +34,16 @@ export type TrainingRequest =
   | { id: number; kind: 'case'; caseId: string }
   | { id: number; kind: 'expert'; caseId: string }
   | { id: number; kind: 'score'; caseId: string; plan: Plan; expert: ExpertSummary | null }
-  | { id: number; kind: 'tank'; shot: TankShot };
+  | { id: number; kind: 'tank'; shot: TankShot }
+  | {
+      id: number;
+      kind: 'score-log';
+      caseId: string | null;
+      bytes: Uint8Array;
+      name: string;
+      replay: boolean;
+      expert: ExpertSummary | null;
+    };
 
 export type TrainingReply =
   | { id: number; ok: true; kind: 'entry'; entry: TrainingCaseEntry }
@@ -42,7 +51,21 @@ export type TrainingReply =
   | { id: number; ok: true; kind: 'expert'; expert: ExpertSummary }
   | { id: number; ok: true; kind: 'score'; scored: ScoredExercise; expert: ExpertSummary }
   | { id: number; ok: true; kind: 'tank'; result: TankResult }
+  | { id: number; ok: true; kind: 'score-log'; caseId: string; scored: ScoredExercise; review: SessionReview; expert: ExpertSummary }
   | { id: number; ok: false; error: CoreErrorData };
+
+/**
+ * The review of a console session (exercise 3), shown after it ended: how it ended, its interlocks, and the truth the
+ * console hid during the treatment (the simulated patient's delivered outcome).
+ */
+export interface SessionReview {
+  state: string;
+  stop: { reason: string; time: number } | null;
+  interlocks: Array<{ time: number; code: string; level: 'warning' | 'error' }>;
+  delivered: { sonications: number; energy: number; sonicationTime: number };
+  /** whether the session was re-run from its log (bit-identical) or its end summary read */
+  replayed: boolean;
+}
 
 /** The summary of a core outcome. */
 export function summarizeOutcome(o: SimulationOutcome): OutcomeSummary {

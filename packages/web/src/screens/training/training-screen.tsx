@@ -6,6 +6,7 @@ import { type MessageKey, t } from '../../i18n/i18n.js';
 import { useLanguage } from '../../i18n/language-signal.js';
 import { CaseLibrary } from './case-library.js';
 import { ExercisePanel } from './exercise-panel.js';
+import { TreatmentExercise } from './treatment-exercise.js';
 import { InstructorView } from './instructor-view.js';
 import { ProgressPanel } from './progress-panel.js';
 import { cacheExpert, cachedExpert, resultsOf, setTrainee, trainingBook } from './training-book.js';
@@ -46,14 +47,16 @@ export function TrainingScreen() {
     setTab('exercise');
     caseToOpen.value = c;
     navigate('/');
-    // the expert reference is computed while the trainee plans (the scoring then finds it ready)
-    if (!cachedExpert(id, VERSION))
-      expertInWorker(id).then(
-        (e) => cacheExpert(id, VERSION, e),
-        () => {
-          // computed again (and its error shown) when the plan is scored
-        },
-      );
+    // the expert reference is computed while the trainee plans (the scoring then finds it ready, and reuses its beams
+    // and domains, which only the worker's own computation holds: also when the page has its summary cached)
+    expertInWorker(id).then(
+      (e) => {
+        if (!cachedExpert(id, VERSION)) cacheExpert(id, VERSION, e);
+      },
+      () => {
+        // computed again (and its error shown) when the plan is scored
+      },
+    );
   };
 
   return (
@@ -106,6 +109,7 @@ export function TrainingScreen() {
         {tab === 'exercise' ? (
           <>
             <ExercisePanel toPlanning={() => navigate('/')} />
+            <TreatmentExercise toTreat={() => navigate('/treat')} />
             <ProgressPanel results={resultsOf(book, book.trainee)} riskAdjusted={riskAdjusted} />
           </>
         ) : null}
