@@ -96,8 +96,13 @@ const FAULT_OF: Partial<Record<InterlockCode, FaultName[]>> = {
 
 /** Operator rule of `--operator auto` for MR: a point whose focus reads below this (°C) had no effect (rule of thumb). */
 const AUTO_MR_EFFECT = 55;
-/** ... for US: a focal grey rise below this (of 255) means no greyscale change. */
-const AUTO_US_EFFECT = 10;
+/**
+ * ... for US: a focal grey rise below this (of 255, over the frame before the point's first shot) means no
+ * greyscale change (rule of thumb: 10 of 255 levels is ≈ 2.4 dB in the 60 dB display, the least rise an operator
+ * is taken to see; the bubbles' +25 dB (bmode-image.ts) at full level is ≈ 100 levels). Also the greyscale rule of
+ * the plan's feedback (repeat the shots at a point until the greyscale change appears).
+ */
+export const GREYSCALE_CHANGE = 10;
 /** power step of the auto operator, and the longest it waits for a near-field warning to clear (s) */
 const AUTO_POWER_STEP = 1.1;
 const AUTO_MAX_WAIT = 60;
@@ -190,6 +195,15 @@ export class TreatmentSession {
   private lastEffect: { point: number; grey: number | null } | null = null;
   /** ticks between the extra reads of the patient (0: none) */
   readonly patientReadEvery: number;
+  /**
+   * Per plan index (one shot each), the first and last shot of its point: consecutive shots at one focus with the
+   * same label and feedback are one point's repeats (expandShots writes them so).
+   */
+  private readonly groupFirst: Int32Array;
+  private readonly groupLast: Int32Array;
+  /** focal grey of the monitored frame before each point's first shot (NaN: not read), by its first shot's index */
+  private readonly baselineGrey: Float64Array;
+  private baselinePending = -1;
   private waitStart = -1;
 
   constructor(setup: SessionSetup) {
@@ -225,6 +239,21 @@ export class TreatmentSession {
     this.energy = new Float64Array(n);
     this.onTime = new Float64Array(n);
     this.queue = Array.from({ length: n }, (_, i) => i);
+    this.groupFirst = new Int32Array(n);
+    this.groupLast = new Int32Array(n);
+    this.baselineGrey = new Float64Array(n).fill(Number.NaN);
+    const son = this.plan.sonications;
+    for (let i = 0; i < n; i++) {
+      const a = son[i - 1];
+      const b = son[i];
+      const repeat =
+        a?.focus.every((v, k) => v === b.focus[k]) === true &&
+        a.label === b.label &&
+        contentHash(a.feedback ?? null) === contentHash(b.feedback ?? null);
+      this.groupFirst[i] = repeat ? this.groupFirst[i - 1] : i;
+    }
+    for (let i = n - 1; i >= 0; i--)
+      this.groupLast[i] = i + 1 < n && this.groupFirst[i + 1] === this.groupFirst[i] ? this.groupLast[i + 1] : i;
     this.beam = this.plan.placement.beamDirection as unknown as Vec3;
     this.focalDistance =
       'preset' in this.plan.device ? getTransducerPreset(this.plan.device.preset).radiusOfCurvature : this.plan.device.radiusOfCurvature;
@@ -350,6 +379,13 @@ export class TreatmentSession {
         const a = this.policy();
         if (!a) break;
         this.apply(a, this.settings.operator);
+      }
+      if (this.baselinePending >= 0) {
+        // a point's first shot starts: the operator's reference frame, the monitored image as it is now
+        const g = this.baselinePending;
+        this.baselinePending = -1;
+        await this.patient.advance();
+        this.baselineGrey[g] = this.grey(g, true);
       }
     }
     if (this.active('emergency-stop', t1)) this.buttonPressed = true;
@@ -534,7 +570,7 @@ export class TreatmentSession {
       this.lastEffect = null;
       const noEffect = this.thermometry
         ? (this.lastMap?.focusTemperature ?? 37) < AUTO_MR_EFFECT
-        : e.grey !== null && e.grey < AUTO_US_EFFECT;
+        : e.grey !== null && e.grey < GREYSCALE_CHANGE;
       const max = deviceLimits(this.plan.device).maxPower;
       if (noEffect && this.power[next] < max)
         return { type: 'setParameters', point: next, power: Math.min(max, this.power[next] * AUTO_POWER_STEP) };
@@ -576,6 +612,9 @@ export class TreatmentSession {
           }
           transition(this.state, 'start');
           if (this.current < 0) this.current = this.queue.shift() as number;
+          const first = this.groupFirst[this.current];
+          if (this.readsGrey(this.current) && this.current === first && Number.isNaN(this.baselineGrey[first]))
+            this.baselinePending = first;
           this.change('start', { point: this.current, power: this.power[this.current], exposure: this.exposure[this.current] });
           return;
         }
@@ -660,9 +699,13 @@ export class TreatmentSession {
     const p = this.current;
     this.readyAt = endTime + this.cooling[p];
     let g: number | null = null;
-    if (this.settings.operator === 'auto' && !this.thermometry) {
+    if (this.readsGrey(p)) {
+      // the greyscale change as the operator sees it: the monitored frame now against the one before the point's
+      // first shot (both B-mode images of the simulated patient; never its hidden temperature or dose)
       await this.patient.advance();
-      g = this.grey(p, true) - this.grey(p, false);
+      const first = this.groupFirst[p];
+      const before = Number.isNaN(this.baselineGrey[first]) ? this.grey(p, false) : this.baselineGrey[first];
+      g = this.grey(p, true) - before;
     }
     this.emit('sonication-end', {
       point: p,
@@ -674,6 +717,38 @@ export class TreatmentSession {
     this.lastEffect = { point: p, grey: g };
     this.current = -1;
     this.change(action, { point: p });
+    this.feedbackRule(p, g, endTime);
+  }
+
+  /**
+   * The feedback rule at a point of repeated shots (the plan's `feedback`, or the auto operator's greyscale rule):
+   * once the greyscale change has appeared (US guidance) or the point has received its `maxEnergy`, its remaining
+   * shots are dropped and the point's own cooling (its last shot's) follows. Logged as a 'feedback' event.
+   */
+  private feedbackRule(p: number, grey: number | null, endTime: number): void {
+    const fb = this.plan.sonications[p].feedback;
+    if (!fb && this.settings.operator !== 'auto') return;
+    const first = this.groupFirst[p];
+    const last = this.groupLast[p];
+    const rest = this.queue.filter((q) => q > p && q <= last && this.groupFirst[q] === first);
+    if (rest.length === 0) return;
+    let energy = 0;
+    for (let i = first; i <= last; i++) energy += this.energy[i];
+    const rule =
+      grey !== null && grey >= GREYSCALE_CHANGE
+        ? 'greyscale'
+        : fb?.maxEnergy !== undefined && energy >= fb.maxEnergy - 1e-9
+          ? 'maxEnergy'
+          : null;
+    if (!rule) return;
+    this.queue = this.queue.filter((q) => !rest.includes(q));
+    this.readyAt = endTime + this.cooling[last];
+    this.emit('feedback', { point: p, rule, greyChange: grey, pointEnergy: energy, skipped: rest });
+  }
+
+  /** Whether the greyscale of the monitored image is read at `point`'s shots (US guidance, auto operator or feedback). */
+  private readsGrey(point: number): boolean {
+    return !this.thermometry && (this.settings.operator === 'auto' || this.plan.sonications[point].feedback?.rule === 'greyscale');
   }
 
   /**

@@ -54,6 +54,7 @@ class ConsoleBook {
       }
       if (e.action === 'arm') for (const k of Object.keys(this.interlocks)) this.interlocks[k] = 'ok';
     } else if (e.type === 'sonication-end') this.point = -1;
+    else if (e.type === 'feedback' && Array.isArray(e.skipped)) for (const q of e.skipped as number[]) this.skipped.add(q);
     else if (e.type === 'interlock') this.interlocks[e.code as string] = e.level as 'ok' | 'warning' | 'error';
   }
 
