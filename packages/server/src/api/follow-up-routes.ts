@@ -13,6 +13,7 @@ import {
   forbidden,
   isUuid,
   json,
+  childWriteAnswer,
   notFound,
 } from './route-kit.js';
 import {
@@ -53,11 +54,10 @@ export function registerFollowUpRoutes(app: RecordsApi, db: RecordsDatabase): vo
       const r = await db
         .asActor({ userId: user.id, centreId: user.centreId }, (tx) => createFollowUp(tx, user.id, user.centreId!, c.req.valid('json')))
         .catch(conflictOnDuplicate);
-      if (r.status === 'created') return c.json({ id: r.id }, 201);
-      if (r.status === 'exists') return c.json({ id: r.id }, 200);
-      if (r.status === 'no-patient') return c.json({ error: 'patient not found' }, 404);
-      if (r.status === 'no-treatment') return c.json({ error: 'treatment not found for this patient' }, 404);
-      return c.json({ error: 'conflict: a different follow-up record exists with this id' }, 409);
+      return childWriteAnswer(c, r, 'conflict: a different follow-up record exists with this id', {
+        'no-patient': 'patient not found',
+        'no-treatment': 'treatment not found for this patient',
+      });
     },
   );
 
@@ -147,10 +147,10 @@ export function registerFollowUpRoutes(app: RecordsApi, db: RecordsDatabase): vo
           addAdverseEvent(tx, user.id, user.centreId!, id, c.req.valid('json')),
         )
         .catch(conflictOnDuplicate);
-      if (r.status === 'created') return c.json({ id: r.id }, 201);
-      if (r.status === 'exists') return c.json({ id: r.id }, 200);
-      if (r.status === 'no-treatment' || r.status === 'no-patient') return c.json({ error: 'not found' }, 404);
-      return c.json({ error: 'conflict: a different adverse event exists with this id' }, 409);
+      return childWriteAnswer(c, r, 'conflict: a different adverse event exists with this id', {
+        'no-treatment': 'not found',
+        'no-patient': 'not found',
+      });
     },
   );
 }

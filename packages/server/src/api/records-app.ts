@@ -12,7 +12,20 @@ import type { RecordsDatabase } from '../database/records-store.js';
 import { fhirBundle } from '../fhir-bundle.js';
 import { registerAnalyticsRoutes } from './analytics-routes.js';
 import { registerFollowUpRoutes } from './follow-up-routes.js';
-import { CLINICAL, type Env, WRITERS, bearer, conflictOnDuplicate, errors, forbidden, isUuid, json, notFound } from './route-kit.js';
+import {
+  CLINICAL,
+  type Env,
+  WRITERS,
+  bearer,
+  conflictOnDuplicate,
+  errors,
+  forbidden,
+  isUuid,
+  json,
+  childWriteAnswer,
+  notFound,
+  writeAnswer,
+} from './route-kit.js';
 import { registerTrainingRoutes } from './training-routes.js';
 import { audit, createPatient, createTreatment, getPatient, getTreatment, listPatients } from '../records.js';
 import {
@@ -134,9 +147,7 @@ export function createRecordsApp(db: RecordsDatabase, options: RecordsAppOptions
       const r = await db
         .asActor({ userId: user.id, centreId: user.centreId }, (tx) => createPatient(tx, user.id, user.centreId!, c.req.valid('json')))
         .catch(conflictOnDuplicate);
-      if (r.status === 'created') return c.json({ id: r.id }, 201);
-      if (r.status === 'exists') return c.json({ id: r.id }, 200);
-      return c.json({ error: 'conflict: a different patient record exists with this id or local identifier' }, 409);
+      return writeAnswer(c, r, 'conflict: a different patient record exists with this id or local identifier');
     },
   );
 
@@ -198,10 +209,7 @@ export function createRecordsApp(db: RecordsDatabase, options: RecordsAppOptions
       const r = await db
         .asActor({ userId: user.id, centreId: user.centreId }, (tx) => createTreatment(tx, user.id, user.centreId!, c.req.valid('json')))
         .catch(conflictOnDuplicate);
-      if (r.status === 'created') return c.json({ id: r.id }, 201);
-      if (r.status === 'exists') return c.json({ id: r.id }, 200);
-      if (r.status === 'no-patient') return c.json({ error: 'patient not found' }, 404);
-      return c.json({ error: 'conflict: a different treatment record exists with this id' }, 409);
+      return childWriteAnswer(c, r, 'conflict: a different treatment record exists with this id', { 'no-patient': 'patient not found' });
     },
   );
 

@@ -1,5 +1,7 @@
 import type { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { SessionUser } from '../auth/session-tokens.js';
+import type { Created } from '../records.js';
 import { ErrorSchema } from './schemas.js';
 
 /** What the routes of /api/v1 share: the app's type, response declarations for the OpenAPI document, role checks. */
@@ -40,3 +42,24 @@ export const conflictOnDuplicate = (e: unknown): { status: 'conflict'; id: strin
   if ((e as { code?: string }).code === '23505') return { status: 'conflict', id: '' };
   throw e;
 };
+
+/**
+ * The answer to an idempotent write (records.ts Created): "created" 201 {id}, "exists" (the same record pushed
+ * again) 200 {id}, anything else (a different record under the id) 409 with `conflictMessage`.
+ */
+export function writeAnswer(c: Context<Env>, r: Created, conflictMessage: string) {
+  if (r.status === 'created') return c.json({ id: r.id }, 201);
+  if (r.status === 'exists') return c.json({ id: r.id }, 200);
+  return c.json({ error: conflictMessage }, 409);
+}
+
+/** writeAnswer for a record under a patient or treatment: a missing parent is 404 with its message in `missing`. */
+export function childWriteAnswer(
+  c: Context<Env>,
+  r: Created,
+  conflictMessage: string,
+  missing: { 'no-patient': string; 'no-treatment'?: string },
+) {
+  if (r.status === 'no-patient' || r.status === 'no-treatment') return c.json({ error: missing[r.status] ?? missing['no-patient'] }, 404);
+  return writeAnswer(c, r, conflictMessage);
+}

@@ -3,7 +3,7 @@ import { LC_CUSUM_DEFAULTS } from '@openfuas/core';
 import { learningCurves } from '../analytics/records-analytics.js';
 import type { RecordsDatabase } from '../database/records-store.js';
 import { createTrainingResult, listTrainingResults } from '../training-results.js';
-import { type RecordsApi, bearer, conflict, conflictOnDuplicate, errors, forbidden, json } from './route-kit.js';
+import { type RecordsApi, bearer, conflict, conflictOnDuplicate, errors, forbidden, json, writeAnswer } from './route-kit.js';
 import { IdSchema, LcCusumParamsSchema, LearningCurveSchema, TrainingResultRequest, TrainingResultSchema } from './schemas.js';
 
 /** Who may record and read training results: a trainee their own, instructors, physicians and admins their centre's. */
@@ -44,9 +44,7 @@ export function registerTrainingRoutes(app: RecordsApi, db: RecordsDatabase): vo
       const r = await db
         .asActor({ userId: user.id, centreId: user.centreId }, (tx) => createTrainingResult(tx, user.id, user.centreId!, input, trainee.id))
         .catch(conflictOnDuplicate);
-      if (r.status === 'created') return c.json({ id: r.id }, 201);
-      if (r.status === 'exists') return c.json({ id: r.id }, 200);
-      return c.json({ error: 'conflict: a different training result exists with this id' }, 409);
+      return writeAnswer(c, r, 'conflict: a different training result exists with this id');
     },
   );
 

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n/i18n.js';
 import { useLanguage } from '../../i18n/language-signal.js';
 import type { CentreOutcome, FunnelAnswer, LearningCurvesAnswer, PredictedVsObservedAnswer } from './records-client.js';
-import { funnelSpec, learningCurveSpec, predictedVsObservedSpec } from './records-plots.js';
+import { type PlotText, funnelSpec, learningCurveSpec, predictedVsObservedSpec } from './records-plots.js';
 import { client, session } from './records-session.js';
 import { analyticsStamp } from './records-state.js';
 import { UPlotChart } from './uplot-chart.js';
@@ -16,6 +16,13 @@ interface Analytics {
 
 const ratio = (v: number | null) => (v === null ? '–' : `${(100 * v).toFixed(1)} %`);
 const count = (v: number | null) => (v === null ? '–' : String(v));
+/** A plot's title and axis labels (keys records.<plot>.title, .x, .y) with its series' legend labels. */
+const plotText = (plot: 'funnel' | 'pvo' | 'lc', series: string[]): PlotText => ({
+  title: t(`records.${plot}.title`),
+  x: t(`records.${plot}.x`),
+  y: t(`records.${plot}.y`),
+  series,
+});
 
 /**
  * Outcomes by centre, the funnel plot, predicted against observed NPV ratio and the learning curve per operator,
@@ -108,12 +115,7 @@ export function AnalyticsPanel() {
                 <UPlotChart
                   spec={funnel}
                   testid="records-funnel-plot"
-                  text={{
-                    title: t('records.funnel.title'),
-                    x: t('records.funnel.x'),
-                    y: t('records.funnel.y'),
-                    series: [t('records.funnel.target'), t('records.funnel.limit95'), '', t('records.funnel.limit998'), ''],
-                  }}
+                  text={plotText('funnel', [t('records.funnel.target'), t('records.funnel.limit95'), '', t('records.funnel.limit998'), ''])}
                 />
               ) : (
                 <p class="records-hint" data-testid="records-funnel-none">
@@ -125,18 +127,7 @@ export function AnalyticsPanel() {
               )}
             </figure>
             <figure>
-              {pvo && (
-                <UPlotChart
-                  spec={pvo}
-                  testid="records-pvo-plot"
-                  text={{
-                    title: t('records.pvo.title'),
-                    x: t('records.pvo.x'),
-                    y: t('records.pvo.y'),
-                    series: [t('records.pvo.identity')],
-                  }}
-                />
-              )}
+              {pvo && <UPlotChart spec={pvo} testid="records-pvo-plot" text={plotText('pvo', [t('records.pvo.identity')])} />}
               <figcaption data-testid="records-pvo-summary">
                 {data.pvo.pairs.length === 0
                   ? t('records.pvo.none')
@@ -150,12 +141,10 @@ export function AnalyticsPanel() {
                 <UPlotChart
                   spec={curves}
                   testid="records-learning-plot"
-                  text={{
-                    title: t('records.lc.title'),
-                    x: t('records.lc.x'),
-                    y: t('records.lc.y'),
-                    series: [t('records.lc.h', { h: data.curves.params.h.toFixed(2) }), ...data.curves.operators.map((o) => o.name)],
-                  }}
+                  text={plotText('lc', [
+                    t('records.lc.h', { h: data.curves.params.h.toFixed(2) }),
+                    ...data.curves.operators.map((o) => o.name),
+                  ])}
                 />
               ) : (
                 <p class="records-hint" data-testid="records-learning-none">
