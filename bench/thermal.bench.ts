@@ -23,6 +23,7 @@ import {
   sharedUint8,
   thermalDoseKernel,
 } from '../packages/core/src/index.ts';
+import { sameLabelVoxels } from '../packages/core/src/thermal/pennes-explicit-kernel.ts';
 import type { BenchFile, BenchResult } from '../scripts/bench-types.ts';
 import { measureBandwidth } from './memory-bandwidth.bench.ts';
 
@@ -53,6 +54,8 @@ function kernelArgs(n: number, materials: number): { stencil: KernelArgs; dose: 
     bc: 0,
     Ta: 37,
     Tb: 37,
+    // as the solvers pass it: voxels inside one material read one coefficient per axis
+    ...(materials > 1 ? { same: sameLabelVoxels(labels, [n, n, n]) } : {}),
   };
   const factor = sharedFloat64(N);
   for (let i = 0; i < N; i++) factor[i] = cem43Factor(T0[i]);
