@@ -102,7 +102,10 @@ describe('fuas training (CLI contract)', () => {
       expect(score).toHaveProperty(k);
     expect(score.case).toBe('anterior-25-t2');
     expect(score.passed).toBe(true);
-    expect(score.npvRatio).toBeCloseTo(summary.expert.npvRatio, 6); // the same plan simulated the same way
+    // the expert plan delivers what the expert reference simulated: its outcome (a full simulation reproduces it
+    // exactly: core score.test.ts), without simulating it again
+    expect(score.npvRatio).toBe(summary.expert.npvRatio);
+    expect(s.stderr).toMatch(/the expert's predicted outcome/);
     expect(score.score).toBeGreaterThan(50);
     expect(Object.keys(score.components).sort()).toEqual(['efficiency', 'npv', 'safety', 'time']);
 
