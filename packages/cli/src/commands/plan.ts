@@ -42,19 +42,19 @@ export function register(program: Command): void {
     .option('--margins <list>', 'safety margins in mm: serosa=10,endometrium=15,bone=15,bowel=10', parseMargins)
     .option(
       '--pacing <mode>',
-      "'sized': power for a focus below boiling (default); 'clinical': 400 W shots repeated until the greyscale change",
+      "'clinical': 400 W shots repeated until the greyscale change (default); 'sized': power for a focus below boiling",
       parsePacing,
-      'sized',
+      'clinical',
     )
     .option(
       '--exposure <s>',
-      'sonication time per shot, s (0.1–60; default 3 sized, 2 clinical)',
+      'sonication time per shot, s (0.1–60; default 2 clinical, 3 sized)',
       parseRangeOption('--exposure', 0.1, 60, 's'),
     )
     .option('--max-power <W>', 'highest acoustic power the planner may use, W (1–2000)', parseRangeOption('--max-power', 1, 2000, 'W'), 400)
     .option(
       '--pitch-factor <k>',
-      'point spacing / lesion width (0.5–10; default 2.5 sized, 1 clinical)',
+      'point spacing / lesion width (0.5–10; default 1 clinical, 2.5 sized)',
       parseRangeOption('--pitch-factor', 0.5, 10),
     )
     .option('--threads <n>', 'worker threads for the acoustics', parseIntegerOption('--threads', 1, 64), 1)
@@ -143,7 +143,7 @@ export function register(program: Command): void {
 }
 
 /** --pacing: 'sized' or 'clinical'. */
-function parsePacing(value: string): 'sized' | 'clinical' {
+export function parsePacing(value: string): 'sized' | 'clinical' {
   if (value === 'sized' || value === 'clinical') return value;
   throw new InvalidArgumentError(`must be "sized" or "clinical", got "${value}"`);
 }

@@ -25,11 +25,12 @@ export interface AutoPlanOptions {
   constraints?: Partial<PlanConstraints>;
   /**
    * how power and exposure are chosen:
-   * - 'sized' (default): the highest power (≤ maxPower) whose single shot of `exposure` (default 3 s) keeps the focus
-   *   at or below `maxPeakTemperature` (default 95 °C), points `pitchFactor` (default 2.5) lesion widths apart;
-   * - 'clinical': the ultrasound-guided protocol: shots of `exposure` (default 2 s) at `maxPower` (default 400 W),
-   *   repeated at a point until the simulated greyscale change appears (boiling, thermal/boiling.ts) or
-   *   `maxPointEnergy` is spent, points one lesion width apart (pitchFactor default 1).
+   * - 'clinical' (default): the ultrasound-guided protocol as HIFU centres run it (shared/reference/
+   *   devices-and-protocol.md): shots of `exposure` (default 2 s) at `maxPower` (default 400 W), repeated at a point
+   *   until the simulated greyscale change appears (boiling, thermal/boiling.ts) or `maxPointEnergy` is spent, points
+   *   one lesion width apart (pitchFactor default 1);
+   * - 'sized': the highest power (≤ maxPower) whose single shot of `exposure` (default 3 s) keeps the focus at or
+   *   below `maxPeakTemperature` (default 95 °C), points `pitchFactor` (default 2.5) lesion widths apart.
    * Both are followed by the near-field cooling fit (fitCooling).
    */
   pacing?: 'sized' | 'clinical';
@@ -55,6 +56,11 @@ export interface AutoPlanOptions {
    * this gives (NPV ratio).
    */
   pitchFactor?: number;
+  /**
+   * skip lattice points whose slab a deeper point's lesion already covers (planTreatment's skipCovered; default true
+   * with the clinical pacing: the operator does not sonicate tissue that already shows the greyscale change)
+   */
+  skipCovered?: boolean;
   /** s, longest base cooling pause from the heat budget (default 3 × exposure, the common 1:3 duty cycle) */
   maxCooling?: number;
   /**
@@ -182,8 +188,9 @@ export function nearFieldCooling(
 
 /**
  * The automatic fibroid plan with its parameters from the physics: a probe sonication at the target's centroid
- * (acoustic field through the case's layers, bioheat in the case's tissues) sets the power (the highest that keeps
- * the focus below `maxPeakTemperature`) and the lesion size, which sets the point spacing; a near-field heat budget
+ * (acoustic field through the case's layers, bioheat with boiling in the case's tissues) sets the number of shots at a
+ * point (clinical pacing: repeated until the greyscale change) or the power (sized pacing) and the lesion size, which
+ * sets the point spacing; a near-field heat budget
  * sets the base cooling; `planTreatment` lays out slices and points within the margins; then every pause is fitted
  * on a near-field simulation of the plan (fitCooling: simulateNearField's cooling rule, at the plan's
  * maxSkinTemperature and a 15 CEM43 dose budget), and the acoustics it computed are returned for simulatePlan.
@@ -192,7 +199,7 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
   const device = options.device ?? { preset: 'clinical-0.8mhz' };
   const transducer = 'preset' in device ? getTransducerPreset(device.preset) : deviceTransducer(device);
   const limits = deviceLimits(device);
-  const clinical = options.pacing === 'clinical';
+  const clinical = options.pacing === undefined || options.pacing === 'clinical';
   if (options.pacing !== undefined && options.pacing !== 'sized' && !clinical)
     throw new InputError('pacing', `must be "sized" or "clinical", got ${JSON.stringify(options.pacing)}`);
   const exposure = options.exposure ?? (clinical ? 2 : 3);
@@ -254,6 +261,8 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
     ...(clinical ? { feedback: { rule: 'greyscale' as const, maxEnergy: maxPointEnergy } } : {}),
     lesionWidth: shot.lesionWidth * (options.pitchFactor ?? (clinical ? 1 : 2.5)),
     lesionLength: shot.lesionLength,
+    // clinical: tissue a deeper boiling lesion already covers is not sonicated again (the greyscale endpoint)
+    skipCovered: options.skipCovered ?? clinical,
   });
   dropUnreachableFoci(planned, reach);
   findings.push({

@@ -40,8 +40,16 @@ export interface PlannerOptions {
   feedback?: SonicationFeedback;
   /** m, lateral size of one lesion (sets the point spacing within a slice) */
   lesionWidth: number;
-  /** m, length of one lesion along the beam (reported; slices are constraints.sliceSpacing apart) */
+  /** m, length of one lesion along the beam (slices are constraints.sliceSpacing apart) */
   lesionLength: number;
+  /**
+   * skip a lattice point whose whole slab (its depth ± half a slice) lies inside the lesion of a point already
+   * planned at the same lattice position in a deeper slice, the lesion taken as `lesionLength` centred on its focus
+   * (default false). The operator's rule of the clinical protocol: a slice is sonicated until its greyscale change
+   * covers it, so tissue a deeper boiling lesion has already reached is not sonicated again (boiling lesions grow
+   * towards the transducer, so centring them on the focus keeps the rule on the safe side).
+   */
+  skipCovered?: boolean;
 }
 
 export interface PlannedTreatment {
@@ -59,6 +67,9 @@ interface Candidate {
   a: number;
   b: number;
   ras: Vec3;
+  /** lattice position and depth along the beam (m, larger = deeper) */
+  key: string;
+  depth: number;
 }
 
 /**
@@ -173,6 +184,10 @@ export function planTreatment(c: PlanningCase, options: PlannerOptions): Planned
   const depthStep = Math.min(grid.spacing[0], grid.spacing[1], grid.spacing[2]) / 2;
   const offsets = [0];
   for (let d = depthStep; d < spacing / 2 - 1e-12; d += depthStep) offsets.push(-d, d);
+  // the shallowest planned depth at each lattice position (skipCovered), and how deep a lesion reaches above it
+  const planned = new Map<string, number>();
+  const reach = options.lesionLength / 2 - spacing / 2;
+  let covered = 0;
   for (let s = sMax; s + spacing / 2 > sMin; s -= spacing) {
     const candidates: Candidate[] = [];
     for (let ia = -lattice; ia <= lattice; ia++) {
@@ -192,7 +207,9 @@ export function planTreatment(c: PlanningCase, options: PlannerOptions): Planned
             k = Math.round(vox[2]);
           if (i < 0 || j < 0 || k < 0 || i >= nx || j >= ny || k >= nz) continue;
           if (allowed[i + nx * (j + ny * k)]) {
-            candidates.push({ a, b, ras: p });
+            const deeper = planned.get(`${ia},${ib}`);
+            if (options.skipCovered && deeper !== undefined && deeper - depth <= reach) covered++;
+            else candidates.push({ a, b, ras: p, key: `${ia},${ib}`, depth });
             break;
           }
         }
@@ -218,6 +235,7 @@ export function planTreatment(c: PlanningCase, options: PlannerOptions): Planned
         continue;
       }
       if (path.caution.length > 0) cautionBowel++;
+      planned.set(q.key, q.depth);
       const label = `S${slice + 1}-P${++placed}`;
       for (let k = 0; k < shots; k++) {
         const pause = k + 1 < shots ? shotGap : cooling;
@@ -256,6 +274,14 @@ export function planTreatment(c: PlanningCase, options: PlannerOptions): Planned
       code: 'beam-path-bowel',
       message: `${cautionBowel} sonication(s) have bowel wall inside the beam cone: check on imaging before treating`,
       params: { count: cautionBowel },
+    });
+  }
+  if (covered > 0) {
+    findings.push({
+      severity: 'info',
+      code: 'covered-by-deeper-lesion',
+      message: `${covered} lattice point(s) not sonicated: their slab lies inside the ${(options.lesionLength * 1000).toFixed(1)} mm lesion of a deeper point`,
+      params: { count: covered, lesionLength: options.lesionLength },
     });
   }
   findings.push({

@@ -115,6 +115,32 @@ describe('planTreatment(case, options)', () => {
     expect(() => planTreatment(c, { ...options, shots: 2, shotGap: 0.1 })).toThrow(/shotGap/);
   });
 
+  it('skips the points a deeper lesion already covers (skipCovered: the greyscale endpoint), and only those', () => {
+    // a 20 mm lesion centred on its focus covers the whole slab (±2.5 mm) of the next slice up (5 mm), not the one after
+    const long = planTreatment(c, { ...options, lesionLength: 0.02, skipCovered: true });
+    const all = result; // the layout does not depend on the lesion length otherwise
+    const kept = long.plan.sonications;
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(all.plan.sonications.length);
+    const lateral = (f: readonly number[]) => `${Math.round(f[0] * 1e4)},${Math.round(f[2] * 1e4)}`; // beam along −y
+    for (let i = 0; i < kept.length; i++)
+      for (let j = 0; j < i; j++)
+        if (lateral(kept[i].focus) === lateral(kept[j].focus)) {
+          // a shallower point in the same column sits beyond the deeper lesion's reach over its slab
+          expect(kept[i].focus[1] - kept[j].focus[1]).toBeGreaterThan(0.01 - 0.0025 - 1e-9);
+        }
+    // every dropped point lies within 7.5 mm above a kept point of its column
+    const keptSet = new Set(kept.map((s) => s.focus.join()));
+    for (const s of all.plan.sonications) {
+      if (keptSet.has(s.focus.join())) continue;
+      const below = kept.filter((k) => lateral(k.focus) === lateral(s.focus) && k.focus[1] < s.focus[1]);
+      expect(below.some((k) => s.focus[1] - k.focus[1] <= 0.0075 + 1e-9)).toBe(true);
+    }
+    expect(long.findings.map((f) => f.code)).toContain('covered-by-deeper-lesion');
+    // a lesion no longer than a slice covers no other slab: nothing is skipped
+    expect(planTreatment(c, { ...options, lesionLength: 0.005, skipCovered: true }).plan.sonications).toHaveLength(son.length);
+  });
+
   it('refuses power or exposure outside the device limits', () => {
     expect(() => planTreatment(c, { ...options, power: 900 })).toThrow(InputError);
     expect(() => planTreatment(c, { ...options, exposure: 30 })).toThrow(/exposure/);

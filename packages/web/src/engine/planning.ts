@@ -48,6 +48,8 @@ export async function autoPlanCase(
   signal?: AutoPlanOptions['signal'],
 ): Promise<WorkstationPlan> {
   const r = await autoPlan(c, {
+    // the Plan tab's exposure and pitch defaults are the sized protocol's (autoPlan's default is now 'clinical')
+    pacing: 'sized',
     device: { preset: p.device },
     exposure: p.exposureS,
     maxPower: p.maxPowerW,
