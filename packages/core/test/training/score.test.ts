@@ -9,7 +9,7 @@ import { voxelToRasMm } from '../../src/grid/grid3d.js';
 import { type Plan, parsePlan } from '../../src/planning/plan.js';
 import { treatmentDomains } from '../../src/planning/treatment-domains.js';
 import { trainingCase } from '../../src/training/case-library.js';
-import { scorePlanExercise, scoreSessionExercise, sessionSummaryOfLog } from '../../src/training/exercise.js';
+import { scorePlanExercise, scoreSessionExercise, sessionSummaryOfLog, trainingCaseOfLog } from '../../src/training/exercise.js';
 import { type ExpertReference, TRAINING_DOMAINS, expertReference } from '../../src/training/expert-reference.js';
 import { outcomeSafetyEvents, planSafetyEvents } from '../../src/training/safety-events.js';
 import { samePlanAsExpert } from '../../src/training/scoring-reuse.js';
@@ -106,6 +106,7 @@ describe('training scores', () => {
     // three expert points, one 2 s shot each, run in the console (on the training resolution, to keep the test short)
     const plan = parsePlan({
       ...expert.plan,
+      caseName: c.name, // as a plan written on the case carries it: the log names its training case
       version: 1,
       sonications: expert.plan.sonications.slice(0, 3).map(({ shots: _s, shotGap: _g, feedback: _f, ...s }) => ({ ...s, cooling: 3 })),
     });
@@ -133,5 +134,7 @@ describe('training scores', () => {
     expect(b.score).toBeLessThan(a.score);
     expect(b.passed).toBe(false);
     expect(b.safetyEvents).toContainEqual({ code: 'session-terminated', severity: 'major' });
+    expect(trainingCaseOfLog(stoppedLog)).toBe(ID);
+    expect(trainingCaseOfLog(new Uint8Array([1, 2, 3]))).toBeNull();
   }, 900_000);
 });
