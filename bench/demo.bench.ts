@@ -56,8 +56,9 @@ const bench: BenchFile = {
     // DEMO_THREADS=N (default 1, as `fuas demo`): N > 1 runs the kernels on a pool of N worker threads, as
     // `fuas demo --threads N` (the planner's executor and the treatment's)
     const threads = Number(process.env.DEMO_THREADS ?? 1);
-    // DEMO_PACING=clinical|sized (default sized, as `fuas demo`): the planner's pacing, named so that a change of
-    // autoPlan's default does not change what this benchmark measures
+    // DEMO_PACING=clinical|sized (default sized: the plan issue 12's before-figures were measured on; `fuas demo`
+    // plans with clinical pacing since issue 11): named, so that a change of autoPlan's default does not change what
+    // this benchmark measures
     const pacing = process.env.DEMO_PACING ?? 'sized';
     if (pacing !== 'sized' && pacing !== 'clinical') throw new Error(`DEMO_PACING must be sized or clinical, got ${pacing}`);
     const executor = threads > 1 ? new WorkerPoolExecutor(threads) : new SerialExecutor();
