@@ -365,7 +365,7 @@ export {
 export type { TreatmentOptions, TreatmentSonication } from './thermal/treatment-simulation.js';
 export { TreatmentSimulation } from './thermal/treatment-simulation.js';
 export type { BModeImage, BModeOptions } from './console/bmode-image.js';
-export { focalGrey, renderBMode } from './console/bmode-image.js';
+export { BModeRenderer, focalGrey, renderBMode } from './console/bmode-image.js';
 export { beamPathObstruction } from './console/beam-path-watch.js';
 export { canonicalJson, contentHash } from './console/canonical-json.js';
 export { crc32 } from './checksum/crc32.js';

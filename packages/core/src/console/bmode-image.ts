@@ -69,14 +69,47 @@ function hash(a: number, b: number, c: number, seed: number): number {
 }
 
 /**
- * A B-mode-like image in the plane of the coaxial imaging probe (beam axis and the patient's left-right axis, or
- * another axis if the beam runs along it): each pixel's tissue from the case labels, its echo level (ECHO_DB),
- * fully developed speckle (Rayleigh amplitude, Burckhardt CB, IEEE Trans Sonics Ultrason 1978;25:1–6) fixed to
- * the anatomy (moves with it), two-way attenuation at the imaging frequency through the tissues above the pixel
- * (tissue table α0·f^y) compensated by a time-gain control of 0.5 dB/cm/MHz, shadows behind gas and bone, bubbles
- * bright (+25 dB at fraction 1), then 60 dB log compression to 8 bits.
+ * What a B-mode frame's pixels keep from frame to frame while the focus, the beam and the anatomy's displacement
+ * stay: each pixel's tissue echo, speckle, attenuation and time-gain (its amplitude without bubbles), whether it
+ * lies in a shadow, and the bubble voxel it sees. Only the bubbles and the electronic noise change per frame.
  */
-export function renderBMode(c: Case, o: BModeOptions): BModeImage {
+interface BModeLayer {
+  readonly key: string;
+  readonly c: Case;
+  readonly bubbleGrid: Grid3D | null;
+  readonly width: number;
+  readonly height: number;
+  readonly pixelSize: [number, number];
+  /** per pixel (x + W·y): echo level (dB) before bubbles, two-way loss above the pixel (dB), speckle amplitude */
+  readonly level: Float64Array;
+  readonly loss: Float64Array;
+  readonly rayleigh: Float64Array;
+  /** per pixel: the amplitude without bubbles; 1 where the pixel is in a shadow; bubble voxel index or −1 */
+  readonly base: Float64Array;
+  readonly shadow: Uint8Array;
+  readonly bubbleVoxel: Int32Array;
+  /** per row: time-gain compensation (dB) */
+  readonly tgc: Float64Array;
+  readonly seed: number;
+}
+
+function layerKey(o: BModeOptions): string {
+  const d = o.displacement ?? [0, 0, 0];
+  return [
+    ...o.focus,
+    ...o.beam,
+    o.focalDistance,
+    o.width ?? 128,
+    o.height ?? 192,
+    o.fieldWidth ?? 0.08,
+    o.depth ?? o.focalDistance + 0.04,
+    o.frequency ?? 3.5e6,
+    ...d,
+    o.seed ?? 1,
+  ].join(',');
+}
+
+function buildLayer(c: Case, o: BModeOptions): BModeLayer {
   const W = o.width ?? 128;
   const H = o.height ?? 192;
   const fieldWidth = o.fieldWidth ?? 0.08;
@@ -96,16 +129,24 @@ export function renderBMode(c: Case, o: BModeOptions): BModeImage {
   const dz = depth / H;
   const dx = fieldWidth / W;
   const seed = o.seed ?? 1;
-  const frame = o.frame ?? 0;
-  const data = new Uint8Array(W * H);
+  const n = W * H;
+  const level = new Float64Array(n);
+  const loss = new Float64Array(n);
+  const rayleighOf = new Float64Array(n);
+  const base = new Float64Array(n);
+  const shadowOf = new Uint8Array(n);
+  const bubbleVoxel = new Int32Array(n).fill(-1);
+  const tgcOf = new Float64Array(H);
+  const bg = o.bubbles?.grid ?? null;
   const v = [0, 0, 0];
   const bv = [0, 0, 0];
-  const amp = new Float64Array(H);
+  for (let y = 0; y < H; y++) tgcOf[y] = 0.5 * f * 2 * ((y + 0.5) * dz) * 100;
   for (let x = 0; x < W; x++) {
     const s = (x + 0.5) * dx - fieldWidth / 2;
     let lossDb = 0;
     let shadow = false;
     for (let y = 0; y < H; y++) {
+      const i = x + W * y;
       const d = (y + 0.5) * dz;
       // the anatomy moved by disp: the pixel sees the anatomy point p − disp
       const p = [
@@ -120,31 +161,99 @@ export function renderBMode(c: Case, o: BModeOptions): BModeImage {
       const label = a >= 0 && bb >= 0 && e >= 0 && a < cx && bb < cy && e < cz ? c.labels[a + cx * (bb + cy * e)] : water;
       const t = tissues[label];
       const name = t?.name ?? 'water';
-      let level = ECHO_DB[name] ?? 0;
-      if (o.bubbles) {
-        rasMmToVoxel(o.bubbles.grid, p[0] * 1000, p[1] * 1000, p[2] * 1000, bv);
-        const [gx, gy, gz] = o.bubbles.grid.shape;
-        const i = Math.round(bv[0]);
-        const j = Math.round(bv[1]);
-        const k = Math.round(bv[2]);
-        if (i >= 0 && j >= 0 && k >= 0 && i < gx && j < gy && k < gz) level += 25 * Math.min(1, o.bubbles.fraction[i + gx * (j + gy * k)]);
+      level[i] = ECHO_DB[name] ?? 0;
+      if (bg) {
+        rasMmToVoxel(bg, p[0] * 1000, p[1] * 1000, p[2] * 1000, bv);
+        const [gx, gy, gz] = bg.shape;
+        const gi = Math.round(bv[0]);
+        const gj = Math.round(bv[1]);
+        const gk = Math.round(bv[2]);
+        if (gi >= 0 && gj >= 0 && gk >= 0 && gi < gx && gj < gy && gk < gz) bubbleVoxel[i] = gi + gx * (gj + gy * gk);
       }
       // speckle fixed to the anatomy: seeded by the anatomical position on a 0.3 mm lattice
       const u = 1 - hash(Math.round(p[0] / 3e-4), Math.round(p[1] / 3e-4), Math.round(p[2] / 3e-4), seed);
-      const rayleigh = Math.sqrt(-2 * Math.log(u)) / Math.SQRT2;
-      const electronic = 0.02 * hash(x, y, frame, seed ^ 0x5bd1e995);
+      rayleighOf[i] = Math.sqrt(-2 * Math.log(u)) / Math.SQRT2;
+      loss[i] = lossDb;
+      shadowOf[i] = shadow ? 1 : 0;
+      base[i] = 10 ** ((level[i] - lossDb + tgcOf[y]) / 20) * rayleighOf[i];
       const alpha = t ? t.attenuationDbPerCmMHz * f ** t.powerLawExponent : 0;
-      const tgc = 0.5 * f * 2 * d * 100;
-      amp[y] = shadow ? electronic : 10 ** ((level - lossDb + tgc) / 20) * rayleigh + electronic;
       lossDb += Math.min(2 * alpha * dz * 100, 200);
       if (SHADOWING.has(name) || t?.reflector) shadow = true;
     }
-    for (let y = 0; y < H; y++) {
-      const db = 20 * Math.log10(Math.max(amp[y], 1e-6));
-      data[x + W * y] = Math.max(0, Math.min(255, Math.round(((db + 40) / 60) * 255)));
-    }
   }
-  return { width: W, height: H, data, pixelSize: [dx, dz] };
+  return {
+    key: layerKey(o),
+    c,
+    bubbleGrid: bg,
+    width: W,
+    height: H,
+    pixelSize: [dx, dz],
+    level,
+    loss,
+    rayleigh: rayleighOf,
+    base,
+    shadow: shadowOf,
+    bubbleVoxel,
+    tgc: tgcOf,
+    seed,
+  };
+}
+
+/** One frame from a layer: bubbles (+25 dB at fraction 1) and electronic noise, then 60 dB log compression. */
+function frameOf(layer: BModeLayer, o: BModeOptions): BModeImage {
+  const { width: W, height: H } = layer;
+  const frame = o.frame ?? 0;
+  const seed = layer.seed;
+  const fraction = o.bubbles?.fraction ?? null;
+  const data = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const i = x + W * y;
+      const electronic = 0.02 * hash(x, y, frame, seed ^ 0x5bd1e995);
+      let amp: number;
+      if (layer.shadow[i] === 1) amp = electronic;
+      else {
+        const bi = layer.bubbleVoxel[i];
+        const bubble = fraction && bi >= 0 ? 25 * Math.min(1, fraction[bi]) : 0;
+        amp =
+          bubble === 0
+            ? layer.base[i] + electronic
+            : 10 ** ((layer.level[i] + bubble - layer.loss[i] + layer.tgc[y]) / 20) * layer.rayleigh[i] + electronic;
+      }
+      const db = 20 * Math.log10(Math.max(amp, 1e-6));
+      data[i] = Math.max(0, Math.min(255, Math.round(((db + 40) / 60) * 255)));
+    }
+  return { width: W, height: H, data, pixelSize: layer.pixelSize };
+}
+
+/**
+ * A B-mode-like image in the plane of the coaxial imaging probe (beam axis and the patient's left-right axis, or
+ * another axis if the beam runs along it): each pixel's tissue from the case labels, its echo level (ECHO_DB),
+ * fully developed speckle (Rayleigh amplitude, Burckhardt CB, IEEE Trans Sonics Ultrason 1978;25:1–6) fixed to
+ * the anatomy (moves with it), two-way attenuation at the imaging frequency through the tissues above the pixel
+ * (tissue table α0·f^y) compensated by a time-gain control of 0.5 dB/cm/MHz, shadows behind gas and bone, bubbles
+ * bright (+25 dB at fraction 1), then 60 dB log compression to 8 bits. (A BModeRenderer draws the same frames
+ * and keeps what does not change between them.)
+ */
+export function renderBMode(c: Case, o: BModeOptions): BModeImage {
+  return frameOf(buildLayer(c, o), o);
+}
+
+/**
+ * Draws B-mode frames (renderBMode's, number for number) keeping the per-pixel anatomy, speckle and attenuation
+ * of the last focus, beam and displacement: a frame then costs its bubbles, noise and log compression only (the
+ * console draws ten a second at one focus).
+ */
+export class BModeRenderer {
+  private layer: BModeLayer | null = null;
+
+  render(c: Case, o: BModeOptions): BModeImage {
+    const key = layerKey(o);
+    const l = this.layer;
+    const grid = o.bubbles?.grid ?? null;
+    if (!l || l.key !== key || l.c !== c || (grid !== null && l.bubbleGrid !== grid)) this.layer = buildLayer(c, o);
+    return frameOf(this.layer as BModeLayer, o);
+  }
 }
 
 /** Mean grey (0..255) in a box of the image around the focus depth: the operator's greyscale-change reading. */

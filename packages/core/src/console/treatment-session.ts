@@ -8,7 +8,7 @@ import { type Plan, expandShots, parsePlan } from '../planning/plan.js';
 import type { TreatmentDomains } from '../planning/treatment-domains.js';
 import { getTransducerPreset } from '../transducer/presets.js';
 import { beamPathObstruction } from './beam-path-watch.js';
-import { focalGrey, renderBMode } from './bmode-image.js';
+import { BModeRenderer, focalGrey } from './bmode-image.js';
 import { contentHash } from './canonical-json.js';
 import { type DeliveredFragment, deliveredOutcome } from './delivered-outcome.js';
 import {
@@ -204,6 +204,8 @@ export class TreatmentSession {
   /** focal grey of the monitored frame before each point's first shot (NaN: not read), by its first shot's index */
   private readonly baselineGrey: Float64Array;
   private baselinePending = -1;
+  /** the operator's B-mode frames (the anatomy layer kept while the focus stays) */
+  private readonly bmode = new BModeRenderer();
   private waitStart = -1;
 
   constructor(setup: SessionSetup) {
@@ -756,7 +758,7 @@ export class TreatmentSession {
    * patient now, or without any (the baseline the change is read against).
    */
   private grey(point: number, bubbles: boolean): number {
-    const img = renderBMode(this.c, {
+    const img = this.bmode.render(this.c, {
       focus: this.focusOf(point),
       beam: this.beam,
       focalDistance: this.focalDistance,

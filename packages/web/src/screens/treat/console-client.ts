@@ -33,6 +33,60 @@ export const framesPerSecond = signal(0);
 /** images drawn since the session started */
 export const framesDrawn = signal(0);
 export const speed = signal<Speed>(1);
+/**
+ * Parts of the readout that change seldom, as their own signals (set only when they change), so that the screen
+ * around the readouts does not re-render with every tick: the session state, the stop, the interlock levels and
+ * the power shown (W, rounded).
+ */
+export const state = signal<string>('idle');
+export const stop = signal<ConsoleReadout['stop']>(null);
+export const interlocks = signal<ConsoleReadout['interlocks']>({});
+export const shownPower = signal<number | null>(null);
+
+/**
+ * The log and the curves grow every tick; the page shows them at most every LOG_MS / CURVES_MS of wall time
+ * (and at once on a state change or the end), which keeps the page's work per image small at real time.
+ */
+const LOG_MS = 250;
+const CURVES_MS = 500;
+let eventList: LogEvent[] = [];
+let sampleList: CurveSample[] = [];
+let shownEvents = 0;
+let shownSamples = 0;
+let lastLog = 0;
+let lastCurves = 0;
+let publishTimer: ReturnType<typeof setTimeout> | null = null;
+
+function publish(force: boolean): void {
+  const now = performance.now();
+  if (eventList.length !== shownEvents && (force || now - lastLog >= LOG_MS)) {
+    events.value = eventList.slice();
+    shownEvents = eventList.length;
+    lastLog = now;
+  }
+  if (sampleList.length !== shownSamples && (force || now - lastCurves >= CURVES_MS)) {
+    samples.value = sampleList.slice();
+    shownSamples = sampleList.length;
+    lastCurves = now;
+  }
+  // what waits is shown by a trailing update
+  if ((eventList.length !== shownEvents || sampleList.length !== shownSamples) && !publishTimer)
+    publishTimer = setTimeout(() => {
+      publishTimer = null;
+      publish(false);
+    }, LOG_MS);
+}
+
+function showReadout(r: ConsoleReadout): boolean {
+  readout.value = r;
+  const changed = state.value !== r.state;
+  if (changed) state.value = r.state;
+  if (JSON.stringify(stop.value) !== JSON.stringify(r.stop)) stop.value = r.stop;
+  if (JSON.stringify(interlocks.value) !== JSON.stringify(r.interlocks)) interlocks.value = r.interlocks;
+  const w = Number.isFinite(r.power) ? Math.round(r.power) : null;
+  if (shownPower.value !== w) shownPower.value = w;
+  return changed;
+}
 
 let worker: Worker | null = null;
 const frameTimes: number[] = [];
@@ -59,11 +113,13 @@ function receive(m: FromConsole): void {
       phase.value = 'ready';
       stage.value = '';
       return;
-    case 'tick':
-      readout.value = m.readout;
-      if (m.events.length > 0) events.value = [...events.value, ...m.events];
-      if (m.samples.length > 0) samples.value = [...samples.value, ...m.samples];
+    case 'tick': {
+      for (const e of m.events) eventList.push(e);
+      for (const x of m.samples) sampleList.push(x);
+      const changed = showReadout(m.readout);
+      publish(changed);
       return;
+    }
     case 'frame': {
       frame.value = m.frame;
       framesDrawn.value++;
@@ -77,6 +133,7 @@ function receive(m: FromConsole): void {
       refusal.value = m.message;
       return;
     case 'finished':
+      publish(true);
       summary.value = m.summary;
       phase.value = 'finished';
       if (m.summary.outcome) {
@@ -85,6 +142,7 @@ function receive(m: FromConsole): void {
       }
       return;
     case 'error':
+      publish(true);
       failure.value = m.message;
       phase.value = 'error';
       return;
@@ -115,6 +173,16 @@ function begin(): void {
   for (const s of [readout, frame, summary, refusal, failure, session]) s.value = null;
   events.value = [];
   samples.value = [];
+  eventList = [];
+  sampleList = [];
+  shownEvents = 0;
+  shownSamples = 0;
+  if (publishTimer) clearTimeout(publishTimer);
+  publishTimer = null;
+  state.value = 'idle';
+  stop.value = null;
+  interlocks.value = {};
+  shownPower.value = null;
   outcomeDone.value = false;
   framesPerSecond.value = 0;
   framesDrawn.value = 0;

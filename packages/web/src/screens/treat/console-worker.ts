@@ -27,7 +27,10 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromConsole, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** wall ms between images (at most 12.5 per second: at real time one every tick, 10 per second) and between readout messages */
+/**
+ * wall ms between images above real time (at most 12.5 per second); at real time or slower every tick has its
+ * image (10 per second of treatment), also the ticks that catch up after a slow one (a patient read)
+ */
 const FRAME_MS = 80;
 const READOUT_MS = 100;
 
@@ -265,7 +268,7 @@ async function loop(): Promise<void> {
       let now = performance.now();
       cost.ticks++;
       cost.step += now - t0;
-      if (now - lastFrame >= FRAME_MS || s.finished) {
+      if ((speed > 0 && speed <= 1) || now - lastFrame >= FRAME_MS || s.finished) {
         postFrame(s, im, b);
         lastFrame = now;
         cost.image += performance.now() - now;

@@ -5,9 +5,9 @@ import {
   type SessionSetup,
   TreatmentSession,
   type Vec3,
+  BModeRenderer,
   focalGrey,
   getTransducerPreset,
-  renderBMode,
 } from '@openfuas/core';
 import type { ConsoleFrame, Modality } from './console-protocol.js';
 import { SLICE_SCALE, anatomyGrey, bmodeRgba, greyOfLabels, renderSlice, slicePlane } from './console-images.js';
@@ -54,6 +54,8 @@ export class ConsoleImager {
   private readonly greys: Uint8Array;
   private mrAnatomy: Uint8Array | null = null;
   private truthAnatomy: Uint8Array | null = null;
+  /** B-mode frames at one focus share their anatomy, speckle and attenuation (only bubbles and noise change) */
+  private readonly renderer = new BModeRenderer();
 
   constructor(
     private readonly c: Case,
@@ -72,7 +74,7 @@ export class ConsoleImager {
   /** A B-mode frame centred on `point`'s focus, with its focal grey (the operator's greyscale reading). */
   bmode(point: number, done: ArrayLike<number>): { frame: ConsoleFrame; grey: number } {
     const focus = this.focusOf(point);
-    const img = renderBMode(this.c, {
+    const img = this.renderer.render(this.c, {
       focus,
       beam: this.beam,
       focalDistance: this.focalDistance,

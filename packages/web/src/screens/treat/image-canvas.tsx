@@ -14,17 +14,24 @@ export function ImageCanvas(props: {
   attrs?: Record<string, string | number>;
 }) {
   const ref = useRef<HTMLCanvasElement>(null);
+  // the image's own pixels, kept between frames (a new canvas per frame costs the page more than the drawing)
+  const source = useRef<OffscreenCanvas | null>(null);
   useEffect(() => {
     const canvas = ref.current;
     const img = props.image;
     if (!canvas || !img) return;
-    // 2× the image so that the marks are crisp
+    // 2× the image so that the marks are crisp; the canvas is resized (and so cleared and reallocated) only when
+    // the image's size changes
     const k = Math.max(1, Math.round(512 / Math.max(img.width, img.height)));
-    canvas.width = img.width * k;
-    canvas.height = img.height * k;
+    if (canvas.width !== img.width * k) canvas.width = img.width * k;
+    if (canvas.height !== img.height * k) canvas.height = img.height * k;
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
-    const src = new OffscreenCanvas(img.width, img.height);
+    let src = source.current;
+    if (!src || src.width !== img.width || src.height !== img.height) {
+      src = new OffscreenCanvas(img.width, img.height);
+      source.current = src;
+    }
     const sctx = src.getContext('2d');
     if (!sctx) return;
     sctx.putImageData(new ImageData(img.rgba as Uint8ClampedArray<ArrayBuffer>, img.width, img.height), 0, 0);

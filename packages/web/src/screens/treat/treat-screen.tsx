@@ -123,10 +123,10 @@ function Setup() {
 
 function Controls() {
   useLanguage();
-  const r = cons.readout.value;
+  const shownPower = cons.shownPower.value;
   const info = cons.session.value;
   const [power, setPower] = useState('');
-  const state = r?.state ?? 'idle';
+  const state = cons.state.value;
   const phase = cons.phase.value;
   const ended = phase === 'finished' || state === 'completed' || state === 'terminated';
   const act = cons.act;
@@ -191,7 +191,7 @@ function Controls() {
             max={info?.maxPower ?? 0}
             step="1"
             value={power}
-            placeholder={r ? String(Math.round(r.power)) : ''}
+            placeholder={shownPower !== null ? String(shownPower) : ''}
             onInput={(e) => setPower((e.target as HTMLInputElement).value)}
             data-testid="treat-power"
           />{' '}
@@ -249,7 +249,7 @@ function Readouts() {
 
 function Interlocks() {
   useLanguage();
-  const levels = cons.readout.value?.interlocks ?? {};
+  const levels = cons.interlocks.value;
   return (
     <section class="console-interlocks" data-testid="treat-interlocks">
       <h3>{t('console.interlocks')}</h3>
@@ -351,8 +351,8 @@ function LiveImage() {
 export function TreatScreen() {
   useLanguage();
   const phase = cons.phase.value;
-  const r = cons.readout.value;
-  const state = r?.state ?? 'idle';
+  // the state and the stop as their own signals: this screen does not re-render with every tick's readout
+  const state = cons.state.value;
   useEffect(() => {
     // the patient's button on the keyboard: Escape or Space anywhere on this screen (not while typing in a field)
     const onKey = (e: KeyboardEvent) => {
@@ -366,7 +366,7 @@ export function TreatScreen() {
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, []);
-  const stop = r?.stop ?? cons.summary.value?.stop ?? null;
+  const stop = cons.stop.value ?? cons.summary.value?.stop ?? null;
   return (
     <div class="console-screen" data-testid="treat-screen" data-phase={phase} data-state={state}>
       <Setup />
