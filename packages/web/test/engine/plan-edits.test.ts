@@ -10,7 +10,7 @@ import {
   setShotValue,
   slicePlaneDepth,
 } from '../../src/engine/plan-edits.js';
-import { editErrorText } from '../../src/ui/point-editor.js';
+import { editErrorText } from '../../src/screens/planning/edit-text.js';
 
 const BEAM: Vec3 = [0, -1, 0];
 const limits = deviceLimits({ preset: 'clinical-0.8mhz' });

@@ -1,4 +1,4 @@
-import type { PickedFile } from '../engine/case-file-sort.js';
+import type { PickedFile } from '../../engine/case-file-sort.js';
 
 /** The files of a folder input (`webkitdirectory`), named by their path inside the folder picked. */
 export function pickedFiles(list: FileList | null): PickedFile<File>[] {
