@@ -12,7 +12,10 @@ import { en } from './messages.js';
 function shownParams(p: Record<string, number | string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(p)) {
-    if (typeof v === 'number') out[k] = ['depth', 'reach', 'waterPath', 'maxWaterPath'].includes(k) ? fmt(v * 1000, 1) : fmt(v, 1);
+    if (typeof v === 'number')
+      out[k] = ['depth', 'reach', 'waterPath', 'maxWaterPath', 'offset', 'coneRadius', 'windowRadius'].includes(k)
+        ? fmt(v * 1000, 1)
+        : fmt(v, 1);
     else out[k] = k === 'structure' ? structureName(v) : v;
   }
   return out;

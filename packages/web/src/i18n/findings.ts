@@ -113,6 +113,10 @@ const WORDINGS: Record<string, { key: MessageKey; values: (p: Params) => Values 
   'skipped-axis-leaves-image': { key: 'finding.skipped-axis-leaves-image', values: (p) => ({ count: count(p.count) }) },
   'skipped-focus-in-skin': { key: 'finding.skipped-focus-in-skin', values: (p) => ({ count: count(p.count) }) },
   'skipped-focus-outside-body': { key: 'finding.skipped-focus-outside-body', values: (p) => ({ count: count(p.count) }) },
+  'skipped-outside-window': {
+    key: 'finding.skipped-outside-window',
+    values: (p) => ({ count: count(p.count), windowRadius: mm(p.windowRadius) }),
+  },
 };
 
 /** The per-structure findings (`<structure>-<kind>`, the structure in params). */

@@ -324,6 +324,8 @@ export const ar: Messages = {
   'error.focus-in-skin': 'تقع البؤرة في الجلد',
   'error.focus-too-deep': 'البؤرة على عمق {depth} mm تحت الجلد؛ يبلغ هذا المحوّل {reach} mm على الأكثر',
   'error.focus-too-shallow': 'البؤرة على عمق {depth} mm فقط تحت الجلد: يسمح الحوض المائي بمسار مائي قدره {maxWaterPath} mm',
+  'error.outside-window':
+    'مخروط الحزمة إلى هذه البؤرة لا يمر عبر نافذة السرير: يبلغ {offset} + {coneRadius} mm من مركز النافذة، ونصف قطر النافذة {windowRadius} mm',
   'error.target-unreachable': 'لا يمكن علاج أي فوكسل من الهدف بهذا المحوّل (محور الحزمة محجوب أو بعيد المنال)',
   'error.where.point': 'النقطة {n}: {message}',
   'finding.skipped-focus-too-deep': 'تُخطّيت {count} نقطة: أعمق مما يبلغه هذا المحوّل ({reach} mm تحت الجلد)',
@@ -333,6 +335,7 @@ export const ar: Messages = {
   'finding.skipped-axis-leaves-image': 'تُخطّيت {count} نقطة: يغادر محور الحزمة الصورة قبل الجلد',
   'finding.skipped-focus-in-skin': 'تُخطّيت {count} نقطة: البؤرة في الجلد',
   'finding.skipped-focus-outside-body': 'تُخطّيت {count} نقطة: البؤرة خارج جسم المريضة',
+  'finding.skipped-outside-window': 'تُخطّيت {count} نقطة: مخروط الحزمة لا يمر عبر نافذة السرير (نصف قطرها {windowRadius} mm)',
   'results.notComputed': 'لم تُحسب',
   'results.notComputedNote': 'لم تُحسب: خارج المجالات المحاكاة (لم تُحسب درجة الحرارة هناك)',
   'results.boiling': '100 °C (غليان)',

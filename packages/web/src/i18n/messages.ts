@@ -327,6 +327,8 @@ export const en = {
   'error.focus-in-skin': 'The focus lies in the skin',
   'error.focus-too-deep': 'The focus is {depth} mm below the skin; this transducer reaches at most {reach} mm',
   'error.focus-too-shallow': 'The focus is only {depth} mm below the skin: the water bath allows a water path of {maxWaterPath} mm',
+  'error.outside-window':
+    'The beam cone to this focus misses the couch window: it reaches {offset} + {coneRadius} mm from the window’s centre, the window’s radius is {windowRadius} mm',
   'error.target-unreachable': 'No voxel of the target can be treated with this transducer (beam axis blocked or out of reach)',
   'error.where.point': 'Point {n}: {message}',
   'finding.skipped-focus-too-deep': '{count} point(s) skipped: deeper than this transducer reaches ({reach} mm below the skin)',
@@ -336,6 +338,7 @@ export const en = {
   'finding.skipped-axis-leaves-image': '{count} point(s) skipped: the beam axis leaves the image before the skin',
   'finding.skipped-focus-in-skin': '{count} point(s) skipped: focus in the skin',
   'finding.skipped-focus-outside-body': '{count} point(s) skipped: focus outside the patient',
+  'finding.skipped-outside-window': '{count} point(s) skipped: the beam cone misses the couch window ({windowRadius} mm radius)',
   'results.notComputed': 'not computed',
   'results.notComputedNote': 'not computed: outside the simulated domains (no temperature was computed there)',
   'results.boiling': '100 °C (boiling)',
@@ -721,6 +724,7 @@ export const zh: Messages = {
   'error.focus-in-skin': '焦点位于皮肤内',
   'error.focus-too-deep': '焦点位于皮肤下 {depth} 毫米；该换能器最深只能到达 {reach} 毫米',
   'error.focus-too-shallow': '焦点仅在皮肤下 {depth} 毫米：水囊允许的水程为 {maxWaterPath} 毫米',
+  'error.outside-window': '到该焦点的声束锥未通过治疗床声窗：距声窗中心 {offset} + {coneRadius} 毫米，声窗半径为 {windowRadius} 毫米',
   'error.target-unreachable': '该换能器无法治疗靶区的任何体素（声束轴受阻或超出可达深度）',
   'error.where.point': '第 {n} 点：{message}',
   'finding.skipped-focus-too-deep': '跳过 {count} 个点：超出该换能器的可达深度（皮肤下 {reach} 毫米）',
@@ -730,6 +734,7 @@ export const zh: Messages = {
   'finding.skipped-axis-leaves-image': '跳过 {count} 个点：声束轴在到达皮肤前离开图像',
   'finding.skipped-focus-in-skin': '跳过 {count} 个点：焦点位于皮肤内',
   'finding.skipped-focus-outside-body': '跳过 {count} 个点：焦点在患者体外',
+  'finding.skipped-outside-window': '跳过 {count} 个点：声束锥未通过治疗床声窗（半径 {windowRadius} 毫米）',
   'results.notComputed': '未计算',
   'results.notComputedNote': '未计算：位于仿真计算域之外（此处没有计算温度）',
   'results.boiling': '100 °C（沸腾）',
@@ -1124,6 +1129,8 @@ export const fr: Messages = {
   'error.focus-in-skin': 'Le foyer est dans la peau',
   'error.focus-too-deep': 'Le foyer est à {depth} mm sous la peau ; ce transducteur atteint au plus {reach} mm',
   'error.focus-too-shallow': 'Le foyer n’est qu’à {depth} mm sous la peau : le bain d’eau permet un trajet d’eau de {maxWaterPath} mm',
+  'error.outside-window':
+    'Le cône du faisceau vers ce foyer sort de la fenêtre de la table : il atteint {offset} + {coneRadius} mm du centre de la fenêtre, dont le rayon est {windowRadius} mm',
   'error.target-unreachable': 'Aucun voxel de la cible ne peut être traité avec ce transducteur (axe du faisceau bloqué ou hors de portée)',
   'error.where.point': 'Point {n} : {message}',
   'finding.skipped-focus-too-deep':
@@ -1134,6 +1141,8 @@ export const fr: Messages = {
   'finding.skipped-axis-leaves-image': '{count} point(s) ignoré(s) : l’axe du faisceau sort de l’image avant la peau',
   'finding.skipped-focus-in-skin': '{count} point(s) ignoré(s) : foyer dans la peau',
   'finding.skipped-focus-outside-body': '{count} point(s) ignoré(s) : foyer hors du corps',
+  'finding.skipped-outside-window':
+    '{count} point(s) ignoré(s) : le cône du faisceau sort de la fenêtre de la table (rayon {windowRadius} mm)',
   'results.notComputed': 'non calculé',
   'results.notComputedNote': 'non calculé : hors des domaines simulés (aucune température n’y a été calculée)',
   'results.boiling': '100 °C (ébullition)',
