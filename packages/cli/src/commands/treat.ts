@@ -96,7 +96,12 @@ export function register(program: Command): void {
     .requiredOption('--log <file>', 'treatment log (append-only; fsync before an event is reported)')
     .addOption(new Option('--modality <m>', 'guidance: ultrasound B-mode or MR thermometry (default us)').choices(['us', 'mr']))
     .option('--speed <n|max>', 'simulated time per wall time: N × real time, or max (as fast as possible)', 'max')
-    .addOption(new Option('--operator <o>', 'plan: as written; auto: with the operator rules (default plan)').choices(['auto', 'plan']))
+    .addOption(
+      new Option(
+        '--operator <o>',
+        'plan: as written, with its feedback rule at repeated shots; auto: with the operator rules (stop the repeats on greyscale change, raise power without it) (default plan)',
+      ).choices(['auto', 'plan']),
+    )
     .option(
       '--inject <fault@seconds...>',
       'inject faults, e.g. coupling-loss@12.5 (repeatable)',
