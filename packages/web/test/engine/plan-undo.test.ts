@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fromCoreCase } from '../../src/engine/core-case.js';
 import type { WorkstationPlan } from '../../src/engine/planning.js';
 import { checkPoint } from '../../src/engine/point-safety.js';
-import { PlanState } from '../../src/ui/plan-state.js';
+import { PlanState } from '../../src/screens/planning/plan-state.js';
 
 // Undo and redo of plan edits (PlanState): each edit (move, settings, add, delete) is undone back to the points,
 // settings, checks and selection before it, and redone to those after it.

@@ -4,7 +4,7 @@ import { fromCoreCase } from '../../src/engine/core-case.js';
 import type { WorkstationPlan } from '../../src/engine/planning.js';
 import { checkPlan, checkPoint, inTarget } from '../../src/engine/point-safety.js';
 import { allowedRegion, marginViolations } from '../../src/engine/safety-margins.js';
-import { PlanState } from '../../src/ui/plan-state.js';
+import { PlanState } from '../../src/screens/planning/plan-state.js';
 
 // The default fibroid phantom on a 2 mm grid, planned by the core planner; the same with a bowel loop in the beam
 // path (the planner skips the foci behind its gas).

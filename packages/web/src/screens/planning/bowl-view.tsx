@@ -19,7 +19,7 @@ import { useLanguage } from '../../i18n/language-signal.js';
 import { usePlanState } from './use-plan-state.js';
 import { labelColorTable } from '../../viewer/label-colors.js';
 import { fmt } from '../../ui/dom.js';
-import type { PlanState } from '../../ui/plan-state.js';
+import type { PlanState } from './plan-state.js';
 import { robustRange } from '../../viewer/grey-window.js';
 
 /** Canvas width in pixels (drawn at twice the panel's CSS width for sharp lines); the height follows the extent. */

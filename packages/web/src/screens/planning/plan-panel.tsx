@@ -8,7 +8,7 @@ import { errorText } from '../../i18n/error-text.js';
 import { type MessageKey, structureName, t } from '../../i18n/i18n.js';
 import { useLanguage } from '../../i18n/language-signal.js';
 import { fmt } from '../../ui/dom.js';
-import type { PlanState } from '../../ui/plan-state.js';
+import type { PlanState } from './plan-state.js';
 import { temperatureText } from '../../ui/temperature-text.js';
 import { BowlView } from './bowl-view.js';
 import { warningText } from './edit-text.js';

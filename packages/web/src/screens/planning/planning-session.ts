@@ -12,10 +12,9 @@ import type { WorkstationCase } from '../../engine/workstation-case.js';
 import { errorText } from '../../i18n/error-text.js';
 import { type MessageKey, t } from '../../i18n/i18n.js';
 import { reportWords } from '../../i18n/report-words.js';
-import { LiveFrames } from '../../ui/live-frames.js';
-import { showPlanOverlays } from '../../ui/plan-overlays.js';
-import { PlanState } from '../../ui/plan-state.js';
-import { Store } from '../../ui/store.js';
+import { LiveFrames } from './live-frames.js';
+import { showPlanOverlays } from './plan-overlays.js';
+import { PlanState } from './plan-state.js';
 import { DOSE_COLORS } from '../../viewer/dose-overlay.js';
 import { labelColorTable } from '../../viewer/label-colors.js';
 import { drawSlicePreview } from '../../viewer/slice-preview.js';
@@ -50,7 +49,6 @@ export type TabName = 'case' | 'plan' | 'simulate' | 'results';
 export const TABS: TabName[] = ['case', 'plan', 'simulate', 'results'];
 export const activeTab = signal<TabName>('case');
 
-const store = new Store();
 let els: PlanningElements;
 let viewer: CaseViewer | null = null;
 let lastLocation: ViewerLocation | null = null;
@@ -61,7 +59,7 @@ function showLocation(loc: ViewerLocation): void {
 }
 
 async function showCase(c: WorkstationCase, onImageShown?: () => void): Promise<void> {
-  store.setCase(c);
+  caseShown(c);
   if (!viewer) return;
   await viewer.setVolumes(
     { grid: c.grid, data: c.image },
@@ -109,21 +107,22 @@ caseToOpen.subscribe((c) => {
   caseToOpen.value = null;
   void showCase(c).then(() => setMessage('case.loaded', { name: c.name }));
 });
-store.on('case', (c) => {
+/** A new case: the screens share it; its plan, results and downloads start afresh. */
+function caseShown(c: WorkstationCase): void {
   currentCase.value = c;
   lastTreatment.value = null;
   planState.setPlan(null, null);
   showResults(null);
   lastResult = null;
   updateDownloads();
-});
+}
 
 // ---- Results and downloads --------------------------------------------------------------------------------
 let lastResult: { result: TreatmentResult; plan: Plan } | null = null;
 
 /** The files the user can save now: the case volumes always, the plan once planned, results after a run. */
 function updateDownloads(): void {
-  const c = store.case;
+  const c = currentCase.value;
   const list: Download[] = [];
   if (planned) {
     const plan = planned.plan;
@@ -214,7 +213,7 @@ function showMarkers(): void {
     try {
       do {
         markersAgain = false;
-        const c = store.case;
+        const c = currentCase.value;
         if (viewer && c) await showPlanOverlays(viewer, c, planState);
       } while (markersAgain);
     } finally {
@@ -274,7 +273,7 @@ function pickOnSlices(): void {
 
 export const planActions: PlanPanelActions = {
   plan: async (params, progress) => {
-    const c = store.case;
+    const c = currentCase.value;
     if (!c?.core || !c.labels) throw new Error(t('plan.needsLabels'));
     if (simulation.running) throw new Error(t('plan.busy'));
     // the planner's probe sonication is a simulation: it runs in the simulation worker on the kernel pool
@@ -305,7 +304,7 @@ export const planActions: PlanPanelActions = {
     });
   },
   crosshair: () => lastLocation?.mm ?? null,
-  currentCase: () => store.case,
+  currentCase: () => currentCase.value,
 };
 
 // ---- Simulate ---------------------------------------------------------------------------------------------
@@ -434,7 +433,7 @@ function planToSimulate(): { plan: Plan; settings: SimulationSettings; scope: Ru
 }
 
 async function runTreatment(): Promise<void> {
-  const c = store.case;
+  const c = currentCase.value;
   const job = planToSimulate();
   if (!c?.core || !job || job.plan.sonications.length === 0) {
     showSimMessage('sim.needsPlan');

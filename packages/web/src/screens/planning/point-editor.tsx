@@ -6,7 +6,7 @@ import { type PointWarning, isBlocking } from '../../engine/point-safety.js';
 import { type MessageKey, t } from '../../i18n/i18n.js';
 import { useLanguage } from '../../i18n/language-signal.js';
 import { fmt } from '../../ui/dom.js';
-import type { EditScope, PlanState } from '../../ui/plan-state.js';
+import type { EditScope, PlanState } from './plan-state.js';
 import { UNIT, editErrorText, warningText } from './edit-text.js';
 import { usePlanState } from './use-plan-state.js';
 

@@ -2,7 +2,7 @@ import { signal } from '@preact/signals';
 import type { SimulationStage } from '../../engine/simulation-protocol.js';
 import type { MessageKey } from '../../i18n/i18n.js';
 import { t } from '../../i18n/i18n.js';
-import { TimePlot } from '../../ui/time-plot.js';
+import { TimePlot } from './time-plot.js';
 
 export type SimulationScope = 'quick' | 'slice' | 'all';
 

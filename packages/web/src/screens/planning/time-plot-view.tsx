@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import type { TimePlot } from '../../ui/time-plot.js';
+import type { TimePlot } from './time-plot.js';
 
 /** Hosts a TimePlot: uPlot keeps its own DOM, moved into this box (a layout-neutral wrapper) and kept across renders. */
 export function TimePlotView({ plot }: { plot: TimePlot }) {

@@ -1,5 +1,5 @@
 import { useEffect, useReducer, useRef } from 'preact/hooks';
-import type { PlanState, PlanStateEvent } from '../../ui/plan-state.js';
+import type { PlanState, PlanStateEvent } from './plan-state.js';
 
 /**
  * Re-renders the calling component on the plan state's events (a new or edited plan, a selection, checks).

@@ -1,4 +1,4 @@
-import { afterPaint } from '../viewer/after-paint.js';
+import { afterPaint } from '../../viewer/after-paint.js';
 
 /**
  * Paces the live frames of a running simulation on the page: the worker posts a frame about every 500 ms; this

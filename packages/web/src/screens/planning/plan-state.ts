@@ -7,10 +7,10 @@ import {
   deviceLimits,
   getTransducerPreset,
 } from '@openfuas/core';
-import { type EditResult, type ShotField, addPoint, deletePoints, movePoint, nearestSlice, setShotValue } from '../engine/plan-edits.js';
-import type { WorkstationPlan } from '../engine/planning.js';
-import { type PlanChecks, type PointCheckContext, type PointWarning, checkPlan, checkPoint } from '../engine/point-safety.js';
-import type { WorkstationCase } from '../engine/workstation-case.js';
+import { type EditResult, type ShotField, addPoint, deletePoints, movePoint, nearestSlice, setShotValue } from '../../engine/plan-edits.js';
+import type { WorkstationPlan } from '../../engine/planning.js';
+import { type PlanChecks, type PointCheckContext, type PointWarning, checkPlan, checkPoint } from '../../engine/point-safety.js';
+import type { WorkstationCase } from '../../engine/workstation-case.js';
 
 /** Which points a power/exposure/cooling edit applies to. */
 export type EditScope = 'point' | 'slice' | 'all';

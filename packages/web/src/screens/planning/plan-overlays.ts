@@ -1,9 +1,9 @@
 import type { Vec3 } from '@openfuas/core';
-import { beamConeMask } from '../engine/beam-cone.js';
-import { MARKER, planMarkers } from '../engine/plan-markers.js';
-import { regionOutline } from '../engine/resample-to-case.js';
-import type { WorkstationCase } from '../engine/workstation-case.js';
-import type { CaseViewer } from '../viewer/viewer.js';
+import { beamConeMask } from '../../engine/beam-cone.js';
+import { MARKER, planMarkers } from '../../engine/plan-markers.js';
+import { regionOutline } from '../../engine/resample-to-case.js';
+import type { WorkstationCase } from '../../engine/workstation-case.js';
+import type { CaseViewer } from '../../viewer/viewer.js';
 import type { PlanState } from './plan-state.js';
 
 /** Colours of the plan overlay: margin contour, points, the selected slice's points, the selected point. */
