@@ -403,7 +403,7 @@ export type {
   SessionSetup,
   SessionSummary,
 } from './console/treatment-session.js';
-export { CONTROL_TICK, TICKS_PER_SECOND, TreatmentSession } from './console/treatment-session.js';
+export { CONTROL_TICK, GREYSCALE_CHANGE, TICKS_PER_SECOND, TreatmentSession } from './console/treatment-session.js';
 // Training (issue 15): LC-CUSUM proficiency charts, graded cases, scoring, the virtual tank, xAPI and certificates.
 export type { LcCusumChart, LcCusumErrors, LcCusumParams } from './training/lc-cusum.js';
 export {
