@@ -398,7 +398,15 @@ export function generatePhantom(options: PhantomOptions = {}): Case {
     tissueOverrides,
     target: 'fibroid',
     skinEntry: { center: [f0[0] / 1000, skinY / 1000, f0[2] / 1000], normal: [0, 1, 0], radius: 0.05 },
-    couch: { patientPosition: 'prone', beamDirection: PRONE_BEAM_DIRECTION, membraneCenter: [0, 0, 0], windowRadius: 0.1, waterDepth: 0.2 },
+    // the couch window centred over the target, as an operator positions the patient (and as import-case.ts does);
+    // its 0.1 m radius is the JC200-class bowl's aperture radius (planning/beam-path.ts couchWindowProblem)
+    couch: {
+      patientPosition: 'prone',
+      beamDirection: PRONE_BEAM_DIRECTION,
+      membraneCenter: [f0[0] / 1000, skinY / 1000, f0[2] / 1000],
+      windowRadius: 0.1,
+      waterDepth: 0.2,
+    },
     source: {
       kind: 'phantom',
       generator: 'openfuas-phantom',
