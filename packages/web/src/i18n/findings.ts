@@ -117,6 +117,10 @@ const WORDINGS: Record<string, { key: MessageKey; values: (p: Params) => Values 
     key: 'finding.skipped-outside-window',
     values: (p) => ({ count: count(p.count), windowRadius: mm(p.windowRadius) }),
   },
+  'covered-by-deeper-lesion': {
+    key: 'finding.covered-by-deeper-lesion',
+    values: (p) => ({ count: count(p.count), lesionLength: mm(p.lesionLength) }),
+  },
 };
 
 /** The per-structure findings (`<structure>-<kind>`, the structure in params). */

@@ -336,6 +336,7 @@ export const ar: Messages = {
   'finding.skipped-focus-in-skin': 'تُخطّيت {count} نقطة: البؤرة في الجلد',
   'finding.skipped-focus-outside-body': 'تُخطّيت {count} نقطة: البؤرة خارج جسم المريضة',
   'finding.skipped-outside-window': 'تُخطّيت {count} نقطة: مخروط الحزمة لا يمر عبر نافذة السرير (نصف قطرها {windowRadius} mm)',
+  'finding.covered-by-deeper-lesion': 'لم تُعالَج {count} نقطة من الشبكة: شريحتها داخل آفة نقطة أعمق طولها {lesionLength} mm',
   'results.notComputed': 'لم تُحسب',
   'results.notComputedNote': 'لم تُحسب: خارج المجالات المحاكاة (لم تُحسب درجة الحرارة هناك)',
   'results.boiling': '100 °C (غليان)',

@@ -339,6 +339,8 @@ export const en = {
   'finding.skipped-focus-in-skin': '{count} point(s) skipped: focus in the skin',
   'finding.skipped-focus-outside-body': '{count} point(s) skipped: focus outside the patient',
   'finding.skipped-outside-window': '{count} point(s) skipped: the beam cone misses the couch window ({windowRadius} mm radius)',
+  'finding.covered-by-deeper-lesion':
+    '{count} lattice point(s) not sonicated: their slab lies inside the {lesionLength} mm lesion of a deeper point',
   'results.notComputed': 'not computed',
   'results.notComputedNote': 'not computed: outside the simulated domains (no temperature was computed there)',
   'results.boiling': '100 °C (boiling)',
@@ -735,6 +737,7 @@ export const zh: Messages = {
   'finding.skipped-focus-in-skin': '跳过 {count} 个点：焦点位于皮肤内',
   'finding.skipped-focus-outside-body': '跳过 {count} 个点：焦点在患者体外',
   'finding.skipped-outside-window': '跳过 {count} 个点：声束锥未通过治疗床声窗（半径 {windowRadius} 毫米）',
+  'finding.covered-by-deeper-lesion': '{count} 个网格点未辐照：其所在层已位于更深一点 {lesionLength} 毫米长的损伤之内',
   'results.notComputed': '未计算',
   'results.notComputedNote': '未计算：位于仿真计算域之外（此处没有计算温度）',
   'results.boiling': '100 °C（沸腾）',
@@ -1143,6 +1146,8 @@ export const fr: Messages = {
   'finding.skipped-focus-outside-body': '{count} point(s) ignoré(s) : foyer hors du corps',
   'finding.skipped-outside-window':
     '{count} point(s) ignoré(s) : le cône du faisceau sort de la fenêtre de la table (rayon {windowRadius} mm)',
+  'finding.covered-by-deeper-lesion':
+    '{count} point(s) de la grille non traité(s) : leur tranche est déjà dans la lésion de {lesionLength} mm d’un point plus profond',
   'results.notComputed': 'non calculé',
   'results.notComputedNote': 'non calculé : hors des domaines simulés (aucune température n’y a été calculée)',
   'results.boiling': '100 °C (ébullition)',
