@@ -5,6 +5,7 @@ import type { ParallelExecutor } from '../parallel/parallel-executor.js';
 import { checkSonicationLimits, deviceLimits } from '../planning/device-limits.js';
 import type { SimulationOutcome } from '../planning/outcome.js';
 import { type Plan, expandShots, parsePlan } from '../planning/plan.js';
+import { checkPlanCouchWindow } from '../planning/reachable-plan.js';
 import type { TreatmentDomains } from '../planning/treatment-domains.js';
 import { getTransducerPreset } from '../transducer/presets.js';
 import { beamPathObstruction } from './beam-path-watch.js';
@@ -225,6 +226,8 @@ export class TreatmentSession {
     const limits = deviceLimits(this.plan.device);
     for (let i = 0; i < this.plan.sonications.length; i++)
       checkSonicationLimits(limits, this.plan.sonications[i], `plan.sonications[${i}]`);
+    // the device's geometry, as simulatePlan checks it: no beam cone outside the couch window is ever delivered
+    checkPlanCouchWindow(this.c, this.plan);
     this.limits = interlockLimits(this.plan);
     if (setup.loggedPlan !== undefined && contentHash(expandShots(parsePlan(setup.loggedPlan)), 'plan') !== contentHash(this.plan, 'plan'))
       throw new InputError('loggedPlan', 'is not the plan of this session');

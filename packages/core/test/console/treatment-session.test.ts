@@ -64,6 +64,16 @@ describe('treatment session', () => {
     await expect(t.replay(tampered)).rejects.toThrow(/diverged at event/);
   }, 240_000);
 
+  it('refuses a plan whose beam cone misses the case’s couch window (the device geometry simulatePlan enforces)', () => {
+    expect(c.couch).toBeDefined();
+    const narrow = { ...c, couch: { ...(c.couch as NonNullable<Case['couch']>), windowRadius: 0.005 } };
+    expect(
+      () => new TreatmentSession({ case: narrow, plan, domains, settings: { modality: 'us', operator: 'plan', injections: [], seed: 1 } }),
+    ).toThrow(/plan\.sonications\[0\]\.focus.*couch window/);
+    // the case's own window passes the same plan
+    expect(() => session()).not.toThrow();
+  });
+
   it('follows operator actions: pause, resume, a refused out-of-limits power, a power change, skip, and emergency stop', async () => {
     const { s, sink } = session();
     await s.step(); // lock, arm, start point 0
