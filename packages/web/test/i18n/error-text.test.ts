@@ -51,6 +51,7 @@ describe('core errors and skipped points in the workstation’s languages', () =
       'focus-in-skin',
       'focus-too-deep',
       'focus-too-shallow',
+      'outside-window',
       'target-unreachable',
     ])
       expect(Object.hasOwn(en, `error.${reason}`), reason).toBe(true);
