@@ -1,4 +1,3 @@
-import { signal } from '@preact/signals';
 import { ar } from './messages-ar.js';
 import { type MessageKey, type Messages, en, fr, zh } from './messages.js';
 
@@ -17,13 +16,11 @@ const HTML_LANG: Record<Language, string> = { en: 'en', zh: 'zh-Hans', fr: 'fr',
 const RIGHT_TO_LEFT: ReadonlySet<Language> = new Set<Language>(['ar']);
 
 /** 'rtl' for a language written right to left (Arabic), 'ltr' otherwise. */
-export function direction(lang: Language = current.peek()): 'ltr' | 'rtl' {
+export function direction(lang: Language = current): 'ltr' | 'rtl' {
   return RIGHT_TO_LEFT.has(lang) ? 'rtl' : 'ltr';
 }
 
-// A signal, read by t(): a Preact component that words anything with t() re-renders on a language change, even
-// one that @preact/signals would otherwise skip (its props unchanged, its other signals unchanged).
-const current = signal<Language>('en');
+let current: Language = 'en';
 const listeners = new Set<(lang: Language) => void>();
 
 export function isLanguage(code: string): code is Language {
@@ -31,19 +28,19 @@ export function isLanguage(code: string): code is Language {
 }
 
 export function language(): Language {
-  return current.peek();
+  return current;
 }
 
 /** The message for `key` in the current language with `{name}` placeholders filled. */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const text = DICTIONARIES[current.value][key] ?? en[key] ?? key;
+  const text = DICTIONARIES[current][key] ?? en[key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (params[name] === undefined ? m : String(params[name])));
 }
 
 /** Switches the language (and the page's direction), retranslates every `data-i18n` element under `document` and tells the listeners. */
 export function setLanguage(lang: Language): void {
-  current.value = lang;
+  current = lang;
   if (typeof document !== 'undefined') {
     document.documentElement.lang = HTML_LANG[lang];
     document.documentElement.dir = direction(lang);
