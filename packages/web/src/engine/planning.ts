@@ -3,6 +3,8 @@ import { type AutoPlanOptions, type AutoPlanResult, type Case, type ParallelExec
 /** The Plan tab's inputs (units as shown: W, s, mm). Null overrides mean "as the planner chose". */
 export interface PlanParams {
   device: string;
+  /** the planner's protocol: 'sized' (power kept below boiling for one shot) or 'clinical' (400 W shots repeated to the greyscale change) */
+  pacing: 'sized' | 'clinical';
   /** s per sonication */
   exposureS: number;
   /** W, highest power the planner may choose */
@@ -21,6 +23,7 @@ export interface PlanParams {
 
 export const DEFAULT_PLAN_PARAMS: PlanParams = {
   device: 'clinical-0.8mhz',
+  pacing: 'sized',
   exposureS: 3,
   maxPowerW: 400,
   pitchFactor: 2.5,
@@ -48,8 +51,8 @@ export async function autoPlanCase(
   signal?: AutoPlanOptions['signal'],
 ): Promise<WorkstationPlan> {
   const r = await autoPlan(c, {
-    // the Plan tab's exposure and pitch defaults are the sized protocol's (autoPlan's default is now 'clinical')
-    pacing: 'sized',
+    // the Plan tab starts on the sized protocol (its browser plan and checks are quicker); 'clinical' is autoPlan's default
+    pacing: p.pacing,
     device: { preset: p.device },
     exposure: p.exposureS,
     maxPower: p.maxPowerW,
@@ -63,6 +66,12 @@ export async function autoPlanCase(
   });
   return applyOverrides(r, { powerW: p.powerW, coolingS: p.coolingS });
 }
+
+/** The Plan tab's exposure (s) and pitch (× lesion width) for each protocol, as autoPlan defaults them. */
+export const PACING_DEFAULTS: Record<PlanParams['pacing'], { exposureS: number; pitchFactor: number }> = {
+  sized: { exposureS: 3, pitchFactor: 2.5 },
+  clinical: { exposureS: 2, pitchFactor: 1 },
+};
 
 /** Sets power and/or cooling of every sonication (null: keep the planner's). */
 export function applyOverrides(r: AutoPlanResult, o: WorkstationPlan['overrides']): WorkstationPlan {

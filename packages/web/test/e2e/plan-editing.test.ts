@@ -78,6 +78,15 @@ describe('plan editing and the transducer side view in headless Chromium', () =>
     await ws?.close();
   });
 
+  it('offers the clinical protocol beside the sized one, each filling its own exposure and pitch', async () => {
+    const pacing = page.getByTestId('plan-pacing');
+    expect(await pacing.inputValue()).toBe('sized');
+    await pacing.selectOption('clinical');
+    expect([await page.getByTestId('plan-exposure').inputValue(), await page.getByTestId('plan-pitch').inputValue()]).toEqual(['2', '1']);
+    await pacing.selectOption('sized');
+    expect([await page.getByTestId('plan-exposure').inputValue(), await page.getByTestId('plan-pitch').inputValue()]).toEqual(['3', '2.5']);
+  });
+
   it('selects a point from the table, and another by clicking its marker on the slices', async () => {
     await page.getByTestId('plan-slice').selectOption({ index: 1 });
     // two points of the first slice at the same depth (A coordinate), 2 lattice steps apart

@@ -1,7 +1,7 @@
 import { type Vec3, planTotals } from '@openfuas/core';
 import { signal } from '@preact/signals';
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { DEFAULT_PLAN_PARAMS, type PlanParams, type WorkstationPlan } from '../../engine/planning.js';
+import { DEFAULT_PLAN_PARAMS, PACING_DEFAULTS, type PlanParams, type WorkstationPlan } from '../../engine/planning.js';
 import { isBlocking } from '../../engine/point-safety.js';
 import type { WorkstationCase } from '../../engine/workstation-case.js';
 import { errorText } from '../../i18n/error-text.js';
@@ -136,6 +136,8 @@ function NumberField(props: { label: MessageKey; name: string; value: number | n
 
 /** The planner's parameters; submitting runs it, its progress and error in the status line below. */
 function PlannerForm({ plan, status }: { plan: PlanPanelActions['plan']; status: ReturnType<typeof signal<PlanStatus>> }) {
+  // reads a signal (status), so @preact/signals re-renders it only on its signals or props: the language is one of them
+  useLanguage();
   const d = DEFAULT_PLAN_PARAMS;
   const running = status.value?.running === true;
   const optional = (v: FormDataEntryValue | null) => (v === null || String(v).trim() === '' ? null : Number(v));
@@ -147,6 +149,7 @@ function PlannerForm({ plan, status }: { plan: PlanPanelActions['plan']; status:
       await plan(
         {
           device: d.device,
+          pacing: f.get('pacing') === 'clinical' ? 'clinical' : 'sized',
           exposureS: Number(f.get('exposure')),
           maxPowerW: Number(f.get('max-power')),
           pitchFactor: Number(f.get('pitch')),
@@ -164,12 +167,34 @@ function PlannerForm({ plan, status }: { plan: PlanPanelActions['plan']; status:
       status.value = { running: false, error: err };
     }
   };
+  // a protocol comes with its own exposure and pitch (the fields stay editable)
+  const choosePacing = (e: Event) => {
+    const select = e.currentTarget as HTMLSelectElement;
+    const form = select.form;
+    const p = PACING_DEFAULTS[select.value === 'clinical' ? 'clinical' : 'sized'];
+    const field = (name: string) => form?.elements.namedItem(name) as HTMLInputElement | null;
+    const exposure = field('exposure');
+    const pitch = field('pitch');
+    if (exposure) exposure.value = String(p.exposureS);
+    if (pitch) pitch.value = String(p.pitchFactor);
+  };
   return (
     <form class="form" onSubmit={submit}>
       {/* biome-ignore lint/a11y/noLabelWithoutControl: a read-only row laid out like the fields below it */}
       <label class="row">
         <span>{t('plan.device')}</span>
         <span class="mono">{d.device}</span>
+      </label>
+      <label class="row">
+        <span>{t('plan.pacing')}</span>
+        <select name="pacing" data-testid="plan-pacing" onChange={choosePacing}>
+          <option value="sized" selected={d.pacing === 'sized'}>
+            {t('plan.pacing.sized')}
+          </option>
+          <option value="clinical" selected={d.pacing === 'clinical'}>
+            {t('plan.pacing.clinical')}
+          </option>
+        </select>
       </label>
       <NumberField label="plan.exposure" name="exposure" value={d.exposureS} min={0.5} max={5} step={0.5} />
       <NumberField label="plan.maxPower" name="max-power" value={d.maxPowerW} min={50} max={520} step={10} />
