@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import { inject } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -35,10 +34,16 @@ const BUILD_WAIT_MS = 600_000;
 /**
  * The run's shared build (vitest.global-setup.ts gives the folder): the first file to arrive takes the lock (an
  * atomic mkdir) and builds; the others wait for its `done` marker. Nothing writes into a served build, so one
- * folder serves every file. Undefined where no run folder is provided (then each file builds its own).
+ * folder serves every file. Undefined outside a test run or where no run folder is provided (then each caller builds its own).
  */
 async function sharedBuild(): Promise<string | undefined> {
-  const root = inject('e2eBuildRoot');
+  let root: string | undefined;
+  try {
+    // vitest only inside a test run: the benchmarks (npm run bench) open the workstation through this file too
+    root = (await import('vitest')).inject('e2eBuildRoot');
+  } catch {
+    return undefined;
+  }
   if (!root) return undefined;
   const dist = join(root, 'dist');
   const done = join(root, 'done');
