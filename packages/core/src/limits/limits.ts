@@ -18,8 +18,12 @@ export const LIMITS = {
   heatingWork: 2e11,
   /** time steps of one heating run, whatever the grid */
   timeSteps: 1e7,
-  /** seconds of simulated time in one run (sonications and pauses together): 12 h */
-  simulatedSeconds: 12 * 3600,
+  /**
+   * seconds of simulated time in one run (sonications and pauses together): 24 h, a day. The model's clinical plan
+   * of the default phantom lasts 12.5 h with its fitted near-field waits (docs/validation, whole treatment), so a
+   * plan that `fuas plan` writes must fit; the work itself stays bounded by heatingWork and timeSteps.
+   */
+  simulatedSeconds: 24 * 3600,
   /** sonications in one plan */
   sonications: 5000,
   /** tissue layers of one scenario */
