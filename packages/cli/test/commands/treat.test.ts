@@ -21,6 +21,9 @@ const PLAN = {
 };
 const PLAN_ENERGY = 3 * 85 * 2;
 const SUMMARY_KEYS = ['delivered', 'interlocks', 'outcome', 'state', 'stop'];
+const KILLS = Number(process.env.OPENFUAS_TREAT_KILLS ?? 3);
+if (!Number.isInteger(KILLS) || KILLS < 1)
+  throw new Error(`OPENFUAS_TREAT_KILLS must be a whole number ≥ 1, got ${process.env.OPENFUAS_TREAT_KILLS}`);
 
 /** Starts `fuas treat ... --events`, kills it (SIGKILL) after `afterEvents` event lines plus `extraMs`; returns the printed lines. */
 function treatAndKill(
@@ -97,14 +100,15 @@ describe('fuas treat / fuas log', () => {
     expect(t.lastSeq).toBeLessThan(v.lastSeq);
   }, 900_000);
 
-  // The issue asks for 20 kills; each run here pays the CLI start and the acoustics (~10 s of CPU), so the test kills
-  // 3 times at random moments of the session (after a random number of printed events, plus 0–300 ms).
+  // The issue asks for 20 kills; each run here pays the CLI start and the acoustics (~10 s of CPU), so CI kills 3 times
+  // at random moments of the session (after a random number of printed events, plus 0–300 ms);
+  // OPENFUAS_TREAT_KILLS=20 npx vitest run packages/cli/test/commands/treat.test.ts runs the issue's 20.
   it('survives SIGKILL at random moments: printed events are in the log, the log verifies, --resume completes with the plan energy', async () => {
     const log = join(dir, 'crash.log');
     const rng = seededRandom(13);
     const printed: Array<{ seq: number; time: number; type: string }> = [];
     let kills = 0;
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < KILLS; round++) {
       // at 5 × real time the 9 s session takes 1.8 s of wall time: the kills land inside it
       const args = [caseDir, planPath, '--log', log, '--speed', '5', ...(round > 0 ? ['--resume'] : [])];
       const r = await treatAndKill(args, 2 + Math.floor(rng.next() * 6), Math.floor(rng.next() * 300));
