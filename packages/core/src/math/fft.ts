@@ -102,9 +102,10 @@ function fftContiguous(re: Float64Array, im: Float64Array, offset: number, p: Pl
 
 /**
  * Transform along an outer axis: `n` lines of `len` contiguous values each, line i starting at
- * offset + i·len. Butterflies combine whole lines (vectorised along the contiguous axis). Not scaled.
+ * offset + i·len, over the run x0 ≤ x < x1 of each line (all of it by default). Butterflies combine whole runs
+ * (vectorised along the contiguous axis). Not scaled.
  */
-function fftLines(re: Float64Array, im: Float64Array, offset: number, len: number, p: Plan, inverse: boolean): void {
+function fftLines(re: Float64Array, im: Float64Array, offset: number, len: number, p: Plan, inverse: boolean, x0 = 0, x1 = len): void {
   const n = p.n;
   const rev = p.rev;
   for (let i = 0; i < n; i++) {
@@ -112,7 +113,7 @@ function fftLines(re: Float64Array, im: Float64Array, offset: number, len: numbe
     if (j > i) {
       const a0 = offset + i * len;
       const b0 = offset + j * len;
-      for (let x = 0; x < len; x++) {
+      for (let x = x0; x < x1; x++) {
         const tr = re[a0 + x];
         re[a0 + x] = re[b0 + x];
         re[b0 + x] = tr;
@@ -134,7 +135,7 @@ function fftLines(re: Float64Array, im: Float64Array, offset: number, len: numbe
         const wi = sign * sin[j * step];
         const a0 = offset + (start + j) * len;
         const b0 = a0 + halfSize * len;
-        for (let x = 0; x < len; x++) {
+        for (let x = x0; x < x1; x++) {
           const a = a0 + x;
           const b = b0 + x;
           const br = re[b];
@@ -179,6 +180,15 @@ export function fft1d(re: Float64Array, im: Float64Array, inverse = false): void
  */
 export function fft1dAt(re: Float64Array, im: Float64Array, offset: number, n: number, inverse: boolean): void {
   fftContiguous(re, im, offset, plan(n), inverse);
+}
+
+/**
+ * Transform along y of the columns x0 ≤ x < x1 of an nx × ny grid (index x + nx·y), the other columns untouched.
+ * Not scaled. The 3D nonlinear march transforms only the band of columns a harmonic's propagator keeps.
+ */
+export function fftColumnsAt(re: Float64Array, im: Float64Array, nx: number, ny: number, x0: number, x1: number, inverse: boolean): void {
+  checkLength(re, im, nx * ny);
+  fftLines(re, im, 0, nx, plan(ny), inverse, x0, x1);
 }
 
 /** In-place 2D FFT of an nx × ny array, index x + nx·y. */

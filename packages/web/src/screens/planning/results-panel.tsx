@@ -5,7 +5,7 @@ import { doseText } from '../../ui/dose-text.js';
 import { temperatureText } from '../../ui/temperature-text.js';
 import { FindingsList } from './findings-list.js';
 import { type OutcomeView, type RunInfo, downloads, results } from './results-state.js';
-import { saveFile } from './save-file.js';
+import { saveFile } from '../../app/save-file.js';
 
 /** Structures outside the patient: not listed among the per-structure maxima. */
 const OUTSIDE_BODY = new Set(['air', 'background']);

@@ -7,18 +7,7 @@ import { LogReplay } from './log-replay.js';
 import { CusumParams, ProgressPanel, chartOf } from './progress-panel.js';
 import { type TrainingResult, addComment, resultsOf, traineesOf, trainingBook } from './training-book.js';
 import { caseTitle } from './training-text.js';
-
-/** Saves `text` as a file through a temporary link. */
-function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+import { saveFile } from '../../app/save-file.js';
 
 const fileName = (s: string) => s.replace(/[^\p{L}\p{N}_-]+/gu, '-').slice(0, 60) || 'trainee';
 
@@ -86,7 +75,7 @@ function Exports({ trainee, workshop }: { trainee: string; workshop: string }) {
       <button
         type="button"
         onClick={() =>
-          run(() => download(`certificate-${fileName(trainee)}.html`, 'text/html', certificateOf(trainee, results, workshop, instructor)))
+          run(() => saveFile(`certificate-${fileName(trainee)}.html`, 'text/html', certificateOf(trainee, results, workshop, instructor)))
         }
         data-testid="instructor-certificate"
       >
@@ -96,7 +85,7 @@ function Exports({ trainee, workshop }: { trainee: string; workshop: string }) {
         type="button"
         onClick={() =>
           run(() =>
-            download(`xapi-${fileName(trainee)}.json`, 'application/json', `${JSON.stringify(xapiOf(trainee, results), null, 2)}\n`),
+            saveFile(`xapi-${fileName(trainee)}.json`, 'application/json', `${JSON.stringify(xapiOf(trainee, results), null, 2)}\n`),
           )
         }
         data-testid="instructor-xapi"

@@ -1,4 +1,5 @@
 import { type LogSink, MemoryLogSink } from '@openfuas/core';
+import { saveFile } from '../../app/save-file.js';
 
 /**
  * The treatment logs in the origin's storage (OPFS, navigator.storage.getDirectory()), in the core's format
@@ -134,12 +135,5 @@ export async function readStoredLog(name: string): Promise<Uint8Array> {
 
 /** Offers bytes as a file download. */
 export function downloadBytes(bytes: Uint8Array, name: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveFile(name, 'application/octet-stream', bytes);
 }
