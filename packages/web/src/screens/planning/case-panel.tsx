@@ -11,6 +11,7 @@ import { useLanguage } from '../../i18n/language-signal.js';
 import { fmt } from '../../ui/dom.js';
 import { labelColorTable } from '../../viewer/label-colors.js';
 import { droppedFiles, pickedFiles } from './dropped-files.js';
+import { NumberRow } from './number-row.js';
 
 export interface CasePanelActions {
   loadPhantom: (p: PhantomParams) => Promise<void>;
@@ -24,23 +25,6 @@ const FOLDER_PICKER = { webkitdirectory: true } as Record<string, boolean>;
 
 /** The error of the last attempt to open a case (the current case stays), or null. */
 export const caseError = signal<string | Error | null>(null);
-
-function NumberRow(props: { label: MessageKey; name: string; value: number; min: number; max: number; step: number }) {
-  return (
-    <label class="row">
-      <span>{t(props.label)}</span>
-      <input
-        type="number"
-        name={props.name}
-        defaultValue={String(props.value)}
-        min={props.min}
-        max={props.max}
-        step={props.step}
-        data-testid={`phantom-${props.name}`}
-      />
-    </label>
-  );
-}
 
 function SelectRow(props: { label: MessageKey; name: string; options: Array<[string, MessageKey]>; value: string }) {
   return (
@@ -82,7 +66,15 @@ function PhantomForm({ load }: { load: CasePanelActions['loadPhantom'] }) {
   };
   return (
     <form class="form" data-testid="phantom-form" onSubmit={submit}>
-      <NumberRow label="case.phantom.diameter" name="diameter" value={d.fibroidDiameterMm} min={20} max={110} step={1} />
+      <NumberRow
+        label="case.phantom.diameter"
+        name="diameter"
+        testId="phantom-diameter"
+        value={d.fibroidDiameterMm}
+        min={20}
+        max={110}
+        step={1}
+      />
       <SelectRow
         label="case.phantom.position"
         name="position"
@@ -106,8 +98,8 @@ function PhantomForm({ load }: { load: CasePanelActions['loadPhantom'] }) {
       />
       {/* the phantom's own ranges (core PhantomOptions) in 0.1 mm steps, so that its defaults and the wall presets
           of Yang 2021 (fat 12.1–21.1, rectus 7.6–11.0 mm) are accepted as they are */}
-      <NumberRow label="case.phantom.fat" name="fat" value={d.fatMm} min={0} max={80} step={0.1} />
-      <NumberRow label="case.phantom.muscle" name="muscle" value={d.muscleMm} min={0} max={40} step={0.1} />
+      <NumberRow label="case.phantom.fat" name="fat" testId="phantom-fat" value={d.fatMm} min={0} max={80} step={0.1} />
+      <NumberRow label="case.phantom.muscle" name="muscle" testId="phantom-muscle" value={d.muscleMm} min={0} max={40} step={0.1} />
       <SelectRow
         label="case.phantom.voxel"
         name="voxel"

@@ -15,6 +15,7 @@ import { warningText } from './edit-text.js';
 import { FindingsList } from './findings-list.js';
 import { PointEditor } from './point-editor.js';
 import { usePlanState } from './use-plan-state.js';
+import { NumberRow } from './number-row.js';
 
 export interface PlanPanelActions {
   /** runs the planner; `progress` shows how far it is (0..1) and its stage (a message key) */
@@ -116,24 +117,6 @@ function Totals({ p }: { p: WorkstationPlan }) {
   );
 }
 
-function NumberField(props: { label: MessageKey; name: string; value: number | null; min: number; max: number; step: number }) {
-  return (
-    <label class="row">
-      <span>{t(props.label)}</span>
-      <input
-        type="number"
-        name={props.name}
-        defaultValue={props.value === null ? undefined : String(props.value)}
-        min={props.min}
-        max={props.max}
-        step={props.step}
-        placeholder={props.value === null ? t('plan.autoValue') : undefined}
-        data-testid={`plan-${props.name}`}
-      />
-    </label>
-  );
-}
-
 /** The planner's parameters; submitting runs it, its progress and error in the status line below. */
 function PlannerForm({ plan, status }: { plan: PlanPanelActions['plan']; status: ReturnType<typeof signal<PlanStatus>> }) {
   // reads a signal (status), so @preact/signals re-renders it only on its signals or props: the language is one of them
@@ -196,13 +179,13 @@ function PlannerForm({ plan, status }: { plan: PlanPanelActions['plan']; status:
           </option>
         </select>
       </label>
-      <NumberField label="plan.exposure" name="exposure" value={d.exposureS} min={0.5} max={5} step={0.5} />
-      <NumberField label="plan.maxPower" name="max-power" value={d.maxPowerW} min={50} max={520} step={10} />
-      <NumberField label="plan.pitchFactor" name="pitch" value={d.pitchFactor} min={1} max={5} step={0.1} />
-      <NumberField label="plan.sliceSpacing" name="slices" value={d.sliceSpacingMm} min={2} max={15} step={0.5} />
+      <NumberRow label="plan.exposure" name="exposure" testId="plan-exposure" value={d.exposureS} min={0.5} max={5} step={0.5} />
+      <NumberRow label="plan.maxPower" name="max-power" testId="plan-max-power" value={d.maxPowerW} min={50} max={520} step={10} />
+      <NumberRow label="plan.pitchFactor" name="pitch" testId="plan-pitch" value={d.pitchFactor} min={1} max={5} step={0.1} />
+      <NumberRow label="plan.sliceSpacing" name="slices" testId="plan-slices" value={d.sliceSpacingMm} min={2} max={15} step={0.5} />
       <p class="hint">{t('plan.overrides')}</p>
-      <NumberField label="plan.powerOverride" name="power" value={null} min={50} max={520} step={10} />
-      <NumberField label="plan.coolingOverride" name="cooling" value={null} min={1} max={120} step={1} />
+      <NumberRow label="plan.powerOverride" name="power" testId="plan-power" value={null} min={50} max={520} step={10} />
+      <NumberRow label="plan.coolingOverride" name="cooling" testId="plan-cooling" value={null} min={1} max={120} step={1} />
       <label class="row check">
         <input type="checkbox" name="fit-cooling" defaultChecked={d.fitCooling} data-testid="plan-fit-cooling" />
         <span>{t('plan.fitCooling')}</span>
