@@ -33,6 +33,8 @@ export interface NonlinearMarchOptions {
   readonly output: { readonly x0: number; readonly dl: number; readonly nl: number; readonly zFrom: number; readonly dz: number };
   /** switch the nonlinear term off (the same march, linear) [false] */
   readonly linear?: boolean;
+  /** also record the waveform's peak pressures on the output lattice (at the nearest march node) [false] */
+  readonly peaks?: boolean;
 }
 
 /** The march's heat source on the output lattice and its axis. */
@@ -41,6 +43,9 @@ export interface NonlinearField3D {
   readonly q: Float32Array;
   /** |p_1| (Pa) of the fundamental on the same lattice */
   readonly p1: Float32Array;
+  /** with options.peaks: peak positive and negative pressure (Pa, p− ≤ 0) on the same lattice */
+  readonly peakPositive?: Float32Array;
+  readonly peakNegative?: Float32Array;
   readonly nl: number;
   readonly dl: number;
   readonly x0: number;
@@ -261,6 +266,13 @@ export async function nonlinearField3D(
   let prevP = new Float32Array(nl2);
   let curQ = new Float32Array(nl2);
   let curP = new Float32Array(nl2);
+  const peaks = options.peaks ?? false;
+  const posOut = peaks ? new Float32Array(nl2 * np) : null;
+  const negOut = peaks ? new Float32Array(nl2 * np) : null;
+  let prevPos = new Float32Array(peaks ? nl2 : 0);
+  let prevNeg = new Float32Array(peaks ? nl2 : 0);
+  let curPos = new Float32Array(peaks ? nl2 : 0);
+  let curNeg = new Float32Array(peaks ? nl2 : 0);
   let nextPlane = 0;
 
   const stepper = new BurgersStepper(nMax);
@@ -444,6 +456,20 @@ export async function nonlinearField3D(
         }
         curQ[i + nl * j] = q;
         curP[i + nl * j] = p;
+        if (peaks) {
+          // the waveform at the nearest node (output points on a power-of-two division fall on nodes)
+          const jx = Math.round(fx);
+          const jy = Math.round(fy);
+          let pos = 0;
+          let neg = 0;
+          if (jx >= 0 && jy >= 0 && jx < n && jy < n) {
+            const pk = waveformPeaks(fRe, fIm, jx + n * jy, n2, nAct, scratchRe, scratchIm);
+            pos = pk.positive;
+            neg = pk.negative;
+          }
+          curPos[i + nl * j] = pos;
+          curNeg[i + nl * j] = neg;
+        }
       }
     }
   };
@@ -455,10 +481,17 @@ export async function nonlinearField3D(
         qOut[o + i] = prevQ[i] * (1 - w) + curQ[i] * w;
         p1Out[o + i] = prevP[i] * (1 - w) + curP[i] * w;
       }
+      if (posOut && negOut)
+        for (let i = 0; i < nl2; i++) {
+          posOut[o + i] = prevPos[i] * (1 - w) + curPos[i] * w;
+          negOut[o + i] = prevNeg[i] * (1 - w) + curNeg[i] * w;
+        }
       nextPlane++;
     }
     [prevQ, curQ] = [curQ, prevQ];
     [prevP, curP] = [curP, prevP];
+    [prevPos, curPos] = [curPos, prevPos];
+    [prevNeg, curNeg] = [curNeg, prevNeg];
   };
 
   // regrids: refine (spectral zero-padding, period kept), crop (central half, spacing kept), pad (zeros around)
@@ -571,10 +604,13 @@ export async function nonlinearField3D(
   for (let p = nextPlane; p < np; p++) {
     qOut.set(prevQ, p * nl2);
     p1Out.set(prevP, p * nl2);
+    posOut?.set(prevPos, p * nl2);
+    negOut?.set(prevNeg, p * nl2);
   }
   return {
     q: qOut,
     p1: p1Out,
+    ...(posOut && negOut ? { peakPositive: posOut, peakNegative: negOut } : {}),
     nl,
     dl: out.dl,
     x0: out.x0,

@@ -1,10 +1,12 @@
 import type { LayeredMedium } from '../acoustics/medium.js';
 import { type NonlinearBeam, computeNonlinearBeam } from '../acoustics/nonlinear-axisymmetric.js';
+import { type EquivalentNonlinearBeam, HeatRatio, equivalentNonlinearBeam } from '../acoustics/nonlinear-equivalent-beam.js';
 import { nonlinearFocus } from '../acoustics/nonlinear-field.js';
 import { InputError, requireFinite } from '../errors.js';
 import type { Vec3 } from '../grid/grid3d.js';
 import { type ParallelExecutor, SerialExecutor } from '../parallel/parallel-executor.js';
 import { rimHeight } from '../transducer/bowl.js';
+import { perpendicularBasis } from './beam-path.js';
 import type { BeamPatch, BeamSources, TreatmentBeamSources } from './treatment-sources.js';
 import { deviceTransducer, type BeamDevice } from './treatment-sources.js';
 
@@ -27,8 +29,14 @@ import { deviceTransducer, type BeamDevice } from './treatment-sources.js';
  * Voxels outside the table (r beyond `tableRadius`, z outside the solved range) keep the linear source × power;
  * there the beam is a low-amplitude converging or diverging cone whose harmonics are negligible. The near-field
  * (skin, fat, muscle) grid keeps the linear source: before the focal region the wave is still close to a sine.
- * Beams through an aberrating wall (wall aberration on) keep the linear source: the 3D march costs minutes per
- * beam at clinical powers (bench nonlinear-3d), beyond the planning-time budget.
+ * Beams through an aberrating wall (wall aberration on) are not axisymmetric, and the 3D nonlinear march
+ * (nonlinear-angular-spectrum.ts) costs minutes per beam at clinical powers (bench nonlinear-3d), beyond the
+ * planning-time budget. They use an equivalent axisymmetric beam (acoustics/nonlinear-equivalent-beam.ts: the bowl
+ * through the same flat layers with its aperture scaled to the aberrated focus's −6 dB area and its power set to
+ * the aberrated linear focal peak; Rosnitskiy et al., IEEE TUFFC 2017 and Acoust Phys 2016): its heating ratio is
+ * the criterion, and its enhancement Q_nl/Q_lin(r, z), laid along the beam through the aberrated linear peak, multiplies
+ * the aberrated linear patches (aberratedNonlinearPatch). Checked against the full 3D march through the same wall
+ * screen (validation nonlinear-aberrated; test nonlinear-equivalent-beam.test.ts).
  *
  * Cost (bench nonlinear-planning, the clinical 400 W plan of the default phantom: 19 beam groups, all nonlinear,
  * heating ratio 1.23–1.69): autoPlan 449 s linear, 743 s nonlinear (×1.65; the shared 2-core machine at load ~28).
@@ -57,8 +65,10 @@ export interface NonlinearBeamSource {
   readonly heatingRatio: number;
   /** whether the nonlinear patches replace the linear ones */
   readonly nonlinear: boolean;
-  /** why not, when not: 'forced-linear', 'below-threshold', 'wall-aberration' */
+  /** why not, when not: 'forced-linear', 'below-threshold' ('wall-aberration' is no longer given: aberrated beams have the equivalent beam) */
   readonly reason?: 'forced-linear' | 'below-threshold' | 'wall-aberration';
+  /** through an aberrating wall: the equivalent axisymmetric beam's aperture scale and power (W), and the aberrated focus's −6 dB area over the flat-layer one */
+  readonly equivalentBeam?: { readonly apertureScale: number; readonly power: number; readonly areaRatio: number };
   /** peaks of the waveform on the axis, Pa (p− ≤ 0); NaN when not computed */
   readonly peakPositivePressure: number;
   readonly peakNegativePressure: number;
@@ -189,23 +199,81 @@ function focalExtent(focal: BeamPatch): { lo: Vec3; hi: Vec3 } {
   };
 }
 
+/**
+ * The aberrated beam's linear patch (q per watt) at `power`, each voxel × the equivalent beam's enhancement
+ * Q_nl/Q_lin over its sub-cells (≤ 0.25 mm, as nonlinearPatch), the equivalent beam's axis laid through the
+ * aberrated focus (`peak`: its offset from the patch focus, m, patch axes) along `direction`, its linear focus on the
+ * aberrated one; voxels with a sub-cell outside the equivalent beam's tables keep the linear q × power.
+ */
+export function aberratedNonlinearPatch(
+  linear: BeamPatch,
+  eq: EquivalentNonlinearBeam,
+  direction: Vec3,
+  peak: Vec3,
+  power: number,
+): BeamPatch {
+  const { lo } = boxOf(linear);
+  const shape = linear.source.shape;
+  const sp = linear.spacing;
+  const ax = linear.axes;
+  const ns = sp.map((s) => Math.max(1, Math.ceil(s / 2.5e-4 - 1e-9)));
+  const q = new Float32Array(linear.source.q.length);
+  const ratio = new HeatRatio(eq);
+  let sum = 0;
+  for (let k = 0; k < shape[2]; k++)
+    for (let j = 0; j < shape[1]; j++)
+      for (let i = 0; i < shape[0]; i++) {
+        const idx = i + shape[0] * (j + shape[1] * k);
+        const lin = linear.source.q[idx] * power;
+        ratio.reset();
+        if (lin > 0)
+          for (let sz = 0; sz < ns[2] && !ratio.isOutside; sz++) {
+            const tz = (lo[2] + k + (sz + 0.5) / ns[2] - 0.5) * sp[2];
+            for (let sy = 0; sy < ns[1] && !ratio.isOutside; sy++) {
+              const ty = (lo[1] + j + (sy + 0.5) / ns[1] - 0.5) * sp[1];
+              for (let sx = 0; sx < ns[0] && !ratio.isOutside; sx++) {
+                const tx = (lo[0] + i + (sx + 0.5) / ns[0] - 0.5) * sp[0];
+                const d0 = tx * ax[0][0] + ty * ax[1][0] + tz * ax[2][0] - peak[0];
+                const d1 = tx * ax[0][1] + ty * ax[1][1] + tz * ax[2][1] - peak[1];
+                const d2 = tx * ax[0][2] + ty * ax[1][2] + tz * ax[2][2] - peak[2];
+                const w = d0 * direction[0] + d1 * direction[1] + d2 * direction[2];
+                ratio.add(Math.sqrt(Math.max(0, d0 * d0 + d1 * d1 + d2 * d2 - w * w)), eq.zFocus + w);
+              }
+            }
+          }
+        const r = lin > 0 ? ratio.value() : Number.NaN;
+        const v = Number.isNaN(r) ? lin : lin * r;
+        q[idx] = v;
+        sum += v;
+      }
+  return {
+    source: { ...linear.source, q, referencePower: power },
+    spacing: sp,
+    axes: ax,
+    power: sum * sp[0] * sp[1] * sp[2],
+  };
+}
+
 /** The last nonlinear beams solved, by their inputs (planning, then simulating the same plan, solve each once). */
 const SOLVED = new Map<string, Promise<NonlinearBeam>>();
 // a plan has tens of beam groups (19 for the clinical plan of the default phantom): an LRU smaller than that
 // would miss on every pass; a solved beam holds about 0.2 MB (its radial heat table and axis harmonics)
 const SOLVED_MAX = 128;
 
-function solvedBeam(key: string, solve: () => Promise<NonlinearBeam>): Promise<NonlinearBeam> {
-  let hit = SOLVED.get(key);
+// equivalent beams of aberrated beams (each beam its own: its wall differs), about 0.4 MB each (two beams' tables)
+const SOLVED_EQUIVALENT = new Map<string, Promise<EquivalentNonlinearBeam>>();
+
+function solvedBeam<T>(cache: Map<string, Promise<T>>, key: string, solve: () => Promise<T>): Promise<T> {
+  let hit = cache.get(key);
   if (hit) {
-    SOLVED.delete(key);
-    SOLVED.set(key, hit);
+    cache.delete(key);
+    cache.set(key, hit);
     return hit;
   }
   hit = solve();
-  SOLVED.set(key, hit);
-  hit.catch(() => SOLVED.delete(key));
-  while (SOLVED.size > SOLVED_MAX) SOLVED.delete(SOLVED.keys().next().value as string);
+  cache.set(key, hit);
+  hit.catch(() => cache.delete(key));
+  while (cache.size > SOLVED_MAX) cache.delete(cache.keys().next().value as string);
   return hit;
 }
 
@@ -234,7 +302,6 @@ export async function nonlinearBeamSource(
     seconds: (performance.now() - t0) / 1000,
   });
   if (options.linear) return none('forced-linear');
-  if (source.wallAberration) return none('wall-aberration');
   const threshold = options.threshold ?? NONLINEAR_HEATING_THRESHOLD;
   if (!(threshold > 0)) throw new InputError('threshold', 'must be > 0');
   const transducer = { ...deviceTransducer(device), drive: { power } };
@@ -265,8 +332,42 @@ export async function nonlinearBeamSource(
     // the solver starts in the coupling water (0.3 R past the rim, or 1 mm before the skin for deep foci)
     startDistance: Math.min(0.3 * R, medium.layers[0].zEnd - rimHeight(transducer) - 1e-3),
   };
+  if (source.wallAberration) {
+    // through an aberrating wall: the equivalent axisymmetric beam of the aberrated linear focus
+    // (nonlinear-equivalent-beam.ts), its ratio field on the aberrated linear patches
+    const ab = source.wallAberration;
+    const target = {
+      peakPressure: source.metrics.pressure * Math.sqrt(power),
+      areaRatio: ab.flatArea6dB > 0 ? ab.area6dB / ab.flatArea6dB : 1,
+    };
+    const key = JSON.stringify({ medium: medium.layers, transducer, beamOptions, target });
+    const eq = await solvedBeam(SOLVED_EQUIVALENT, key, () => equivalentNonlinearBeam(scenario, target, beamOptions, executor));
+    const [u, v] = perpendicularBasis(source.beam);
+    const [x, y, z] = source.metrics.position;
+    const peak = [0, 1, 2].map((a) => x * u[a] + y * v[a] + (z - R) * source.beam[a]) as unknown as Vec3;
+    const base = {
+      power,
+      heatingRatio: eq.heatingRatio,
+      peakPositivePressure: eq.peakPositivePressure,
+      peakNegativePressure: eq.peakNegativePressure,
+      // where the equivalent beam's axis shocks, laid on the aberrated focus
+      shockZ: eq.shockZ === null ? null : eq.shockZ - eq.zFocus + z,
+      equivalentBeam: { apertureScale: eq.apertureScale, power: eq.power, areaRatio: target.areaRatio },
+    };
+    if (!(eq.heatingRatio > threshold))
+      return { ...base, nonlinear: false, reason: 'below-threshold', seconds: (performance.now() - t0) / 1000 };
+    const patch = (p: BeamPatch) => aberratedNonlinearPatch(p, eq, source.beam, peak, power);
+    return {
+      ...base,
+      nonlinear: true,
+      focal: patch(source.focal),
+      path: patch(source.path),
+      ...(source.pathOutsideFocal ? { pathOutsideFocal: patch(source.pathOutsideFocal) } : {}),
+      seconds: (performance.now() - t0) / 1000,
+    };
+  }
   const key = JSON.stringify({ medium: medium.layers, transducer, beamOptions });
-  const beam = await solvedBeam(key, () => computeNonlinearBeam(scenario, beamOptions, executor));
+  const beam = await solvedBeam(SOLVED, key, () => computeNonlinearBeam(scenario, beamOptions, executor));
   const focus = nonlinearFocus(beam, scenario, source.metrics.position[2], source.metrics.pressure * Math.sqrt(power));
   const base = {
     power,

@@ -85,6 +85,40 @@ describe('nonlinear heat source of a plan beam', () => {
     expect(forced).toMatchObject({ nonlinear: false, reason: 'forced-linear' });
   }, 120_000);
 
+  it('through an aberrating wall (×2): the equivalent beam of the aberrated focus, its ratio laid on the aberrated peak', async () => {
+    const ab = await computeBeamSources({ case: c, focus, beam: down, device, options: { ...options, wallAberration: 2 } });
+    expect(ab.wallAberration).toBeDefined();
+    const low = await nonlinearBeamSource(ab, ab.medium, device, 20);
+    expect(low).toMatchObject({ nonlinear: false, reason: 'below-threshold' });
+    const high = await nonlinearBeamSource(ab, ab.medium, device, 400);
+    expect(high.nonlinear).toBe(true);
+    expect(high.equivalentBeam).toBeDefined();
+    const eq = high.equivalentBeam!;
+    expect(eq.apertureScale).toBeGreaterThan(0);
+    expect(eq.apertureScale).toBeLessThanOrEqual(1);
+    expect(high.heatingRatio).toBeGreaterThan(NONLINEAR_HEATING_THRESHOLD);
+    expect(high.peakPositivePressure).toBeGreaterThan(-high.peakNegativePressure);
+    const f = high.focal!;
+    const lin = ab.focal.source.q;
+    // the hottest voxel stays the linear one's (the ratio field is centred on the aberrated peak) and rises by at
+    // most the heating ratio
+    let iLin = 0;
+    let iNl = 0;
+    for (let i = 1; i < lin.length; i++) {
+      if (lin[i] > lin[iLin]) iLin = i;
+      if (f.source.q[i] > f.source.q[iNl]) iNl = i;
+    }
+    expect(iNl).toBe(iLin);
+    const rise = f.source.q[iNl] / (lin[iLin] * 400);
+    expect(rise).toBeGreaterThan(1.02);
+    expect(rise).toBeLessThan(high.heatingRatio * 1.05);
+    expect(f.power).toBeGreaterThan(ab.focal.power * 400);
+    expect(Math.abs(high.path!.power / (ab.path.power * 400) - 1)).toBeLessThan(0.05);
+    expect(high.pathOutsideFocal).toBeDefined();
+    const forced = await nonlinearBeamSource(ab, ab.medium, device, 400, { linear: true });
+    expect(forced).toMatchObject({ nonlinear: false, reason: 'forced-linear' });
+  }, 180_000);
+
   it('solves once per distinct (beam, power) of a plan and reuses what the planner solved', async () => {
     const sonications = [-2e-3, 0, 2e-3].map((dx) => ({ focus: [dx, -0.05, 0] as Vec3, power: 20, exposure: 1, cooling: 1, slice: 0 }));
     const plan = { device, sonications, placement: { beamDirection: down } };
