@@ -120,7 +120,8 @@ harmonics along each ray; the window follows the cone (cropped and padded), the 
 harmonics are added. Planning (packages/core/src/planning/nonlinear-sources.ts) uses the axisymmetric solver's heating
 ratio at the planned power as the criterion (nonlinear source above ${NONLINEAR_HEATING_THRESHOLD}) and, through flat
 layers, its radial heat table as the 3D source (the field of a bowl through layers normal to its axis is
-axisymmetric); beams through an aberrating wall keep the linear source (the 3D march costs minutes per beam at 400 W).
+axisymmetric); beams through an aberrating wall, where the 3D march would cost minutes per beam at 400 W, use an
+equivalent axisymmetric beam of the aberrated focus (see the section on the aberrating wall).
 `;
     return { title: validation.title, text, tables, figures: [] };
   },
