@@ -4,14 +4,30 @@
 // `fuas training score` hold it), so that scoring reuses the expert's beams (scoring-reuse.ts); the expert
 // reference's own cost (autoPlan clinical + simulatePlan) is reported beside it.
 // Trainee plans: `moved` (every expert focus moved 1.5 mm to the patient's left: new foci, the same amount of work
-// as a complete trainee plan), `half` (every other expert point) and `expert` (the expert plan itself, unchanged);
-// TRAINING_BENCH_FULL=1 also scores `moved` by the full path (no reuse: the time before scoring-reuse.ts).
+// as a complete trainee plan), `slices` (moved, and 2.5 mm deeper: new slices between the expert's), `half` (every
+// other expert point) and `expert` (the expert plan itself, unchanged); TRAINING_BENCH_FULL=1 also scores `moved`
+// and `slices` by the full path (simulatePlan of the plan's own beams: the reference the reuse is compared with).
+// Each score records the 1-min load average and `contention` (wall/CPU of a fixed single-thread loop just before:
+// 1 on an idle core), so that wall times from a shared machine can be read.
 // TRAINING_BENCH_CASES: comma-separated case ids (default: the two largest cases and the smallest);
 // TRAINING_BENCH_THREADS: worker threads of the executor (default 2, as `fuas training score`); CPU seconds are
 // reported beside wall seconds (on a shared machine wall time includes waiting for a core).
+import { loadavg } from 'node:os';
 import { WorkerPoolExecutor } from '../packages/cli/src/parallel/worker-pool.ts';
 import { SerialExecutor, expertReference, parsePlan, scorePlanExercise, tankShot, trainingCase } from '../packages/core/src/index.ts';
 import type { BenchFile, BenchResult } from '../scripts/bench-types.ts';
+
+/**
+ * Wall over CPU time of a fixed 0.3 s single-thread loop: 1 on an idle core, about load/cores on a machine loaded
+ * by others (their jobs share the cores): the factor by which the wall times beside it are inflated.
+ */
+function contention(): number {
+  const c0 = cpu();
+  const t0 = performance.now();
+  let x = 0;
+  while (cpu() - c0 < 0.3) for (let i = 0; i < 1e5; i++) x += Math.sqrt(i + x);
+  return (performance.now() - t0) / 1000 / (cpu() - c0) + (x < 0 ? 1 : 0);
+}
 
 const cpu = () => {
   const u = process.cpuUsage();
@@ -41,13 +57,30 @@ const bench: BenchFile = {
           sonications: expert.plan.sonications.map((s) => ({ ...s, focus: [s.focus[0] - 1.5e-3, s.focus[1], s.focus[2]] })),
         });
         const half = parsePlan({ ...expert.plan, sonications: expert.plan.sonications.filter((_, i) => i % 2 === 0) });
+        // new slices: every focus 1.5 mm to the left and 2.5 mm deeper (half the 5 mm slice spacing)
+        const b = expert.plan.placement.beamDirection ?? [0, -1, 0];
+        const slices = parsePlan({
+          ...expert.plan,
+          sonications: expert.plan.sonications.map((s) => ({
+            ...s,
+            focus: [s.focus[0] - 1.5e-3 + 2.5e-3 * b[0], s.focus[1] + 2.5e-3 * b[1], s.focus[2] + 2.5e-3 * b[2]],
+          })),
+        });
         const plans: Array<[string, unknown, boolean]> = [
           ['moved', moved, false],
+          ['slices', slices, false],
           ['half', half, false],
           ['expert', expert.plan, false],
-          ...(full ? ([['moved', moved, true]] as Array<[string, unknown, boolean]>) : []),
+          ...(full
+            ? ([
+                ['moved', moved, true],
+                ['slices', slices, true],
+              ] as Array<[string, unknown, boolean]>)
+            : []),
         ];
         for (const [plan, json, fullPath] of plans) {
+          const probe = contention();
+          const load = loadavg()[0];
           const c1 = cpu();
           const s0 = performance.now();
           const score = await scorePlanExercise(id, c, json, expert, { executor, full: fullPath });
@@ -62,6 +95,7 @@ const bench: BenchFile = {
               expertSonications: expert.plan.sonications.length,
               fineSpacing: 1e-3,
               threads,
+              components: score.components,
             },
             figures: {
               generateSeconds,
@@ -74,6 +108,9 @@ const bench: BenchFile = {
               expertSimulateSeconds: expert.seconds.simulate,
               score: score.score,
               npvRatio: score.npvRatio,
+              eef: score.eef,
+              loadAverage: load,
+              contention: probe,
               expertNpvRatio: expert.outcome.npvRatio,
             },
           });

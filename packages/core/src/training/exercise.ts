@@ -13,6 +13,7 @@ import { TRAINING_DOMAINS } from './expert-reference.js';
 import { outcomeSafetyEvents, planSafetyEvents, sessionSafetyEvents } from './safety-events.js';
 import { type ExerciseScore, scoreExercise } from './score.js';
 import { reusedDomains, samePlanAsExpert } from './scoring-reuse.js';
+import { simulateOutcomeSideBySide } from './scoring-simulation.js';
 
 /** How a planning exercise was simulated: the full path, or reusing the expert reference (scoring-reuse.ts). */
 export interface PlanScoringStats {
@@ -29,7 +30,9 @@ export interface PlanScoringStats {
  * its margin/beam-path events and the outcome's dose events, scored against the expert reference.
  * With the expert's domains (an ExpertReference computed in this process) the simulation reuses them: a plan that
  * delivers what the expert plan delivers takes the expert's outcome (deterministic simulation), others reuse the
- * expert's beams where their layer stacks agree (reusedDomains); `full: true` simulates from scratch (tests compare).
+ * expert's beams where their layer stacks agree within SCORING_STACK_TOLERANCE (reusedDomains) and run the near field
+ * beside the treatment heating (simulateOutcomeSideBySide); `full: true` simulates from scratch with simulatePlan
+ * (tests compare).
  */
 export async function scorePlanExercise(
   caseId: string,
@@ -50,13 +53,16 @@ export async function scorePlanExercise(
     const domains = await reusedDomains(c, plan, expert.domains, TRAINING_DOMAINS, options.executor);
     const near =
       domains === expert.domains && expert.nearField && nearFieldRunFits(expert.nearField, plan, true) ? expert.nearField : undefined;
-    const sim = await simulatePlan(c, plan, {
-      ...TRAINING_DOMAINS,
-      domains,
-      ...(near ? { nearFieldRun: near } : {}),
-      executor: options.executor,
-      signal: options.signal,
-    });
+    // with the expert's near-field run: the treatment heating alone; else the near field beside it
+    const sim = near
+      ? await simulatePlan(c, plan, {
+          ...TRAINING_DOMAINS,
+          domains,
+          nearFieldRun: near,
+          executor: options.executor,
+          signal: options.signal,
+        })
+      : await simulateOutcomeSideBySide(c, plan, domains, { ...TRAINING_DOMAINS, executor: options.executor, signal: options.signal });
     outcome = sim.outcome;
     stats = { path: 'reused-acoustics', beamComputations: domains.sources.computations, nearFieldReused: near !== undefined };
   } else {

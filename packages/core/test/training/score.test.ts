@@ -7,12 +7,13 @@ import { TreatmentSession } from '../../src/console/treatment-session.js';
 import { distanceTransform } from '../../src/grid/distance-transform.js';
 import { voxelToRasMm } from '../../src/grid/grid3d.js';
 import { type Plan, parsePlan } from '../../src/planning/plan.js';
-import { treatmentDomains } from '../../src/planning/treatment-domains.js';
+import { type TreatmentDomains, treatmentDomains } from '../../src/planning/treatment-domains.js';
+import { simulatePlan } from '../../src/planning/simulate-plan.js';
 import { trainingCase } from '../../src/training/case-library.js';
 import { scorePlanExercise, scoreSessionExercise, sessionSummaryOfLog, trainingCaseOfLog } from '../../src/training/exercise.js';
 import { type ExpertReference, TRAINING_DOMAINS, expertReference } from '../../src/training/expert-reference.js';
 import { outcomeSafetyEvents, planSafetyEvents } from '../../src/training/safety-events.js';
-import { samePlanAsExpert } from '../../src/training/scoring-reuse.js';
+import { reusedDomains, samePlanAsExpert } from '../../src/training/scoring-reuse.js';
 import { type ExerciseScore, scoreExercise } from '../../src/training/score.js';
 
 const ID = 'anterior-25-t2';
@@ -38,7 +39,7 @@ describe('training scores', () => {
     expect(expertScore.components.efficiency).toBe(15); // its own EEF
   });
 
-  it("a plan with half the expert points scores lower; reusing the expert's beams gives the full path's score", async () => {
+  it("a plan with half the expert points scores lower; the near field beside the heating gives simulatePlan's outcome", async () => {
     const half = withSonications(
       expert.plan,
       expert.plan.sonications.filter((_, i) => i % 2 === 0),
@@ -49,11 +50,29 @@ describe('training scores', () => {
     expect(s.feedbackItems.length).toBeGreaterThan(0);
     // the faster path: every focus takes an expert beam (no beam computed), the near field and heating simulated
     expect(s.stats).toMatchObject({ path: 'reused-acoustics', beamComputations: 0, nearFieldReused: false });
-    // the full path (beams of this plan's own foci, shared within the same stack tolerance): the same score components
-    // (tolerance: 0.5 point each, NPV ratio 0.01, EEF 2 %; measured differences are in docs/training.md)
-    const full = await scorePlanExercise(ID, c, half, expert, { full: true });
+    // the near field run beside the treatment heating: the outcome simulatePlan builds on the same domains, exactly
+    const domains = await reusedDomains(c, half, expert.domains as TreatmentDomains, TRAINING_DOMAINS);
+    const sequential = await simulatePlan(c, half, { ...TRAINING_DOMAINS, domains });
+    expect(s.outcome).toEqual(sequential.outcome);
+  }, 900_000);
+
+  it("a new plan (every focus 1.5 mm aside, slices 2.5 mm deeper) scored with the expert's beams gives the full simulation's score", async () => {
+    // a trainee's own plan: no focus is the expert's, most fall just outside the planner's stack tolerance of every
+    // expert beam (SCORING_STACK_TOLERANCE takes them); the full path computes this plan's own beams
+    const b = expert.plan.placement.beamDirection ?? [0, -1, 0];
+    const moved = withSonications(
+      expert.plan,
+      expert.plan.sonications.map((x) => ({
+        ...x,
+        focus: [x.focus[0] - 1.5e-3 + 2.5e-3 * b[0], x.focus[1] + 2.5e-3 * b[1], x.focus[2] + 2.5e-3 * b[2]] as [number, number, number],
+      })),
+    );
+    const s = await scorePlanExercise(ID, c, moved, expert);
+    const full = await scorePlanExercise(ID, c, moved, expert, { full: true });
+    expect(s.stats.path).toBe('reused-acoustics');
     expect(full.stats.path).toBe('full');
-    expect(full.stats.beamComputations).toBeGreaterThan(0);
+    expect(s.stats.beamComputations).toBeLessThan(full.stats.beamComputations);
+    // the same score components (tolerance: 0.5 point each, NPV ratio 0.01, EEF 2 %; measured in docs/training.md)
     for (const k of ['npv', 'efficiency', 'safety', 'time'] as const)
       expect(Math.abs(s.components[k] - full.components[k])).toBeLessThanOrEqual(0.5);
     expect(Math.abs(s.npvRatio - full.npvRatio)).toBeLessThanOrEqual(0.01);
@@ -61,7 +80,7 @@ describe('training scores', () => {
     expect(s.passed).toBe(full.passed);
     expect(s.safetyEvents).toEqual(full.safetyEvents);
     console.log(
-      `half plan: reused ${JSON.stringify(s.components)} ${s.npvRatio} ${s.stats.seconds.toFixed(1)} s; full ${JSON.stringify(full.components)} ${full.npvRatio} ${full.stats.seconds.toFixed(1)} s`,
+      `new plan: reused (${s.stats.beamComputations} beams) ${JSON.stringify(s.components)} ${s.npvRatio} ${s.eef} ${s.stats.seconds.toFixed(1)} s; full (${full.stats.beamComputations} beams) ${JSON.stringify(full.components)} ${full.npvRatio} ${full.eef} ${full.stats.seconds.toFixed(1)} s`,
     );
   }, 900_000);
 
