@@ -1,7 +1,7 @@
 import type { Case } from '../case/case.js';
 import { structureLabels } from '../case/case.js';
 import { FuasError } from '../errors.js';
-import type { Grid3D, Vec3 } from '../grid/grid3d.js';
+import { type Grid3D, type Vec3, voxelToRasMm } from '../grid/grid3d.js';
 import { type ParallelExecutor, SerialExecutor } from '../parallel/parallel-executor.js';
 import type { PatchHeatSource } from '../thermal/heat-source.js';
 import { ThermalSimulation } from '../thermal/thermal-simulation.js';
@@ -72,6 +72,11 @@ export interface NearFieldResult {
   timeline: { t: number[]; peak: number[] };
   /** s of cooling the rule added before each sonication (zeros without a rule) */
   addedCooling: Float64Array;
+  /**
+   * the protected voxel (index into `labels`) that asked for the wait before each sonication, −1 where none did; and
+   * whether its dose pacing (1), not the temperature limit (0), bound it: which tissue, where, drives the waits
+   */
+  waitCause: { voxel: Int32Array; byDose: Uint8Array };
   /**
    * the timeline this run stepped, per sonication: W, s on, s of pause after it (the plan's cooling plus the wait
    * added before the next one), and whether muscle and fat perfusion followed temperature; a plan with the waits
@@ -166,6 +171,7 @@ export async function simulateNearField(
   const maxTemperature = Float32Array.from(sim.temperature); // from the start: 37 °C, the bath at its own temperature
   const timeline = { t: [0], peak: [37] };
   const addedCooling = new Float64Array(plan.sonications.length);
+  const waitCause = { voxel: new Int32Array(plan.sonications.length).fill(-1), byDose: new Uint8Array(plan.sonications.length) };
   const rule = options.coolingRule;
   // watched voxels: protected tissue outside the fine domain, with its volumetric heat capacity
   const rhoC = new Float64Array(labels.length);
@@ -217,7 +223,12 @@ export async function simulateNearField(
       unreachable = Math.max(unreachable, countHopeless(check));
       // wait in chunks sized by how fast the worst voxel cooled over the last one (linear extrapolation; cooling
       // slows down, so a chunk rarely overshoots), at least `step` s, whole seconds
-      let deficit = worstDeficit(sim.temperature, sim.dose, check);
+      const first = worstVoxel(sim.temperature, sim.dose, check);
+      let deficit = first.excess;
+      if (deficit > 0) {
+        waitCause.voxel[n] = first.voxel;
+        waitCause.byDose[n] = first.byDose ? 1 : 0;
+      }
       let chunk = step;
       while (deficit > 0) {
         if (addedCooling[n] >= maxAdded) {
@@ -228,7 +239,7 @@ export async function simulateNearField(
         sim.append([{ duration: chunk, source: null, label: `sonication ${n + 1} wait` }]);
         await run();
         addedCooling[n] += chunk;
-        const after = worstDeficit(sim.temperature, sim.dose, check);
+        const after = worstVoxel(sim.temperature, sim.dose, check).excess;
         const rate = (deficit - after) / chunk;
         chunk = rate > 0 ? Math.max(step, Math.ceil(after / rate)) : 2 * chunk;
         deficit = after;
@@ -260,7 +271,52 @@ export async function simulateNearField(
     pause: Float64Array.from(plan.sonications, (s, i) => s.cooling + (i + 1 < count ? addedCooling[i + 1] : 0)),
     thermoregulation: options.perfusionResponse !== null,
   };
-  return { grid, labels, dose, maxTemperature, timeline, addedCooling, ran, findings, fitFindings };
+  return { grid, labels, dose, maxTemperature, timeline, addedCooling, waitCause, ran, findings, fitFindings };
+}
+
+/** What drove a near-field fit's waits (waitCauseSummary). */
+export interface WaitCauseSummary {
+  /** s of added cooling, by the structure name of the voxel that asked for it */
+  readonly byStructure: Record<string, number>;
+  /** m, median distance of those voxels in front of the focus (along the beam, towards the transducer) */
+  readonly medianAhead: number;
+  /** the part of the added cooling its dose pacing asked for (the rest: the temperature limit) */
+  readonly doseShare: number;
+  /** s of added cooling in all */
+  readonly waited: number;
+}
+
+/**
+ * Which tissue asked for a fit's waits, how far in front of the focus, and by which test (the dose pacing or the
+ * temperature limit): what drives the near-field cooling. Null where nothing waited. `plan` is the plan the fit ran
+ * (its shots expanded as simulateNearField does).
+ */
+export function waitCauseSummary(c: Case, plan: Plan, run: NearFieldResult): WaitCauseSummary | null {
+  plan = expandShots(plan);
+  const nameOf = new Map(Object.entries(structureLabels(c)).map(([name, label]) => [label, name]));
+  const grid = run.grid;
+  const [nx, ny] = grid.shape;
+  const beam = plan.placement.beamDirection;
+  const byStructure: Record<string, number> = {};
+  const ahead: number[] = [];
+  let waited = 0;
+  let byDose = 0;
+  const p = [0, 0, 0];
+  for (let n = 0; n < run.waitCause.voxel.length && n < plan.sonications.length; n++) {
+    const v = run.waitCause.voxel[n];
+    const added = run.addedCooling[n];
+    if (v < 0 || !(added > 0)) continue;
+    const name = nameOf.get(run.labels[v]) ?? `label ${run.labels[v]}`;
+    byStructure[name] = (byStructure[name] ?? 0) + added;
+    waited += added;
+    if (run.waitCause.byDose[n]) byDose += added;
+    voxelToRasMm(grid, v % nx, Math.floor(v / nx) % ny, Math.floor(v / (nx * ny)), p);
+    const f = plan.sonications[n].focus;
+    ahead.push(-((p[0] / 1000 - f[0]) * beam[0] + (p[1] / 1000 - f[1]) * beam[1] + (p[2] / 1000 - f[2]) * beam[2]));
+  }
+  if (waited === 0) return null;
+  ahead.sort((a, b) => a - b);
+  return { byStructure, medianAhead: ahead[ahead.length >> 1], doseShare: byDose / waited, waited };
 }
 
 /** The heated voxels of a patch (q > 0): patch indices and q, kept per patch (sonications of a group share it). */
@@ -341,17 +397,19 @@ function allowedPeak(c: SonicationCheck, d: number): number {
 
 /**
  * The largest excess (K) of a voxel's predicted peak over its allowed peak, among the voxels a pause can help
- * (under their dose budget, and passing from rest); ≤ 0 when the sonication is safe.
+ * (under their dose budget, and passing from rest); ≤ 0 when the sonication is safe. With the voxel and whether its
+ * dose pacing (rather than the limit) set its allowed peak.
  */
-function worstDeficit(T: Float64Array, dose: Float64Array, c: SonicationCheck): number {
+function worstVoxel(T: Float64Array, dose: Float64Array, c: SonicationCheck): { excess: number; voxel: number; byDose: boolean } {
   const { voxels, rise } = c.rise;
   const fromRest = allowedPeak(c, 0);
-  let worst = Number.NEGATIVE_INFINITY;
+  let worst = { excess: Number.NEGATIVE_INFINITY, voxel: -1, byDose: false };
   for (let n = 0; n < voxels.length; n++) {
     const v = voxels[n];
     if (dose[v] >= c.doseBudget || 37 + rise[n] > fromRest) continue;
-    const excess = T[v] + rise[n] - allowedPeak(c, dose[v]);
-    if (excess > worst) worst = excess;
+    const allowed = allowedPeak(c, dose[v]);
+    const excess = T[v] + rise[n] - allowed;
+    if (excess > worst.excess) worst = { excess, voxel: v, byDose: allowed < c.limit };
   }
   return worst;
 }

@@ -11,7 +11,7 @@ import {
 } from '../../src/index.js';
 import { perpendicularBasis } from '../../src/planning/beam-path.js';
 import { PROTECTED_STRUCTURES } from '../../src/planning/outcome.js';
-import { type NearFieldResult, nearFieldRunFits } from '../../src/planning/near-field.js';
+import { type NearFieldResult, nearFieldRunFits, waitCauseSummary } from '../../src/planning/near-field.js';
 
 /** A 4 × 4 lattice (5 mm pitch) 15 mm in front of the fibroid's centroid, the anterior slice that heats the wall most. */
 function anteriorPlan(c: Case, power: number, cooling: number): Plan {
@@ -58,6 +58,17 @@ describe('simulateNearField: cooling fitted on the near field', () => {
     expect(fitted.addedCooling[0]).toBe(0); // from rest
     const added = Array.from(fitted.addedCooling).reduce((a, b) => a + b, 0);
     expect(added).toBeGreaterThan(0);
+    // each wait names the protected voxel that asked for it; the summary adds the waits up by structure, in front of the focus
+    for (let n = 0; n < fitted.addedCooling.length; n++)
+      expect(fitted.waitCause.voxel[n] >= 0, `wait ${n}`).toBe(fitted.addedCooling[n] > 0);
+    const cause = waitCauseSummary(c, plan, fitted);
+    expect(cause).not.toBeNull();
+    expect(cause!.waited).toBeCloseTo(added, 9);
+    expect(Object.values(cause!.byStructure).reduce((a, b) => a + b, 0)).toBeCloseTo(added, 9);
+    for (const name of Object.keys(cause!.byStructure)) expect(PROTECTED_STRUCTURES).toContain(name);
+    expect(cause!.medianAhead).toBeGreaterThan(0.005); // the wall, not the fine domain around the focus
+    expect(cause!.doseShare).toBeGreaterThanOrEqual(0);
+    expect(cause!.doseShare).toBeLessThanOrEqual(1);
     const during = protectedMaxima(c, fitted, outsideMask(fitted.grid, domains.fine));
     // the prediction bounds the peak (adiabatic rise): the fit run itself stays at or under the limit
     expect(during.temperature).toBeLessThanOrEqual(43 + 1e-9);
@@ -87,6 +98,8 @@ describe('simulateNearField: cooling fitted on the near field', () => {
     const domains = await treatmentDomains(c, gentle);
     const fitted = await simulateNearField(c, gentle, domains.nearField, { coolingRule: { limit: 43 } });
     expect(Array.from(fitted.addedCooling).every((a) => a === 0)).toBe(true);
+    expect(waitCauseSummary(c, gentle, fitted)).toBeNull();
+    expect(Array.from(fitted.waitCause.voxel).every((v) => v === -1)).toBe(true);
 
     const hot = anteriorPlan(c, 150, 3);
     const d = await treatmentDomains(c, hot);
