@@ -5,6 +5,7 @@ import { type ParallelExecutor, SerialExecutor, sharedFloat32, sharedFloat64, sh
 import { type PatchHeatSource, addPatchSource, placePatch } from './heat-source.js';
 import type { BoilingOptions } from './boiling.js';
 import { PENNES_EXPLICIT_KERNEL, sameLabelVoxels } from './pennes-explicit-kernel.js';
+import { PENNES_SUPER_STAGE_KERNEL, superStepStages } from './pennes-super-step-kernel.js';
 import { PENNES_STEP_DOSE_KERNEL } from './pennes-step-dose-kernel.js';
 import { TaylorStepper } from './taylor-step.js';
 import { THERMAL_DOSE_KERNEL } from './thermal-dose-kernel.js';
@@ -50,8 +51,20 @@ export interface TreatmentOptions {
   windowCooling?: number;
   /** fraction of each level's stability limit (default 0.9) */
   courant?: number;
+  /**
+   * long steps through the cold part of each pause on the coarse level (damped Chebyshev super-steps,
+   * pennes-super-step-kernel.ts, from 4 reference steps long doubling up to `maxStep`) once the dose any cell can still
+   * collect in the rest of the pause is at most `doseBound` CEM43 (coldPause in this file); default on (1 CEM43,
+   * 60 s); false: the reference kernel's steps throughout
+   */
+  superStep?: false | { doseBound?: number; maxStep?: number };
   doseThreshold?: number;
   perfusionShutdown?: number;
+  /**
+   * windows of at least this many voxels run their kernels on the executor's threads when it has several (default
+   * 40 000: below it a worker round trip per kernel run costs more than the split saves); smaller ones on this thread
+   */
+  parallelWindowVoxels?: number;
   /** boiling of tissue water in the fine window (treatment-boiling.ts; default true, false: plain Pennes) */
   boiling?: boolean | BoilingOptions;
   executor?: ParallelExecutor;
@@ -84,6 +97,8 @@ interface Window {
   faceAxis: Uint8Array;
   /** the explicit kernel's same-label mask of the window (made at its first reference-kernel step) */
   same?: Uint8Array;
+  /** runs the window's kernels: the executor for a large window, this thread for a small one */
+  exec: ParallelExecutor;
 }
 
 /**
@@ -136,8 +151,9 @@ export class TreatmentSimulation {
   private readonly shutdown: number;
   /** runs the coarse level's kernels (the whole coarse grid: worth a worker round trip) */
   private readonly executor: ParallelExecutor;
-  /** runs the window's kernels: this thread (a window of 10⁴–10⁵ voxels is stepped faster than a round trip) */
+  /** runs the kernels of windows under parallelWindowVoxels: this thread (stepped faster than a worker round trip) */
   private readonly fineExecutor: ParallelExecutor;
+  private readonly parallelWindowVoxels: number;
   private readonly fineScheme: 'explicit' | 'explicit4';
   private readonly fineDose: Float64Array;
   private readonly coarseDose: Float64Array;
@@ -165,6 +181,11 @@ export class TreatmentSimulation {
   /** the explicit kernel's same-label mask of the coarse level (null with one material) */
   private readonly coarseSame: Uint8Array | null;
   private cancelled = false;
+  /** the cold-pause super-steps' settings (null: off) and their scratch fields (made at the first one) */
+  private readonly superStep: { doseBound: number; maxStep: number } | null;
+  private superScratch: Float64Array[] | null = null;
+  /** coarse steps taken in pauses: the reference kernel's and the super-steps (with their stages) */
+  readonly pauseSteps = { reference: 0, super: 0, stages: 0 };
 
   constructor(medium: ThermalMedium, beam: PatchHeatSource, sonications: readonly TreatmentSonication[], options: TreatmentOptions = {}) {
     this.medium = medium;
@@ -184,7 +205,16 @@ export class TreatmentSimulation {
     const courant = requireFinite('courant', options.courant ?? 0.9, 'positive');
     if (courant > 1) throw new InputError('courant', `must be in (0, 1], got ${courant}`);
     this.executor = options.executor ?? new SerialExecutor();
+    const ss = options.superStep ?? {};
+    this.superStep =
+      ss === false
+        ? null
+        : {
+            doseBound: requireFinite('superStep.doseBound', ss.doseBound ?? 1, 'non-negative'),
+            maxStep: requireFinite('superStep.maxStep', ss.maxStep ?? 60, 'positive'),
+          };
     this.fineExecutor = new SerialExecutor();
+    this.parallelWindowVoxels = requireFinite('parallelWindowVoxels', options.parallelWindowVoxels ?? 40_000, 'non-negative');
     const fineScheme = options.fineScheme ?? 'explicit4';
     if (fineScheme !== 'explicit' && fineScheme !== 'explicit4')
       throw new InputError('fineScheme', `must be "explicit" or "explicit4", got ${JSON.stringify(fineScheme)}`);
@@ -317,7 +347,7 @@ export class TreatmentSimulation {
    */
   temperatureSnapshot(): Float32Array {
     const Ta = this.medium.arterialTemperature;
-    const out = Float32Array.from(this.Uc, (u) => u + Ta);
+    const out = riseToCelsius(this.Uc, Ta);
     const w = this.activeBox;
     if (!w) return out;
     const r = this.r;
@@ -361,7 +391,7 @@ export class TreatmentSimulation {
   /** The coarse-level temperature (°C) on coarseGrid, without the current window's heat. */
   coarseTemperature(): Float32Array {
     const Ta = this.medium.arterialTemperature;
-    return Float32Array.from(this.Uc, (u) => u + Ta);
+    return riseToCelsius(this.Uc, Ta);
   }
 
   /** the coarse-level source of the sonication being heated, placed, and its scale (W / referencePower) */
@@ -387,12 +417,20 @@ export class TreatmentSimulation {
     }
   }
 
-  /** A pause on the coarse level alone (no window open). */
+  /**
+   * A pause on the coarse level alone (no window open): the reference kernel's steps (a fixed step dtc that divides
+   * the pause), then, once the pause is cold (coldPause), super-steps to its end.
+   */
   private async runCoarsePhase(duration: number): Promise<void> {
     const nc = Math.max(1, Math.ceil(duration / this.coarseDt - 1e-9));
     const dtc = duration / nc;
     const t0 = this.time;
     for (let j = 0; j < nc; j++) {
+      const rest = duration - j * dtc;
+      if (j > 0 && this.coldPause(rest)) {
+        await this.superStepPause(t0, duration, rest);
+        return;
+      }
       // no window, no source: the step, the boiling projection where needed and the dose in one kernel run, slice by
       // slice (bit-identical to the three runs in sequence)
       const [cnx, cny, cnz] = this.coarseGrid.shape;
@@ -410,15 +448,104 @@ export class TreatmentSimulation {
       );
       project?.coarseProjected();
       this.voxelUpdates += voxelCount(this.coarseGrid);
+      this.pauseSteps.reference++;
       this.coarseHandover = 0;
       this.lastPeak = this.coarsePeak();
-      const tmp = this.Uc;
-      this.Uc = this.Ucn;
-      this.Ucn = tmp;
+      this.swapCoarse();
       this.time = j + 1 === nc ? t0 + duration : t0 + (j + 1) * dtc;
       this.timeline.t.push(this.time);
       this.timeline.peakTemperature.push(this.lastPeak);
     }
+  }
+
+  /**
+   * Whether the rest of a pause (`rest` s) may take super-steps: no boiling projection is due, the rest is worth
+   * more than two reference steps, and the CEM43 dose any cell can still collect in it is at most `doseBound`
+   * (rest/60 · R^(43 − P) with P the coarse peak now, R = ¼ below 43 °C, ½ above: Sapareto & Dewey 1984). In a pause
+   * there is no source, so P cannot rise (maximum principle of the diffusion-perfusion equation with the body held at
+   * T_a, kept by the monotone explicit step); the dose collected by the super-steps, and so any error in it, is bounded by
+   * doseBound per pause (1 CEM43 by default: 0.4 % of the 240 CEM43 lethal threshold).
+   */
+  private coldPause(rest: number): boolean {
+    const ss = this.superStep;
+    if (!ss || rest <= 2 * this.coarseDt) return false;
+    if (this.boiling?.coarseNeeded(Math.max(this.lastPeak, this.coarseHandover))) return false;
+    return (rest / 60) * cem43Factor(this.lastPeak) <= ss.doseBound;
+  }
+
+  /**
+   * The rest of a cold pause in super-steps, each followed by the dose update over its linear ramp
+   * (thermal-dose-kernel.ts). The first step is 4 reference steps long and each next one twice the last, up to
+   * maxStep: the faster modes left by the last focus have decayed by the time the steps outgrow them (a step grows
+   * with the time the pause has run, as for stiff decay), the last step lands on the pause's end.
+   */
+  private async superStepPause(t0: number, duration: number, rest: number): Promise<void> {
+    const ss = this.superStep as { maxStep: number };
+    let tau = Math.min(4 * this.coarseDt, ss.maxStep);
+    while (rest > 1e-12) {
+      let step = Math.min(tau, rest);
+      if (rest - step < 0.5 * step) step = rest;
+      await this.superStepCoarse(step);
+      await this.executor.run(THERMAL_DOSE_KERNEL, this.coarseDoseArgs(step), this.coarseGrid.shape[2]);
+      this.lastPeak = this.coarsePeak();
+      this.swapCoarse();
+      rest -= step;
+      this.time = rest > 1e-12 ? t0 + duration - rest : t0 + duration;
+      this.timeline.t.push(this.time);
+      this.timeline.peakTemperature.push(this.lastPeak);
+      tau = Math.min(2 * tau, ss.maxStep);
+    }
+  }
+
+  /**
+   * One damped Chebyshev super-step of τ on the coarse level, Uc → Ucn, no source (pennes-super-step-kernel.ts): its
+   * stages are sized so that its stability interval holds the spectrum up to 2/coarseDt (coarseDt is the courant
+   * fraction of the explicit limit), first order in time, stiff modes damped; each stage one run of the reference
+   * stencil plus a pointwise combination.
+   */
+  private async superStepCoarse(tau: number): Promise<void> {
+    const nc = voxelCount(this.coarseGrid);
+    const nz = this.coarseGrid.shape[2];
+    this.superScratch ??= [sharedFloat64(nc), sharedFloat64(nc)];
+    const co = superStepStages(tau, this.coarseDt);
+    const s = co.stages;
+    // three fields turn over: Y_{j−2}, Y_{j−1} and the stage written; Uc (Y_0) is read by stage 1 and 2 only
+    const pool = [this.Ucn, ...this.superScratch];
+    let prev2 = this.Uc;
+    let prev1 = this.Uc;
+    for (let j = 1; j <= s; j++) {
+      const out = pool.pop() as Float64Array;
+      await this.executor.run(
+        PENNES_SUPER_STAGE_KERNEL,
+        {
+          ...this.coarseStencilArgs(co.muTilde[j] * tau),
+          T0: prev1,
+          T1: out,
+          Y2: prev2,
+          mu: j === 1 ? 1 : co.mu[j],
+          nu: j === 1 ? 0 : co.nu[j],
+        },
+        nz,
+      );
+      if (prev2 !== this.Uc && prev2 !== prev1) pool.unshift(prev2);
+      prev2 = prev1;
+      prev1 = out;
+    }
+    // the result becomes Ucn; the field it displaces joins the scratch
+    if (prev1 !== this.Ucn) {
+      this.superScratch[this.superScratch.indexOf(prev1)] = this.Ucn;
+      this.Ucn = prev1;
+    }
+    this.voxelUpdates += s * nc;
+    this.pauseSteps.super++;
+    this.pauseSteps.stages += s;
+    this.coarseHandover = 0;
+  }
+
+  private swapCoarse(): void {
+    const tmp = this.Uc;
+    this.Uc = this.Ucn;
+    this.Ucn = tmp;
   }
 
   private async runPhase(duration: number, scale: number): Promise<void> {
@@ -597,7 +724,7 @@ export class TreatmentSimulation {
       // the Taylor step's correction Δt²/2·A₂v leaves through the faces too (ghost 0)
       this.accumulateLeak(w, cx, cy, cz, w.taylor.rate, dt / 2);
     } else {
-      await this.fineExecutor.run(
+      await w.exec.run(
         PENNES_EXPLICIT_KERNEL,
         {
           T0: w.T,
@@ -643,7 +770,7 @@ export class TreatmentSimulation {
         this.sonicationIndex,
       );
     }
-    await this.fineExecutor.run(
+    await w.exec.run(
       THERMAL_DOSE_KERNEL,
       {
         T0: w.T,
@@ -855,6 +982,9 @@ export class TreatmentSimulation {
       for (let j = o[1] / r; j < (o[1] + n[1]) / r; j++)
         for (let i = o[0] / r; i < (o[0] + n[0]) / r; i++) this.coarseInWindow[i + cs[0] * (j + cs[1] * k)] = 1;
     const patch: PatchHeatSource = { ...placed, offset: [placed.offset[0] - o[0], placed.offset[1] - o[1], placed.offset[2] - o[2]] };
+    // a large window splits its slices across the executor's threads (bit-identical: every kernel writes only its
+    // own slices); it then shares them with the coarse dose that overlaps its steps
+    const exec = this.executor.threads > 1 && nw >= this.parallelWindowVoxels ? this.executor : this.fineExecutor;
     this.activeBox = {
       o,
       n,
@@ -871,7 +1001,8 @@ export class TreatmentSimulation {
       factor: sharedFloat64(nw),
       tmax: sharedFloat32(nw).fill(Number.NEGATIVE_INFINITY),
       patch,
-      taylor: this.fineScheme === 'explicit4' ? new TaylorStepper(grid, labels, this.fineTab, 0, this.fineExecutor) : null,
+      taylor: this.fineScheme === 'explicit4' ? new TaylorStepper(grid, labels, this.fineTab, 0, exec) : null,
+      exec,
       ...this.windowFaces(o, n),
     };
     this.interpolateBackground(this.Uc, this.activeBox.bgA);
@@ -932,6 +1063,13 @@ export class TreatmentSimulation {
         }
     this.activeBox = null;
   }
+}
+
+/** T_a + u per cell as float32 (a plain loop: TypedArray.from with a map function costs ~10× more per cell). */
+function riseToCelsius(u: Float64Array, Ta: number): Float32Array {
+  const out = new Float32Array(u.length);
+  for (let i = 0; i < u.length; i++) out[i] = u[i] + Ta;
+  return out;
 }
 
 const EMPTY32 = sharedFloat32(1);
