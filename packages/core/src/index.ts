@@ -430,7 +430,8 @@ export type { ExerciseResult, ExerciseScore, FeedbackItem } from './training/sco
 export { RUBRIC, scoreExercise } from './training/score.js';
 export { scorePlanExercise, scoreSessionExercise, sessionSummaryOfLog, trainingCaseOfLog } from './training/exercise.js';
 export type { PlanScoringStats } from './training/exercise.js';
-export { reusedDomains, samePlanAsExpert } from './training/scoring-reuse.js';
+export { SCORING_STACK_TOLERANCE, reusedDomains, samePlanAsExpert } from './training/scoring-reuse.js';
+export { simulateOutcomeSideBySide } from './training/scoring-simulation.js';
 export type { TankResult, TankShot } from './training/virtual-tank.js';
 export { TANK_BOX, TANK_SPACING, exVivoLiver, tankShot } from './training/virtual-tank.js';
 export type { XapiStatement } from './training/xapi.js';
