@@ -1,4 +1,10 @@
+import { createHash } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
+  type Case,
   type ExerciseScore,
   type ExpertReference,
   FormatError,
@@ -7,6 +13,7 @@ import {
   type LcCusumParams,
   type SimulationOutcome,
   calibrateLcCusum,
+  checkDomainsFor,
   decodeLog,
   encodeCaseFiles,
   expertReference,
@@ -15,6 +22,7 @@ import {
   provenance,
   rejectUnknownKeys,
   riskAdjustedLcCusumChart,
+  samePlanAsExpert,
   scorePlanExercise,
   scoreSessionExercise,
   sessionSummaryOfLog,
@@ -32,10 +40,93 @@ import { isCaseFileName, sha256OfManifest } from './case.js';
 
 const EXPERT_PLAN = 'expert-plan.json';
 const EXPERT_REFERENCE = 'expert-reference.json';
+/** the expert plan's acoustics (beams, nonlinear sources, near-field run), beside EXPERT_REFERENCE */
+const EXPERT_ACOUSTICS = 'expert-acoustics.bin';
+const ACOUSTICS_FORMAT = 'openfuas-expert-acoustics/1';
 
-/** The files `fuas training case` writes: the case folder's, the expert plan and its predicted outcome. */
+/** The files `fuas training case` writes: the case folder's, the expert plan, its predicted outcome and acoustics. */
 function isTrainingCaseFile(name: string): boolean {
-  return isCaseFileName(name) || name === EXPERT_PLAN || name === EXPERT_REFERENCE;
+  return isCaseFileName(name) || name === EXPERT_PLAN || name === EXPERT_REFERENCE || name === EXPERT_ACOUSTICS;
+}
+
+/**
+ * The expert reference's acoustics as a file (gzip of a V8 serialization: a cache for this program, not an exchange
+ * format): scoring a plan against `--expert` then reuses the expert's beams (scoring-reuse.ts) instead of computing
+ * the trainee's own, as it does in the process that planned the expert.
+ */
+function encodeExpertAcoustics(id: string, c: Case, expert: ExpertReference): Uint8Array {
+  return gzipSync(
+    serialize({
+      format: ACOUSTICS_FORMAT,
+      case: id,
+      caseHash: physicsHash(c),
+      plan: expert.plan,
+      domains: expert.domains,
+      nearField: expert.nearField,
+    }),
+    { level: 1 },
+  );
+}
+
+/**
+ * SHA-256 of what the acoustics of a case depend on: grid, labels, structures, target and tissue overrides (not the
+ * image, whose file differs from one generation to the next).
+ */
+function physicsHash(c: Case): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify([c.grid, c.structures, c.target, c.tissueOverrides ?? null]));
+  h.update(new Uint8Array(c.labels.buffer, c.labels.byteOffset, c.labels.byteLength));
+  return h.digest('hex');
+}
+
+/** A copy of a deserialized value with every typed array on shared memory (the worker pool's kernels need it). */
+function onSharedMemory(v: unknown): unknown {
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+    const sab = new SharedArrayBuffer(v.byteLength);
+    new Uint8Array(sab).set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    return new (v.constructor as new (b: ArrayBufferLike) => ArrayBufferView)(sab);
+  }
+  if (Array.isArray(v)) return v.map(onSharedMemory);
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) o[k] = onSharedMemory(o[k]);
+  }
+  return v;
+}
+
+/**
+ * The acoustics file beside an expert reference, when it is that expert plan's on this case (same case id, case.json
+ * hash and delivered plan, domains that fit the plan); otherwise null and a note on stderr (scoring then computes the
+ * trainee's beams).
+ */
+async function readExpertAcoustics(
+  referencePath: string,
+  id: string,
+  c: Case,
+  expertPlan: ExpertReference['plan'],
+): Promise<Pick<ExpertReference, 'domains' | 'nearField'> | null> {
+  const path = join(dirname(referencePath), EXPERT_ACOUSTICS);
+  if (!existsSync(path)) return null;
+  const skip = (why: string) => {
+    process.stderr.write(`training score: ${path} not used (${why}): the plan's beams are computed\n`);
+    return null;
+  };
+  let x: { format?: unknown; case?: unknown; caseHash?: unknown; plan?: unknown; domains?: unknown; nearField?: unknown };
+  try {
+    x = deserialize(gunzipSync(await readFileBytes(path)));
+  } catch {
+    return skip('not a readable acoustics file');
+  }
+  if (!x || typeof x !== 'object' || x.format !== ACOUSTICS_FORMAT) return skip('another format');
+  if (x.case !== id || x.caseHash !== physicsHash(c)) return skip('written for another case');
+  try {
+    if (!samePlanAsExpert(parsePlan(x.plan), expertPlan)) return skip('written for another expert plan');
+    const domains = onSharedMemory(x.domains) as NonNullable<ExpertReference['domains']>;
+    checkDomainsFor(domains, expertPlan);
+    return { domains, ...(x.nearField ? { nearField: onSharedMemory(x.nearField) as NonNullable<ExpertReference['nearField']> } : {}) };
+  } catch {
+    return skip('its acoustics do not fit the expert plan');
+  }
 }
 
 /** Reads an expert reference written by `fuas training case` (its plan and outcome), checked against the case id. */
@@ -135,6 +226,7 @@ export function register(program: Command): void {
           ...files,
           [EXPERT_PLAN]: `${JSON.stringify(plan, null, 1)}\n`,
           [EXPERT_REFERENCE]: `${JSON.stringify({ case: id, plan, outcome: expert.outcome, provenance: prov })}\n`,
+          ...(expert.domains ? { [EXPERT_ACOUSTICS]: encodeExpertAcoustics(id, c, expert) } : {}),
         });
         const summary = {
           case: id,
@@ -191,7 +283,13 @@ export function register(program: Command): void {
         let score: ExerciseScore;
         const t0 = performance.now();
         try {
-          let expert = expertIn;
+          let expert: (Pick<ExpertReference, 'plan' | 'outcome'> & Partial<Pick<ExpertReference, 'domains' | 'nearField'>>) | null =
+            expertIn;
+          if (expert && isPlan && opts.expert) {
+            // the expert's acoustics written beside its reference by `fuas training case`: the plan reuses its beams
+            const acoustics = await readExpertAcoustics(opts.expert, id, c, expert.plan);
+            if (acoustics) expert = { ...expert, ...acoustics };
+          }
           if (!expert) {
             process.stderr.write(`training score: expert reference of ${id} (give --expert to reuse one)...\n`);
             expert = await expertReference(c, { executor });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,7 +85,7 @@ describe('fuas training (CLI contract)', () => {
     const out = join(dir, 'case');
     const r = runFuas(['training', 'case', 'anterior-25-t2', '--out', out, '--json'], { timeout: 300_000 });
     expect(r.status).toBe(0);
-    for (const f of ['case.json', 'labels.nii.gz', 'image.nii.gz', 'expert-plan.json', 'expert-reference.json'])
+    for (const f of ['case.json', 'labels.nii.gz', 'image.nii.gz', 'expert-plan.json', 'expert-reference.json', 'expert-acoustics.bin'])
       expect(existsSync(join(out, f))).toBe(true);
     const summary = JSON.parse(r.stdout);
     const plan = JSON.parse(readFileSync(join(out, 'expert-plan.json'), 'utf8'));
@@ -109,11 +109,33 @@ describe('fuas training (CLI contract)', () => {
     expect(score.score).toBeGreaterThan(50);
     expect(Object.keys(score.components).sort()).toEqual(['efficiency', 'npv', 'safety', 'time']);
 
-    const two = write('two-points.json', { ...plan, sonications: plan.sonications.slice(0, 2) });
-    const t = JSON.parse(runFuas(['training', 'score', 'anterior-25-t2', two, ...expertArgs], { timeout: 300_000 }).stdout);
+    // a trainee's plan: two expert points, each 1.5 mm aside (no expert focus), scored with the expert's beams from
+    // expert-acoustics.bin; without that file, with its own beams: the same score within the tolerance of core
+    // score.test.ts (0.5 point per component)
+    const two = write('two-points.json', {
+      ...plan,
+      sonications: plan.sonications
+        .slice(0, 2)
+        .map((x: { focus: number[] }) => ({ ...x, focus: [x.focus[0] - 1.5e-3, x.focus[1], x.focus[2]] })),
+    });
+    const r2 = runFuas(['training', 'score', 'anterior-25-t2', two, ...expertArgs], { timeout: 300_000 });
+    expect(r2.stderr).toMatch(/simulated with the expert's beams \(0 beam computation/);
+    const t = JSON.parse(r2.stdout);
     expect(t.passed).toBe(false);
     expect(t.score).toBeLessThan(score.score);
     expect(t.feedback.join(' ')).toMatch(/NPV ratio/);
+    renameSync(join(out, 'expert-acoustics.bin'), join(out, 'moved-away.bin'));
+    const r3 = runFuas(['training', 'score', 'anterior-25-t2', two, ...expertArgs], { timeout: 300_000 });
+    expect(r3.stderr).toMatch(/training score: simulated \([1-9]\d* beam computation/);
+    const t3 = JSON.parse(r3.stdout);
+    for (const k of ['npv', 'efficiency', 'safety', 'time']) expect(Math.abs(t.components[k] - t3.components[k])).toBeLessThanOrEqual(0.5);
+    expect(t3.safetyEvents).toEqual(t.safetyEvents);
+    // a file that is no acoustics file beside the reference: a note on stderr, and the score as without it
+    writeFileSync(join(out, 'expert-acoustics.bin'), 'not gzip');
+    const r4 = runFuas(['training', 'score', 'anterior-25-t2', join(out, 'expert-plan.json'), ...expertArgs], { timeout: 300_000 });
+    expect(r4.status).toBe(0);
+    expect(r4.stderr).toMatch(/expert-acoustics\.bin not used \(not a readable acoustics file\)/);
+    expect(JSON.parse(r4.stdout).score).toBe(score.score);
     usageError(
       ['training', 'score', 'anterior-35-t3', join(out, 'expert-plan.json'), '--expert', join(out, 'expert-reference.json')],
       /expert reference of case "anterior-25-t2"/,
