@@ -5,19 +5,22 @@ import { type NonlinearBeam, type NonlinearBeamOptions, SHOCK_STEEPNESS, compute
 import type { Scenario } from './scenario.js';
 
 /**
- * The nonlinear heat of a beam whose focus an aberrating wall has spread and weakened, from an axisymmetric
- * equivalent beam: the same bowl through the same flat layers with its aperture (and hole) scaled by s so that the
- * linear −6 dB focal area is the aberrated one (paraxially width ∝ λR/D: area × 1/s²), driven at the power that gives the
+ * The nonlinear heat of a beam whose focus an aberrating wall has weakened (and perhaps spread), from an
+ * axisymmetric equivalent beam: the same bowl through the same flat layers, driven at the power that gives the
  * aberrated linear focal peak pressure. The nonlinear focal field of a focused source is set by its focal pressure
  * and its focusing angle (F-number): Rosnitskiy PB, Yuldashev PV, Sapozhnikov OA et al., IEEE TUFFC
  * 2017;64(2):374–390 (transducers of one F-number reach the same shock amplitude at the same focal pressure); an
- * equivalent source chosen so that the linear focal lobe matches reproduces the nonlinear focal field
- * (Rosnitskiy PB, Yuldashev PV, Vysokanov BA, Khokhlova VA, Acoust Phys 2016;62(2):151–159, for the KZK
- * equation's source). The enhancement Q_nl/Q_lin(r, z) of that beam, placed on the aberrated focus, then multiplies
- * the aberrated beam's linear 3D heat (planning/nonlinear-sources.ts). It is a surrogate for the 3D march
- * (nonlinear-angular-spectrum.ts), checked against it in the validation (nonlinear-aberrated); what it ignores:
- * the aberrated focus's asymmetry and speckle (one ratio field, axisymmetric about the peak) and the harmonics
- * generated before the wall, which the screen defocuses more than the fundamental (n × its phase error).
+ * equivalent source whose linear focal lobe matches reproduces the nonlinear focal field (Rosnitskiy PB,
+ * Yuldashev PV, Vysokanov BA, Khokhlova VA, Acoust Phys 2016;62(2):151–159, for the KZK equation's source). With
+ * `areaRatio` > 1 the aperture (and hole) is also scaled by s so that the linear −6 dB focal area is the aberrated
+ * one (paraxially width ∝ λR/D: area × 1/s²); against the 3D march that variant overstates the heating of a
+ * spread focus (a smaller bowl has a longer focal zone to build harmonics in, while the aberrated wave still
+ * converges over the whole aperture's angle), so planning keeps the aperture (areaRatio 1). The enhancement
+ * Q_nl/Q_lin(r, z) of the equivalent beam, placed on the aberrated focus, multiplies the aberrated beam's linear 3D
+ * heat (planning/nonlinear-sources.ts). It is a surrogate for the 3D march (nonlinear-angular-spectrum.ts),
+ * checked against it in the validation (nonlinear-aberrated); what it ignores: the aberrated focus's asymmetry and
+ * speckle (one ratio field, axisymmetric about the peak) and the harmonics generated before the wall, which the
+ * screen defocuses more than the fundamental (n × its phase error).
  */
 
 /** What the equivalent beam must match: the aberrated beam's linear focus. */

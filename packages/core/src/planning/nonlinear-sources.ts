@@ -32,9 +32,9 @@ import { deviceTransducer, type BeamDevice } from './treatment-sources.js';
  * Beams through an aberrating wall (wall aberration on) are not axisymmetric, and the 3D nonlinear march
  * (nonlinear-angular-spectrum.ts) costs minutes per beam at clinical powers (bench nonlinear-3d), beyond the
  * planning-time budget. They use an equivalent axisymmetric beam (acoustics/nonlinear-equivalent-beam.ts: the bowl
- * through the same flat layers with its aperture scaled to the aberrated focus's −6 dB area and its power set to
- * the aberrated linear focal peak; Rosnitskiy et al., IEEE TUFFC 2017 and Acoust Phys 2016): its heating ratio is
- * the criterion, and its enhancement Q_nl/Q_lin(r, z), laid along the beam through the aberrated linear peak, multiplies
+ * through the same flat layers at the power that gives the aberrated linear focal peak, the focusing angle kept;
+ * Rosnitskiy et al., IEEE TUFFC 2017: the nonlinear focal field is set by focal pressure and angle): its heating
+ * ratio is the criterion, and its enhancement Q_nl/Q_lin(r, z), laid along the beam through the aberrated linear peak, multiplies
  * the aberrated linear patches (aberratedNonlinearPatch). Checked against the full 3D march through the same wall
  * screen (validation nonlinear-aberrated; test nonlinear-equivalent-beam.test.ts).
  *
@@ -335,11 +335,13 @@ export async function nonlinearBeamSource(
   if (source.wallAberration) {
     // through an aberrating wall: the equivalent axisymmetric beam of the aberrated linear focus
     // (nonlinear-equivalent-beam.ts), its ratio field on the aberrated linear patches
+    // The bowl itself at the aberrated linear focal peak (areaRatio 1: the aperture is kept). Matching the spread
+    // focus's width with a smaller aperture was measured worse against the 3D march (validation
+    // nonlinear-aberrated): an aberrated wave still converges over the whole aperture's angle, and a smaller
+    // bowl's longer focal zone overstates the nonlinear build-up.
     const ab = source.wallAberration;
-    const target = {
-      peakPressure: source.metrics.pressure * Math.sqrt(power),
-      areaRatio: ab.flatArea6dB > 0 ? ab.area6dB / ab.flatArea6dB : 1,
-    };
+    const areaRatio = ab.flatArea6dB > 0 ? ab.area6dB / ab.flatArea6dB : 1;
+    const target = { peakPressure: source.metrics.pressure * Math.sqrt(power), areaRatio: 1 };
     const key = JSON.stringify({ medium: medium.layers, transducer, beamOptions, target });
     const eq = await solvedBeam(SOLVED_EQUIVALENT, key, () => equivalentNonlinearBeam(scenario, target, beamOptions, executor));
     const [u, v] = perpendicularBasis(source.beam);
@@ -352,7 +354,7 @@ export async function nonlinearBeamSource(
       peakNegativePressure: eq.peakNegativePressure,
       // where the equivalent beam's axis shocks, laid on the aberrated focus
       shockZ: eq.shockZ === null ? null : eq.shockZ - eq.zFocus + z,
-      equivalentBeam: { apertureScale: eq.apertureScale, power: eq.power, areaRatio: target.areaRatio },
+      equivalentBeam: { apertureScale: eq.apertureScale, power: eq.power, areaRatio },
     };
     if (!(eq.heatingRatio > threshold))
       return { ...base, nonlinear: false, reason: 'below-threshold', seconds: (performance.now() - t0) / 1000 };

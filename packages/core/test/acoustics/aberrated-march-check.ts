@@ -84,15 +84,15 @@ export interface MarchCheck {
   readonly areaRatio: number;
   /** peak linear heat through the screen, W/m³ */
   readonly linearHeat: number;
-  /** the equivalent beam (aperture scale, power, heating ratio, p±) and the amplitude-only one (area ratio 1) */
+  /** the equivalent beam planning uses (the bowl itself at the aberrated focal peak) and the aperture-matched one */
   readonly eq: EquivalentNonlinearBeam;
-  readonly amplitudeOnly: EquivalentNonlinearBeam;
+  readonly apertureMatched: EquivalentNonlinearBeam;
   readonly eqSeconds: number;
   /** the 3D march: peak heat, heat at the linear peak point over the linear heat there, p+ and p− over the lattice */
   readonly march: { heat: number; heatingRatio: number; peakPositive: number; peakNegative: number; seconds: number; steps: number };
-  /** the surrogate (linear 3D heat × the equivalent beam's ratio field) and the amplitude-only one: peak heat */
+  /** the surrogate (linear 3D heat × the equivalent beam's ratio field) and the aperture-matched one: peak heat */
   readonly surrogateHeat: number;
-  readonly amplitudeOnlyHeat: number;
+  readonly apertureMatchedHeat: number;
 }
 
 /**
@@ -143,9 +143,9 @@ export async function aberratedMarchCheck(
   const zp = planeZ[kp];
   const target = { peakPressure: Math.sqrt(A.v), areaRatio: A.count / F.count };
   const t0 = performance.now();
-  const eq = await equivalentNonlinearBeam(sc, target, o.beam);
+  const eq = await equivalentNonlinearBeam(sc, { ...target, areaRatio: 1 }, o.beam);
   const eqSeconds = (performance.now() - t0) / 1000;
-  const amplitudeOnly = await equivalentNonlinearBeam(sc, { ...target, areaRatio: 1 }, o.beam);
+  const apertureMatched = await equivalentNonlinearBeam(sc, target, o.beam);
   const surrogatePeak = (e: EquivalentNonlinearBeam) => {
     const ratio = new HeatRatio(e);
     let best = 0;
@@ -179,7 +179,7 @@ export async function aberratedMarchCheck(
     areaRatio: target.areaRatio,
     linearHeat: qLin[A.i],
     eq,
-    amplitudeOnly,
+    apertureMatched,
     eqSeconds,
     march: {
       heat: argMax(m.q).v,
@@ -190,6 +190,6 @@ export async function aberratedMarchCheck(
       steps: m.steps,
     },
     surrogateHeat: surrogatePeak(eq),
-    amplitudeOnlyHeat: surrogatePeak(amplitudeOnly),
+    apertureMatchedHeat: surrogatePeak(apertureMatched),
   };
 }
