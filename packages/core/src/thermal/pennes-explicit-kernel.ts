@@ -69,34 +69,58 @@ export function pennesExplicitKernel(args: KernelArgs, start: number, end: numbe
         }
       } else if (same) {
         // voxels whose six neighbours share their label (same[i] = 1) read one coefficient per axis: the labelled
-        // sum's operations in its order with the same values, so bit-identical to the path below
-        for (let i = row + 1; i < last; i++) {
-          const a = lab[i];
-          const t = T[i];
-          let flux: number;
-          if (same[i] === 1) {
-            const c = a * L + a;
-            const c0 = cx[c];
-            const c1 = cy[c];
-            const c2 = cz[c];
-            flux =
-              c0 * (T[i - 1] - t) +
-              c0 * (T[i + 1] - t) +
-              c1 * (T[i - nx] - t) +
-              c1 * (T[i + nx] - t) +
-              c2 * (T[i - nxy] - t) +
-              c2 * (T[i + nxy] - t);
-          } else {
+        // sum's operations in its order with the same values, so bit-identical to the path below. Consecutive such
+        // voxels share one label (each is the other's neighbour), so a run of them takes one set of coefficients.
+        let i = row + 1;
+        while (i < last) {
+          if (same[i] !== 1) {
+            const a = lab[i];
             const aL = a * L;
-            flux =
+            const t = T[i];
+            const flux =
               cx[aL + lab[i - 1]] * (T[i - 1] - t) +
               cx[aL + lab[i + 1]] * (T[i + 1] - t) +
               cy[aL + lab[i - nx]] * (T[i - nx] - t) +
               cy[aL + lab[i + nx]] * (T[i + nx] - t) +
               cz[aL + lab[i - nxy]] * (T[i - nxy] - t) +
               cz[aL + lab[i + nxy]] * (T[i + nxy] - t);
+            U[i] = hasQ ? t + flux - pc[a] * ps[i] * (t - Ta) + sc[a] * qs * q[i] : t + flux - pc[a] * ps[i] * (t - Ta);
+            i++;
+            continue;
           }
-          U[i] = hasQ ? t + flux - pc[a] * ps[i] * (t - Ta) + sc[a] * qs * q[i] : t + flux - pc[a] * ps[i] * (t - Ta);
+          const a = lab[i];
+          const c = a * L + a;
+          const c0 = cx[c];
+          const c1 = cy[c];
+          const c2 = cz[c];
+          const p = pc[a];
+          const s = sc[a] * qs;
+          let e = i + 1;
+          while (e < last && same[e] === 1) e++;
+          if (hasQ)
+            for (; i < e; i++) {
+              const t = T[i];
+              const flux =
+                c0 * (T[i - 1] - t) +
+                c0 * (T[i + 1] - t) +
+                c1 * (T[i - nx] - t) +
+                c1 * (T[i + nx] - t) +
+                c2 * (T[i - nxy] - t) +
+                c2 * (T[i + nxy] - t);
+              U[i] = t + flux - p * ps[i] * (t - Ta) + s * q[i];
+            }
+          else
+            for (; i < e; i++) {
+              const t = T[i];
+              const flux =
+                c0 * (T[i - 1] - t) +
+                c0 * (T[i + 1] - t) +
+                c1 * (T[i - nx] - t) +
+                c1 * (T[i + nx] - t) +
+                c2 * (T[i - nxy] - t) +
+                c2 * (T[i + nxy] - t);
+              U[i] = t + flux - p * ps[i] * (t - Ta);
+            }
         }
       } else {
         for (let i = row + 1; i < last; i++) {
