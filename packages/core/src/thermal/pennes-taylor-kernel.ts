@@ -21,7 +21,8 @@ import { sharedUint8 } from '../parallel/parallel-executor.js';
  * 0.84 K off (test/thermal/pennes-references.test.ts).
  *
  * Two kernels over z-slices (each writes only its own slices, reads its input anywhere: any split is
- * bit-identical): PENNES_RATE4_KERNEL writes v, PENNES_TAYLOR_KERNEL writes T'.
+ * bit-identical): PENNES_RATE4_KERNEL writes v, PENNES_TAYLOR_KERNEL writes T' (given the face `mask` too, it spares
+ * the label look-ups of voxels inside one material, bit-identically).
  */
 export const PENNES_RATE4_KERNEL = 'thermal.pennes-rate4';
 export const PENNES_TAYLOR_KERNEL = 'thermal.pennes-taylor';
@@ -123,23 +124,39 @@ export function pennesRate4Kernel(args: KernelArgs, start: number, end: number):
         V[last] = rate2(T, lab, cx, cy, cz, pc, sc, ps, q, qs, nx, ny, nz, L, bc, Ta, Tb, nx - 1, y, z);
         continue;
       }
-      for (let i = row + 1; i < last; i++) {
+      // a run of all-fourth-order voxels lies inside one material (each one's x+ face needs i−1 … i+2 of its label):
+      // its coefficients once, the same operations as the per-voxel path (bit-identical)
+      let i = row + 1;
+      while (i < last) {
         const a = lab[i];
         const aL = a * L;
-        const t = T[i];
-        const m = mask[i];
-        let flux: number;
-        if (m === ALL_FOURTH_ORDER) {
-          // −T_{i−2} + 16 T_{i−1} − 30 T_i + 16 T_{i+1} − T_{i+2}, over 12, per axis
-          const c = aL + a;
-          flux =
+        if (mask[i] !== ALL_FOURTH_ORDER) {
+          const t = T[i];
+          const flux = mixedFlux(T, lab, cx, cy, cz, aL, t, mask[i], i, nx, nxy);
+          const r = flux - pc[a] * ps[i] * (t - Ta);
+          V[i] = hasQ ? r + sc[a] * qs * q[i] : r;
+          i++;
+          continue;
+        }
+        // −T_{i−2} + 16 T_{i−1} − 30 T_i + 16 T_{i+1} − T_{i+2}, over 12, per axis
+        const c = aL + a;
+        const c0 = cx[c];
+        const c1 = cy[c];
+        const c2 = cz[c];
+        const p = pc[a];
+        const s = sc[a] * qs;
+        let e = i + 1;
+        while (e < last && mask[e] === ALL_FOURTH_ORDER) e++;
+        for (; i < e; i++) {
+          const t = T[i];
+          const flux =
             TWELFTH *
-            (cx[c] * (16 * (T[i - 1] + T[i + 1]) - (T[i - 2] + T[i + 2]) - 30 * t) +
-              cy[c] * (16 * (T[i - nx] + T[i + nx]) - (T[i - 2 * nx] + T[i + 2 * nx]) - 30 * t) +
-              cz[c] * (16 * (T[i - nxy] + T[i + nxy]) - (T[i - 2 * nxy] + T[i + 2 * nxy]) - 30 * t));
-        } else flux = mixedFlux(T, lab, cx, cy, cz, aL, t, m, i, nx, nxy);
-        const r = flux - pc[a] * ps[i] * (t - Ta);
-        V[i] = hasQ ? r + sc[a] * qs * q[i] : r;
+            (c0 * (16 * (T[i - 1] + T[i + 1]) - (T[i - 2] + T[i + 2]) - 30 * t) +
+              c1 * (16 * (T[i - nx] + T[i + nx]) - (T[i - 2 * nx] + T[i + 2 * nx]) - 30 * t) +
+              c2 * (16 * (T[i - nxy] + T[i + nxy]) - (T[i - 2 * nxy] + T[i + 2 * nxy]) - 30 * t));
+          const r = flux - p * ps[i] * (t - Ta);
+          V[i] = hasQ ? r + s * q[i] : r;
+        }
       }
       V[last] = rate2(T, lab, cx, cy, cz, pc, sc, ps, q, qs, nx, ny, nz, L, bc, Ta, Tb, nx - 1, y, z);
     }
@@ -256,6 +273,7 @@ export function pennesTaylorKernel(args: KernelArgs, start: number, end: number)
   const nz = args.nz as number;
   const L = args.L as number;
   const bc = args.bc as number;
+  const mask = args.mask as Uint8Array | undefined;
   const nxy = nx * ny;
   const h = dt / 2;
   for (let z = start; z < end; z++) {
@@ -290,19 +308,45 @@ export function pennesTaylorKernel(args: KernelArgs, start: number, end: number)
           U[i] = T[i] + dt * (v + h * r);
         }
       } else {
-        for (let i = row + 1; i < last; i++) {
+        // with the face mask (optional): a run of all-fourth-order voxels has all six neighbours of its one material
+        // (fourthOrderFaceMask), so one set of coefficients, the labelled sum's operations and values (bit-identical)
+        let i = row + 1;
+        while (i < last) {
           const a = lab[i];
           const aL = a * L;
-          const v = V[i];
-          const r =
-            cx[aL + lab[i - 1]] * (V[i - 1] - v) +
-            cx[aL + lab[i + 1]] * (V[i + 1] - v) +
-            cy[aL + lab[i - nx]] * (V[i - nx] - v) +
-            cy[aL + lab[i + nx]] * (V[i + nx] - v) +
-            cz[aL + lab[i - nxy]] * (V[i - nxy] - v) +
-            cz[aL + lab[i + nxy]] * (V[i + nxy] - v) -
-            pc[a] * ps[i] * v;
-          U[i] = T[i] + dt * (v + h * r);
+          if (!mask || mask[i] !== ALL_FOURTH_ORDER) {
+            const v = V[i];
+            const r =
+              cx[aL + lab[i - 1]] * (V[i - 1] - v) +
+              cx[aL + lab[i + 1]] * (V[i + 1] - v) +
+              cy[aL + lab[i - nx]] * (V[i - nx] - v) +
+              cy[aL + lab[i + nx]] * (V[i + nx] - v) +
+              cz[aL + lab[i - nxy]] * (V[i - nxy] - v) +
+              cz[aL + lab[i + nxy]] * (V[i + nxy] - v) -
+              pc[a] * ps[i] * v;
+            U[i] = T[i] + dt * (v + h * r);
+            i++;
+            continue;
+          }
+          const c = aL + a;
+          const c0 = cx[c];
+          const c1 = cy[c];
+          const c2 = cz[c];
+          const p = pc[a];
+          let e = i + 1;
+          while (e < last && mask[e] === ALL_FOURTH_ORDER) e++;
+          for (; i < e; i++) {
+            const v = V[i];
+            const r =
+              c0 * (V[i - 1] - v) +
+              c0 * (V[i + 1] - v) +
+              c1 * (V[i - nx] - v) +
+              c1 * (V[i + nx] - v) +
+              c2 * (V[i - nxy] - v) +
+              c2 * (V[i + nxy] - v) -
+              p * ps[i] * v;
+            U[i] = T[i] + dt * (v + h * r);
+          }
         }
       }
       {

@@ -79,6 +79,6 @@ export class TaylorStepper {
     await this.executor.run(PENNES_RATE4_KERNEL, rateArgs, nz);
     if (source?.kind === 'patch' && scale !== 0) addPatchSource(this.rate, this.labels, this.tab.sc, this.grid, source, scale);
     if (frozen) for (const i of frozen) this.rate[i] = 0;
-    await this.executor.run(PENNES_TAYLOR_KERNEL, { ...common, T0, V: this.rate, T1, dt }, nz);
+    await this.executor.run(PENNES_TAYLOR_KERNEL, { ...common, T0, V: this.rate, T1, dt, mask: this.mask }, nz);
   }
 }
