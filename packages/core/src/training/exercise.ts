@@ -49,7 +49,8 @@ export async function scorePlanExercise(
   if (!options.full && samePlanAsExpert(plan, expert.plan)) {
     outcome = expert.outcome;
     stats = { path: 'same-as-expert', beamComputations: 0, nearFieldReused: true };
-  } else if (!options.full && expert.domains) {
+  } else if (!options.full && expert.domains && JSON.stringify(plan.device) === JSON.stringify(expert.plan.device)) {
+    // (the expert's beams are its device's: a plan on another transducer computes its own)
     const domains = await reusedDomains(c, plan, expert.domains, TRAINING_DOMAINS, options.executor);
     const near =
       domains === expert.domains && expert.nearField && nearFieldRunFits(expert.nearField, plan, true) ? expert.nearField : undefined;
