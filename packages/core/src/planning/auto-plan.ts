@@ -13,7 +13,7 @@ import type { Plan, PlanConstraints } from './plan.js';
 import { type PlannedTreatment, planTreatment } from './planner.js';
 import type { PlanningCase } from './planning-case.js';
 import { type SingleShot, chooseShot, repeatedShots } from './single-shot.js';
-import { type NearFieldResult, simulateNearField } from './near-field.js';
+import { type NearFieldResult, simulateNearField, waitCauseSummary } from './near-field.js';
 import { nonlinearBeamSource } from './nonlinear-sources.js';
 import { type TreatmentDomainOptions, type TreatmentDomains, treatmentDomains } from './treatment-domains.js';
 import { dropUnreachableFoci, reachableProbeFocus } from './reachable-plan.js';
@@ -322,11 +322,21 @@ async function fitNearFieldCooling(c: Case, result: AutoPlanResult, limit: numbe
     if (a > 0) lengthened++;
   }
   result.findings.push(...near.fitFindings);
+  // what asked for the waits: which tissue, how far in front of the focus, the dose pacing or the temperature limit
+  const cause = waitCauseSummary(c, plan, near);
+  const first = cause ? Object.entries(cause.byStructure).sort((a, b) => b[1] - a[1])[0] : undefined;
   result.findings.push({
     severity: 'info',
     code: 'cooling-fitted',
-    message: `near-field simulation of the plan: ${lengthened} of ${plan.sonications.length} pauses lengthened (${(total / 60).toFixed(1)} min in all, up to ${longest} s) to keep protected tissue outside the target region under ${limit} °C`,
-    params: { pauses: lengthened, sonications: plan.sonications.length, addedCooling: total, longest, limit },
+    message: `near-field simulation of the plan: ${lengthened} of ${plan.sonications.length} pauses lengthened (${(total / 60).toFixed(1)} min in all, up to ${longest} s) to keep protected tissue outside the target region under ${limit} °C${cause && first ? `; ${Math.round(100 * cause.doseShare)} % of the waiting asked for by the dose pacing rather than the limit, ${Math.round((100 * first[1]) / cause.waited)} % by ${first[0]}, a median ${(cause.medianAhead * 1000).toFixed(0)} mm in front of the focus` : ''}`,
+    params: {
+      pauses: lengthened,
+      sonications: plan.sonications.length,
+      addedCooling: total,
+      longest,
+      limit,
+      ...(cause && first ? { waitStructure: first[0], waitDoseShare: cause.doseShare, waitMedianAhead: cause.medianAhead } : {}),
+    },
   });
   result.domains = domains;
   result.addedCooling = added;
