@@ -69,7 +69,7 @@ export interface NonlinearBeamSource {
   readonly nonlinear: boolean;
   /** why not, when not: 'forced-linear', 'below-threshold' ('wall-aberration' is no longer given: aberrated beams have the equivalent beam) */
   readonly reason?: 'forced-linear' | 'below-threshold' | 'wall-aberration';
-  /** through an aberrating wall: the equivalent axisymmetric beam's aperture scale and power (W), and the aberrated focus's −6 dB area over the flat-layer one */
+  /** through an aberrating wall: the equivalent axisymmetric beam's aperture scale (1: planning keeps the aperture) and power (W), and the aberrated focus's −6 dB area over the flat-layer one */
   readonly equivalentBeam?: { readonly apertureScale: number; readonly power: number; readonly areaRatio: number };
   /** peaks of the waveform on the axis, Pa (p− ≤ 0); NaN when not computed */
   readonly peakPositivePressure: number;
@@ -336,8 +336,8 @@ export async function nonlinearBeamSource(
   };
   if (source.wallAberration) {
     // through an aberrating wall: the equivalent axisymmetric beam of the aberrated linear focus
-    // (nonlinear-equivalent-beam.ts), its ratio field on the aberrated linear patches
-    // The bowl itself at the aberrated linear focal peak (areaRatio 1: the aperture is kept). Matching the spread
+    // (nonlinear-equivalent-beam.ts), its ratio field on the aberrated linear patches. It is the bowl itself at the
+    // aberrated linear focal peak (areaRatio 1: the aperture is kept); matching the spread
     // focus's width with a smaller aperture was measured worse against the 3D march (validation
     // nonlinear-aberrated): an aberrated wave still converges over the whole aperture's angle, and a smaller
     // bowl's longer focal zone overstates the nonlinear build-up.
