@@ -41,7 +41,9 @@ import { deviceTransducer, type BeamDevice } from './treatment-sources.js';
  * Cost (bench nonlinear-planning, the clinical 400 W plan of the default phantom: 19 beam groups, all nonlinear,
  * heating ratio 1.23–1.69): autoPlan 449 s linear, 743 s nonlinear (×1.65; the shared 2-core machine at load ~28).
  * With the wall at strength 1 (FUAS_BENCH_WALL=1: 20 beam groups, all nonlinear, heating ratio 1.21–1.62, 132 s of
- * equivalent beams): autoPlan 338 s linear, 411 s nonlinear (×1.22; same machine at load ~9).
+ * equivalent beams): autoPlan 338 s linear, 411 s nonlinear (×1.22; same machine at load ~9). Per beam (bench
+ * nonlinear-aberrated-planning, 10 beam groups): the aberrated linear sources 102 s, the equivalent beams and their
+ * patches 67 s (acoustics alone ×1.66, the bound on planning's ratio); flat beams' nonlinear sources 61 s.
  */
 
 /** Heating ratio above which the nonlinear heat source is used. */
