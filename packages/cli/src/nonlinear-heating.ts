@@ -28,7 +28,7 @@ export async function heatScenarioNonlinear(
   const { heatSource } = await nonlinearHeatSource(scenario, grid, { harmonics: options.harmonics }, executor);
   const result = await simulateHeating(
     { medium: hs.medium, source: fieldSource(grid, heatSource), duration: sonication.duration, cooling: sonication.cooling, axis: 2 },
-    { bubbleShielding: { beam: [0, 0, 1] }, executor },
+    { bubbleShielding: { beam: [0, 0, 1], absorption: hs.shieldingAbsorption }, executor },
   );
   let absorbed = 0;
   for (let i = 0; i < heatSource.length; i++) absorbed += heatSource[i];

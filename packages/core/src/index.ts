@@ -341,7 +341,7 @@ export {
   boilingMaterials,
   waterContentOf,
 } from './thermal/boiling.js';
-export { VAPOUR_REFLECTION, shieldedSource } from './thermal/bubble-shielding.js';
+export { VAPOUR_REFLECTION, shieldedSource, shieldingAbsorption } from './thermal/bubble-shielding.js';
 export type { HeatingInput, HeatingResult } from './thermal/heating-run.js';
 export { simulateHeating } from './thermal/heating-run.js';
 export type {
@@ -431,7 +431,6 @@ export { RUBRIC, scoreExercise } from './training/score.js';
 export { scorePlanExercise, scoreSessionExercise, sessionSummaryOfLog, trainingCaseOfLog } from './training/exercise.js';
 export type { PlanScoringStats } from './training/exercise.js';
 export { SCORING_STACK_TOLERANCE, reusedDomains, samePlanAsExpert } from './training/scoring-reuse.js';
-export { simulateOutcomeSideBySide } from './training/scoring-simulation.js';
 export type { TankResult, TankShot } from './training/virtual-tank.js';
 export { TANK_BOX, TANK_SPACING, exVivoLiver, tankShot } from './training/virtual-tank.js';
 export type { XapiStatement } from './training/xapi.js';

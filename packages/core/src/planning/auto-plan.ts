@@ -221,7 +221,12 @@ export async function autoPlan(c: Case, options: AutoPlanOptions = {}): Promise<
     // the lesion model heats with the nonlinear source at this power where it matters (nonlinear-sources.ts)
     const nl = await nonlinearBeamSource(beam, beam.medium, device, power, { linear: options.domains?.linear }, options.executor);
     const shotBeam = nl.nonlinear && nl.focal ? { ...beam, focal: nl.focal } : beam;
-    shot = await repeatedShots(c, shotBeam, probeFocus, power, exposure, { gap: shotGap, maxShots, executor: options.executor });
+    shot = await repeatedShots(c, shotBeam, probeFocus, power, exposure, {
+      gap: shotGap,
+      maxShots,
+      executor: options.executor,
+      frequency: transducer.frequency,
+    });
   } else {
     shot = await chooseShot(c, beam, probeFocus, limits, {
       exposure,

@@ -1,10 +1,13 @@
 import type { Case } from '../case/case.js';
+import { tissuesByLabel } from '../case/case-metrics.js';
 import { InputError } from '../errors.js';
 import type { Vec3 } from '../grid/grid3d.js';
 import type { ParallelExecutor } from '../parallel/parallel-executor.js';
 import { lesionDimensions } from '../thermal/lesion.js';
 import { fieldSource, forEachSourceVoxel } from '../thermal/heat-source.js';
+import { shieldingAbsorption } from '../thermal/bubble-shielding.js';
 import { ThermalSimulation } from '../thermal/thermal-simulation.js';
+import { type Tissue, getTissue } from '../tissue/tissue-table.js';
 import { alignedGrid, caseThermalMedium, patchBox } from './case-grids.js';
 import type { DeviceLimits } from './device-limits.js';
 import { type BeamSources, placeBeamPatch } from './treatment-sources.js';
@@ -45,16 +48,22 @@ export async function repeatedShots(
   focus: Vec3,
   power: number,
   exposure: number,
-  options: { gap: number; maxShots: number; executor?: ParallelExecutor },
+  options: { gap: number; maxShots: number; executor?: ParallelExecutor; frequency?: number },
 ): Promise<SingleShot> {
   const { grid, medium, source: placed } = shotDomain(c, beam, focus);
+  // the bubbles' reflection is absorbed with each tissue's own absorption at the drive frequency (without the
+  // frequency they shadow only)
+  const absorption = options.frequency === undefined ? undefined : caseShieldingAbsorption(c, medium.materials, options.frequency);
   // as a whole-grid source, so that bubbles can shield it along the beam
   const q = new Float32Array(grid.shape[0] * grid.shape[1] * grid.shape[2]);
   forEachSourceVoxel(placed, grid, (i, v) => {
     q[i] = v;
   });
   const source = fieldSource(grid, q, placed.referencePower);
-  const sim = new ThermalSimulation(medium, [], { executor: options.executor, bubbleShielding: { beam: beamInGridAxes(grid, beam.beam) } });
+  const sim = new ThermalSimulation(medium, [], {
+    executor: options.executor,
+    bubbleShielding: { beam: beamInGridAxes(grid, beam.beam), absorption },
+  });
   let shots = 0;
   while (shots < options.maxShots) {
     sim.append([{ duration: exposure, source, power }]);
@@ -96,6 +105,19 @@ function shotDomain(c: Case, beam: BeamSources, focus: Vec3) {
   );
   const { medium } = caseThermalMedium(c, grid);
   return { grid, medium, source: placeBeamPatch(patch, grid, focus) };
+}
+
+/** α_abs (Np/m) at `frequency` of each material of a case's thermal medium, by tissue name (0 for gas and unknown names). */
+function caseShieldingAbsorption(c: Case, materials: readonly { name: string }[], frequency: number): number[] {
+  const byName = new Map<string, Tissue>();
+  for (const t of tissuesByLabel(c)) if (t && !t.reflector) byName.set(t.name, t);
+  if (!byName.has('water')) byName.set('water', getTissue('water'));
+  const tissues = materials.map((m) => byName.get(m.name));
+  const alpha = shieldingAbsorption(
+    tissues.map((t) => t ?? getTissue('water')),
+    frequency,
+  );
+  return alpha.map((a, i) => (tissues[i] ? a : 0));
 }
 
 /** The grid axis most aligned with the beam. */

@@ -7,6 +7,7 @@ import { type ParallelExecutor, SerialExecutor } from '../parallel/parallel-exec
 import { diffusivity } from '../tissue/tissue-table.js';
 import { type HeatingResult, simulateHeating } from '../thermal/heating-run.js';
 import { type FieldHeatSource, fieldSource } from '../thermal/heat-source.js';
+import { shieldingAbsorption } from '../thermal/bubble-shielding.js';
 import { type ThermalMedium, labelledThermalMedium } from '../thermal/thermal-medium.js';
 import type { AdvanceOptions, ThermalOptions } from '../thermal/thermal-simulation.js';
 import { LETHAL_CEM43 } from '../thermal/thermal-dose.js';
@@ -179,6 +180,8 @@ export interface ScenarioHeatSource {
   readonly source: FieldHeatSource;
   /** one material per layer (layeredThermalMedium) */
   readonly medium: ThermalMedium;
+  /** Np/m at the drive frequency per material of `medium`: what bubble shielding's reflection is absorbed with */
+  readonly shieldingAbsorption: number[];
   /** Σ Q·ΔV over the box, W */
   readonly absorbedPower: number;
 }
@@ -202,6 +205,10 @@ export async function scenarioHeatSource(
     focus: focalMetrics(scenario, volume),
     source: fieldSource(grid, volume.heatSource),
     medium: layeredThermalMedium(scenario, grid),
+    shieldingAbsorption: shieldingAbsorption(
+      scenario.medium.layers.map((l) => l.tissue),
+      scenario.transducer.frequency,
+    ),
     absorbedPower: absorbed * grid.spacing[0] * grid.spacing[1] * grid.spacing[2],
   };
 }
@@ -236,7 +243,7 @@ export async function heatScenario(
     // the box's beam runs along +z: bubbles shadow and reflect along it
     const result = await simulateHeating(
       { medium: hs.medium, source: hs.source, duration: son.duration, cooling: son.cooling, axis: 2 },
-      { bubbleShielding: { beam: [0, 0, 1] }, ...thermal, executor },
+      { bubbleShielding: { beam: [0, 0, 1], absorption: hs.shieldingAbsorption }, ...thermal, executor },
     );
     const faces = lesionOnFaces(result.dose, grid, threshold);
     if (!faces.lateral && !faces.axial) {

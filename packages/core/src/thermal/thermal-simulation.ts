@@ -71,9 +71,11 @@ export interface ThermalOptions {
   boiling?: boolean | BoilingOptions;
   /**
    * bubbles reflect a whole-grid ('field') source: shadow behind them, reflected heat in front (bubble-shielding.ts);
-   * `beam` is the propagation direction in the grid's axes (default: no shielding)
+   * `beam` is the propagation direction in the grid's axes, `absorption` the amplitude absorption coefficient (Np/m)
+   * at the drive frequency per material label (shieldingAbsorption); without it bubbles shadow only (default: no
+   * shielding)
    */
-  bubbleShielding?: { beam: Vec3 };
+  bubbleShielding?: { beam: Vec3; absorption?: readonly number[] };
 }
 
 export const DEFAULT_THERMAL_OPTIONS = {
@@ -211,6 +213,7 @@ export class ThermalSimulation {
   /** vapour and greyscale state (null: boiling off) */
   readonly boiling: BoilingState | null;
   private readonly shieldBeam: Vec3 | null;
+  private readonly shieldAbsorption: number[] | null;
   /** the field source as the bubbles leave it, and the source it was computed from (null: unshielded) */
   private shielded: { from: Float32Array; q: Float32Array } | null = null;
   private shieldStale = false;
@@ -332,6 +335,15 @@ export class ThermalSimulation {
     this.boiling =
       boil === false ? null : new BoilingState(n, boilingMaterials(medium.materials, boil === true ? {} : boil), boil === true ? {} : boil);
     this.shieldBeam = options.bubbleShielding ? options.bubbleShielding.beam : null;
+    const absorption = options.bubbleShielding?.absorption;
+    if (absorption && absorption.length !== medium.materials.length)
+      throw new InputError(
+        'bubbleShielding.absorption',
+        `has ${absorption.length} values, the medium has ${medium.materials.length} materials`,
+      );
+    this.shieldAbsorption = absorption
+      ? absorption.map((a, i) => requireFinite(`bubbleShielding.absorption[${i}]`, a, 'non-negative'))
+      : null;
     this.append(timeline);
   }
 
@@ -686,7 +698,8 @@ export class ThermalSimulation {
     if (!source || source.kind !== 'field' || !this.shieldBeam || !this.boiling || this.boiling.onset === null) return source;
     if (this.shieldStale || !this.shielded || this.shielded.from !== source.q) {
       const out = this.shielded && this.shielded.q.length === source.q.length ? this.shielded.q : undefined;
-      const q = shieldedSource(source.q, this.grid, this.shieldBeam, this.boiling.greyscaleVoxels(), out);
+      const absorbing = this.shieldAbsorption ? { labels: this.medium.labels, absorption: this.shieldAbsorption } : undefined;
+      const q = shieldedSource(source.q, this.grid, this.shieldBeam, this.boiling.greyscaleVoxels(), out, undefined, absorbing);
       this.shielded = { from: source.q, q };
       this.shieldStale = false;
     }

@@ -122,7 +122,12 @@ export async function tankShot(shot: TankShot): Promise<TankResult> {
       cooling: s.cooling,
       axis: 2,
     },
-    { bubbleShielding: { beam: [0, 0, 1] }, boundary: 'adiabatic', initialTemperature: s.initialTemperature, boiling: true },
+    {
+      bubbleShielding: { beam: [0, 0, 1], absorption: hs.shieldingAbsorption },
+      boundary: 'adiabatic',
+      initialTemperature: s.initialTemperature,
+      boiling: true,
+    },
   );
   const grid = hs.grid;
   // thermal dose is a tissue quantity: the bath is heated (its temperature is kept) but takes no dose and no lesion
