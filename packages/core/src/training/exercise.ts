@@ -13,7 +13,6 @@ import { TRAINING_DOMAINS } from './expert-reference.js';
 import { outcomeSafetyEvents, planSafetyEvents, sessionSafetyEvents } from './safety-events.js';
 import { type ExerciseScore, scoreExercise } from './score.js';
 import { reusedDomains, samePlanAsExpert } from './scoring-reuse.js';
-import { simulateOutcomeSideBySide } from './scoring-simulation.js';
 
 /** How a planning exercise was simulated: the full path, or reusing the expert reference (scoring-reuse.ts). */
 export interface PlanScoringStats {
@@ -30,9 +29,8 @@ export interface PlanScoringStats {
  * its margin/beam-path events and the outcome's dose events, scored against the expert reference.
  * With the expert's domains (an ExpertReference computed in this process) the simulation reuses them: a plan that
  * delivers what the expert plan delivers takes the expert's outcome (deterministic simulation), others reuse the
- * expert's beams where their layer stacks agree within SCORING_STACK_TOLERANCE (reusedDomains) and run the near field
- * beside the treatment heating (simulateOutcomeSideBySide); `full: true` simulates from scratch with simulatePlan
- * (tests compare).
+ * expert's beams where their layer stacks agree within SCORING_STACK_TOLERANCE (reusedDomains); `full: true`
+ * simulates from scratch (tests compare).
  */
 export async function scorePlanExercise(
   caseId: string,
@@ -54,16 +52,16 @@ export async function scorePlanExercise(
     const domains = await reusedDomains(c, plan, expert.domains, TRAINING_DOMAINS, options.executor);
     const near =
       domains === expert.domains && expert.nearField && nearFieldRunFits(expert.nearField, plan, true) ? expert.nearField : undefined;
-    // with the expert's near-field run: the treatment heating alone; else the near field beside it
-    const sim = near
-      ? await simulatePlan(c, plan, {
-          ...TRAINING_DOMAINS,
-          domains,
-          nearFieldRun: near,
-          executor: options.executor,
-          signal: options.signal,
-        })
-      : await simulateOutcomeSideBySide(c, plan, domains, { ...TRAINING_DOMAINS, executor: options.executor, signal: options.signal });
+    // the simulation on this thread: its kernels (near field ≈ 10⁵ voxels a step, the treatment's coarse level) are
+    // too small for a worker round trip each; measured on the 45 mm case (docs/training.md), a 2-thread pool took
+    // 14–15 CPU s and 15–16 s wall where this thread alone took 9–10 CPU s and 10–14 s wall. The executor computes
+    // the beams of foci no expert beam fits.
+    const sim = await simulatePlan(c, plan, {
+      ...TRAINING_DOMAINS,
+      domains,
+      ...(near ? { nearFieldRun: near } : {}),
+      signal: options.signal,
+    });
     outcome = sim.outcome;
     stats = { path: 'reused-acoustics', beamComputations: domains.sources.computations, nearFieldReused: near !== undefined };
   } else {
