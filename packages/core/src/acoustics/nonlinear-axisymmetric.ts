@@ -28,6 +28,8 @@ export interface NonlinearBeamOptions {
   readonly harmonicMarginWavelengths?: number;
   /** radial oversampling of the spectral band [1.1] */
   readonly radialOversampling?: number;
+  /** largest radial node count [MAX_RADIAL_NODES]; the dense transforms cost nodes² memory (8 B each) per grid */
+  readonly maxRadialNodes?: number;
   /** start plane distance beyond the bowl's rim plane, m [0.3 R, where the linear angular spectrum starts too] */
   readonly startDistance?: number;
   /** largest z (m) [1.4 R] */
@@ -149,6 +151,9 @@ export async function computeNonlinearBeam(
   const cone = (z: number) => (a * Math.abs(R - z)) / (R - h);
   const windowAt = (z: number) => cone(z) + margin;
   const over = options.radialOversampling ?? 1.1;
+  const nodeLimit = options.maxRadialNodes ?? MAX_RADIAL_NODES;
+  if (!(Number.isInteger(nodeLimit) && nodeLimit >= 16 && nodeLimit <= 16384))
+    throw new InputError('maxRadialNodes', `must be an integer in [16, 16384], got ${nodeLimit}`);
   const kWater = layers[0].wavenumber[0];
   // Angular band of the fundamental: the focusing cone plus the rim's edge waves, from the start plane's spectrum.
   let kSupport = kWater;
@@ -162,8 +167,7 @@ export async function computeNonlinearBeam(
     // r and k: oversampling measured to bring the linear field within 0.4 % of the angular-spectrum solution)
     const kNeed = Math.max(1.5 * kSupport, band(nAct));
     const nodes = Math.ceil((radius * kNeed) / Math.PI) + 8;
-    if (nodes > MAX_RADIAL_NODES)
-      throw new LimitError(`nonlinear beam: ${nodes} radial nodes exceed ${MAX_RADIAL_NODES}; use fewer harmonics`);
+    if (nodes > nodeLimit) throw new LimitError(`nonlinear beam: ${nodes} radial nodes exceed ${nodeLimit}; use fewer harmonics`);
     const q = quasiHankel(nodes, radius);
     const modes = new Int32Array(nMax);
     for (let n = 1; n <= nMax; n++) {

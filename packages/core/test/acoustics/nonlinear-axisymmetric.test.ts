@@ -88,6 +88,8 @@ describe('nonlinear axisymmetric beam', () => {
   it('refuses bad options and tissues without B/A with typed errors', async () => {
     await expect(computeNonlinearBeam(bowl(1), { harmonics: 0 })).rejects.toThrow(/harmonics/);
     await expect(computeNonlinearBeam(bowl(1), { stepFraction: -1 })).rejects.toThrow(/stepFraction/);
+    await expect(computeNonlinearBeam(bowl(1), { maxRadialNodes: 1.5 })).rejects.toThrow(/maxRadialNodes/);
+    await expect(computeNonlinearBeam(bowl(1), { maxRadialNodes: 16 })).rejects.toThrow(/radial nodes exceed 16/);
     const gas = bowl(1, { layers: [{ tissue: 'water', thickness: 0.03 }, { tissue: 'bone' }] });
     await expect(computeNonlinearBeam(gas, { zMax: 0.07 })).rejects.toThrow(/nonlinearity/);
   });
