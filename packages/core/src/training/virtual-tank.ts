@@ -131,7 +131,6 @@ export async function tankShot(shot: TankShot): Promise<TankResult> {
   );
   const grid = hs.grid;
   // thermal dose is a tissue quantity: the bath is heated (its temperature is kept) but takes no dose and no lesion
-  // (the bubble-reflection model heats a thin column of water in front of the block at high power)
   const dose = tissueOnly(r.dose, hs.medium);
   const dims = lesionDimensions(dose, grid, 240, 2);
   const centroid = lesionCentroid(dose, grid, 240, 2);
